@@ -1,0 +1,86 @@
+// Module entry: data movement (write/read/free), introspection and threads. Kernels live in
+// the other native/*.cc files, one per family, each registering itself through ltb::def.
+#include <ATen/Parallel.h>
+#include <cstring>
+#include "core.h"
+
+using namespace ltb;
+
+namespace {
+
+size_t elemSize(at::ScalarType t) { return t == at::kBool ? 1 : 4; }
+
+int registerData() {
+  // write(typedArray, shape, dtypeCode) -> id: copies the values into a new tensor.
+  def("write", [](const Napi::CallbackInfo& info) {
+    auto arr = info[0].As<Napi::TypedArray>();
+    auto shape = V(info, 1);
+    auto st = scalarType(I(info, 2));
+    auto t = at::empty(shape, at::TensorOptions().dtype(st));
+    size_t n = static_cast<size_t>(t.numel()) * elemSize(st);
+    if (arr.ByteLength() < n) throw std::runtime_error("write: values shorter than shape");
+    if (n) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), n);
+    return R(info, t);
+  });
+  // read(id) -> typed array copy of the values in logical (row-major) order.
+  def("read", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto t = T(info, 0).contiguous();
+    size_t n = static_cast<size_t>(t.numel());
+    auto env = info.Env();
+    switch (t.scalar_type()) {
+      case at::kFloat: {
+        auto out = Napi::Float32Array::New(env, n);
+        if (n) std::memcpy(out.Data(), t.data_ptr(), n * 4);
+        return out;
+      }
+      case at::kInt: {
+        auto out = Napi::Int32Array::New(env, n);
+        if (n) std::memcpy(out.Data(), t.data_ptr(), n * 4);
+        return out;
+      }
+      case at::kBool: {
+        auto out = Napi::Uint8Array::New(env, n);
+        if (n) std::memcpy(out.Data(), t.data_ptr(), n);
+        return out;
+      }
+      default: throw std::runtime_error("read: unsupported dtype");
+    }
+  });
+  def("free", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    release(info[0].As<Napi::Number>().Int32Value());
+    return info.Env().Undefined();
+  });
+  // info(id) -> [dtypeCode, ...shape]
+  def("info", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    const auto& t = T(info, 0);
+    auto a = Napi::Array::New(info.Env(), t.dim() + 1);
+    a.Set(uint32_t(0), Napi::Number::New(info.Env(), double(dtypeCode(t.scalar_type()))));
+    for (int64_t d = 0; d < t.dim(); ++d) a.Set(uint32_t(d + 1), Napi::Number::New(info.Env(), double(t.size(d))));
+    return a;
+  });
+  def("isContiguous", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous());
+  });
+  def("count", [](const Napi::CallbackInfo& info) -> Napi::Value { return Napi::Number::New(info.Env(), double(count())); });
+  def("setThreads", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    at::set_num_threads(static_cast<int>(I(info, 0)));
+    return info.Env().Undefined();
+  });
+  def("getThreads", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), at::get_num_threads());
+  });
+  def("config", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::String::New(info.Env(), at::show_config());
+  });
+  return 0;
+}
+int registered = registerData();
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exportAll(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(torch_addon, Init)

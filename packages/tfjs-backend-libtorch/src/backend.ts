@@ -1,0 +1,133 @@
+// The tfjs KernelBackend: tensor data lives in libtorch (dataId -> native tensor id).
+// string and complex64 tensors, which ATen kernels never see here, stay as JS values.
+import {
+  BackendTimingInfo,
+  BackendValues,
+  DataId,
+  DataStorage,
+  DataType,
+  KernelBackend,
+  TensorInfo,
+  engine,
+} from '@tensorflow/tfjs-core';
+import { Addon, CODE_DTYPE, DTYPE_CODE, NativeDtype } from './native.js';
+
+interface Entry {
+  /** native tensor id; 0 when the values are held in JS */
+  id: number;
+  dtype: DataType;
+  shape: number[];
+  refCount: number;
+  js?: BackendValues;
+}
+
+export class LibtorchBackend extends KernelBackend {
+  readonly data: DataStorage<Entry>;
+
+  constructor(readonly addon: Addon) {
+    super();
+    this.data = new DataStorage(this, engine());
+  }
+
+  /** Native id of a tensor on this backend (inputs of native kernels). */
+  id(t: TensorInfo): number {
+    const e = this.data.get(t.dataId);
+    if (e.id === 0) throw new Error(`libtorch backend: ${e.dtype} tensors have no native storage`);
+    return e.id;
+  }
+
+  /** Wraps a native result id as a tfjs TensorInfo (shape and dtype read from the tensor). */
+  out(nativeId: number): TensorInfo {
+    const info = this.addon.info(nativeId);
+    const dtype = CODE_DTYPE[info[0]];
+    const shape = info.slice(1);
+    const dataId = {};
+    this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    const dataId = {};
+    this.data.set(dataId, this.entry(values, shape, dtype));
+    return dataId;
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    const e = this.entry(values, shape, dtype);
+    e.refCount = refCount;
+    this.data.set(dataId, e);
+  }
+
+  private entry(values: BackendValues, shape: number[], dtype: DataType): Entry {
+    if (dtype === 'string' || dtype === 'complex64') return { id: 0, dtype, shape, refCount: 1, js: values };
+    const code = DTYPE_CODE[dtype as NativeDtype];
+    const size = shape.reduce((a, b) => a * b, 1);
+    let v = values as Float32Array | Int32Array | Uint8Array;
+    // tfjs may hand over values of another typed array type (e.g. Float32Array for int32): convert.
+    const want = dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array;
+    if (v == null) v = new want(size);
+    else if (!(v instanceof want)) v = want.from(v as ArrayLike<number>);
+    return { id: this.addon.write(v, shape, code), dtype, shape, refCount: 1 };
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    const e = this.data.get(dataId);
+    if (e.id === 0) return e.js as BackendValues;
+    return this.addon.read(e.id);
+  }
+
+  override async read(dataId: DataId): Promise<BackendValues> {
+    return this.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    if (!this.data.has(dataId)) return true;
+    const e = this.data.get(dataId);
+    e.refCount--;
+    if (!force && e.refCount > 0) return false;
+    if (e.id !== 0) this.addon.free(e.id);
+    this.data.delete(dataId);
+    return true;
+  }
+
+  override refCount(dataId: DataId): number {
+    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+  }
+
+  override incRef(dataId: DataId): void {
+    this.data.get(dataId).refCount++;
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  /** Tensors alive in the native store (for leak checks). */
+  numNativeTensors(): number {
+    return this.addon.count();
+  }
+
+  override memory(): { unreliable: boolean; reasons?: string[] } {
+    return { unreliable: true, reasons: ['native memory is managed by libtorch'] };
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  override async time(f: () => void): Promise<BackendTimingInfo> {
+    const t0 = performance.now();
+    f();
+    return { kernelMs: performance.now() - t0 };
+  }
+
+  override floatPrecision(): 16 | 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return 1e-7;
+  }
+
+  override dispose(): void {}
+}

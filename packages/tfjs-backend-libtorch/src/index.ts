@@ -1,0 +1,8 @@
+// tfjs-backend-libtorch: a TensorFlow.js backend on libtorch.
+//   import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
+//   registerLibtorchBackend(); await tf.setBackend('libtorch');
+export { registerLibtorchBackend, nativeKernelNames } from './register.js';
+export type { RegisterOptions } from './register.js';
+export { LibtorchBackend } from './backend.js';
+export { LibtorchNotFoundError, loadAddon } from './native.js';
+export { fallbackKernelsUsed } from './fallback.js';

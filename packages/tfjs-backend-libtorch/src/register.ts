@@ -1,0 +1,33 @@
+// Registers the `libtorch` backend with tfjs: native kernels first, cpu fallbacks for the rest.
+import '@tensorflow/tfjs-backend-cpu';
+import { availableParallelism } from 'node:os';
+import { registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import { LibtorchBackend } from './backend.js';
+import { fallbackKernels } from './fallback.js';
+import { BACKEND_NAME } from './kernels/define.js';
+import { nativeKernels } from './kernels/index.js';
+import { loadAddon } from './native.js';
+
+export interface RegisterOptions {
+  /** intra-op threads for libtorch; default $LIBTORCH_NUM_THREADS or all cores */
+  threads?: number;
+  /** backend priority for tfjs' automatic choice (default 3, above cpu) */
+  priority?: number;
+}
+
+let registered = false;
+
+/** Registers the backend (idempotent). Throws LibtorchNotFoundError when libtorch is missing. */
+export function registerLibtorchBackend(opts: RegisterOptions = {}): void {
+  const addon = loadAddon();
+  const envThreads = Number(process.env.LIBTORCH_NUM_THREADS);
+  addon.setThreads(opts.threads ?? (envThreads > 0 ? envThreads : availableParallelism()));
+  if (registered) return;
+  registered = true;
+  registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), opts.priority ?? 3);
+  const names = new Set(nativeKernels.map((k) => k.kernelName));
+  for (const k of nativeKernels) registerKernel(k);
+  for (const k of fallbackKernels(names)) registerKernel(k);
+}
+
+export const nativeKernelNames = (): string[] => nativeKernels.map((k) => k.kernelName);
