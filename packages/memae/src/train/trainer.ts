@@ -50,6 +50,13 @@ export function checkDataset(cfg: ModelConfig, d: Dataset, what: string): void {
   if (d.size === 0) throw new UserError(`${what} is empty`);
 }
 
+/** Reads and disposes scalars (no tf.stack: the libtorch fallback cannot pack yet). */
+async function readScalars(ts: tf.Tensor[]): Promise<number[]> {
+  const v = await Promise.all(ts.map(async (t) => (await t.data())[0]));
+  tf.dispose(ts);
+  return v;
+}
+
 const configKey = (c: ModelConfig) => JSON.stringify(c);
 
 /** Mean loss parts over a dataset in inference mode. */
@@ -60,10 +67,9 @@ export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, dat
     const parts = tf.tidy(() => {
       const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
       const l = computeLoss(model, x, cfg.entropyWeight, false);
-      return tf.stack([l.total, l.mse, l.entropy]);
+      return [l.total, l.mse, l.entropy];
     });
-    const v = await parts.data();
-    parts.dispose();
+    const v = await readScalars(parts);
     loss += v[0] * idx.length; mse += v[1] * idx.length; entropy += v[2] * idx.length;
   }
   return { loss: loss / data.size, mse: mse / data.size, entropy: entropy / data.size };
@@ -130,12 +136,11 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           }, vars);
           // fixed order, so Adam's positional slots match the checkpointed ones
           optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-          const out = tf.stack([value, mse!, ent!]);
+          const out = [value, tf.clone(mse!), tf.clone(ent!)];
           tf.dispose([mse!, ent!]); // kept tensors escape every tidy scope
           return out;
         });
-        const v = await parts.data();
-        parts.dispose();
+        const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
         b++;
         seen += idx.length;
