@@ -30,7 +30,7 @@ describe('topk and unsortedSegmentSum match cpu', () => {
     const a = tf.topk(x, 5); const b = tf.topk(x, 0); return [a.values, a.indices, b.values, b.indices];
   }));
   it('unsortedSegmentSum with 1-D ids', () => expectSameAsCpu([f([6, 3], 1), idx([0, 2, 2, 1, 0, 2])],
-    (x, s) => tf.unsortedSegmentSum(x, s, 4)));
+    (x, s) => tf.unsortedSegmentSum(x, s as tf.Tensor1D, 4)));
   it('unsortedSegmentSum of int32, out-of-range ids dropped', () => expectSameAsCpu([ints([6, 2], 2), idx([1, 0, -1, 2, 7, 0])],
-    (x, s) => tf.unsortedSegmentSum(x, s, 3)));
+    (x, s) => tf.unsortedSegmentSum(x, s as tf.Tensor1D, 3)));
 });
