@@ -86,3 +86,11 @@ describe('gathers match cpu', () => {
   it('gatherND', () => expectSameAsCpu([f([3, 4, 2], 4), idx([0, 1, 2, 3, 1, 0], [3, 2]), idx([2, 0], [2, 1])],
     (x, i, j) => [tf.gatherND(x, i), tf.gatherND(x, j)]));
 });
+
+describe('empty tensors through shape kernels match cpu', () => {
+  it('transpose, slice, tile, pad, reverse, stack, split, reshape of empty tensors', () => expectSameAsCpu([f([0, 3], 1), f([2, 0], 2)],
+    (a, b) => [tf.transpose(a), tf.slice(a, [0, 1], [0, 2]), tf.tile(b, [2, 3]), tf.pad(a, [[1, 1], [0, 1]], 2), tf.reverse(b, 1),
+      tf.stack([a, a], 1), ...tf.split(b, 2), tf.reshape(a, [3, 0])]));
+  it('gather from and with empty tensors, oneHot of no indices', () => expectSameAsCpu([f([3, 0], 1), idx([0, 2]), idx([], [0])],
+    (x, i, none) => [tf.gather(x, i), tf.oneHot(none, 3)]));
+});
