@@ -40,7 +40,8 @@ int reg() {
     return a;
   });
   // unsortedSegmentSum(x, segmentIds, numSegments) -> id of shape [numSegments] + x[ids.dim:];
-  // ids outside [0, numSegments) are dropped.
+  // ids outside [0, numSegments) are dropped. The result is float32 whatever x's dtype, as tfjs'
+  // cpu kernel (which multiplies x by a float32 mask) returns.
   def("unsortedSegmentSum", [](const Napi::CallbackInfo& info) {
     const auto& x = T(info, 0);
     auto ids = T(info, 1).reshape({-1}).to(at::kLong);
@@ -57,7 +58,7 @@ int reg() {
     auto acc = x.scalar_type() == at::kBool ? at::kInt : x.scalar_type();
     auto out = at::zeros(outShape, at::TensorOptions().dtype(acc));
     out.index_add_(0, ids.index({keep}), rows.index({keep}).to(acc));
-    return R(info, out);
+    return R(info, out.to(at::kFloat));
   });
   return 0;
 }

@@ -28,7 +28,10 @@ export const miscKernels = [
   }),
   kernel(K.TopK, ({ inputs: { x }, attrs, b }) => {
     const { k } = attrs as unknown as K.TopKAttrs;
-    return (b.addon.topK(b.id(x), k) as number[]).map((id) => b.out(id));
+    const shape = x.shape.slice();
+    shape[shape.length - 1] = k;
+    const [values, indices] = b.addon.topK(b.id(x), k) as number[];
+    return [b.known(values, shape, x.dtype), b.known(indices, shape.slice(), 'int32')];
   }),
   kernel(K.UnsortedSegmentSum, ({ inputs: { x, segmentIds }, attrs, b }) => {
     const { numSegments } = attrs as unknown as K.UnsortedSegmentSumAttrs;

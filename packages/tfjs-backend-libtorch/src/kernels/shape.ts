@@ -65,14 +65,19 @@ export const shapeKernels = [
   }),
   kernel(K.Unpack, ({ inputs: { value }, attrs, b }) => {
     const { axis } = attrs as unknown as K.UnpackAttrs;
-    const ids = b.addon.unpack(b.id(value), axis < 0 ? axis + value.shape.length : axis) as number[];
-    return ids.map((id) => b.out(id));
+    const ax = axis < 0 ? axis + value.shape.length : axis;
+    const shape = value.shape.filter((_, d) => d !== ax);
+    return (b.addon.unpack(b.id(value), ax) as number[]).map((id) => b.known(id, shape, value.dtype));
   }),
   kernel(K.SplitV, ({ inputs: { x }, attrs, b }) => {
     const { numOrSizeSplits, axis } = attrs as unknown as K.SplitVAttrs;
     const ax = util.parseAxisParam(axis, x.shape)[0];
     const sizes = backend_util.prepareSplitSize(x as K.Tensor, numOrSizeSplits, ax);
-    return (b.addon.split(b.id(x), sizes, ax) as number[]).map((id) => b.out(id));
+    return (b.addon.split(b.id(x), sizes, ax) as number[]).map((id, k) => {
+      const shape = x.shape.slice();
+      shape[ax] = sizes[k];
+      return b.known(id, shape, x.dtype);
+    });
   }),
   kernel(K.PadV2, ({ inputs: { x }, attrs, b }) => {
     const { paddings, constantValue } = attrs as unknown as K.PadV2Attrs;
