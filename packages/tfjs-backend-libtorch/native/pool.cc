@@ -114,13 +114,14 @@ int reg() {
                                 : at::max_pool3d_with_indices_backward(dyf, xp, p.size, p.stride, zero, one, false, idx);
     return R(info, toLast(p.crop(g, xf)));
   });
-  // avgPoolGrad(dy, x, filterSize, strides, pads) -> id
+  // avgPoolGrad(dy, x, filterSize, strides, pads) -> id (tfjs semantics, see below)
   def("avgPoolGrad", [](const Napi::CallbackInfo& info) {
     auto p = pool(info, 2);
     auto dyf = toFirst(T(info, 0));
     auto xf = toFirst(T(info, 1));
     auto xp = padZero(xf, p);
-    auto scaled = dyf / windowCount(xf, p);
+    // tfjs' AvgPoolGrad divides by the whole window even where the forward pass excluded padding.
+    auto scaled = dyf / windowSize(p);
     std::vector<int64_t> zero(p.size.size(), 0);
     auto g = p.size.size() == 2 ? at::avg_pool2d_backward(scaled, xp, p.size, p.stride, zero, false, true, 1)
                                 : at::avg_pool3d_backward(scaled, xp, p.size, p.stride, zero, false, true, 1);
