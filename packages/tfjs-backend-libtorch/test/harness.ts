@@ -2,6 +2,8 @@
 // identical inputs and compare every output element to a tolerance.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs registers its gradients (tf.grads) with tfjs-layers.
+import '@tensorflow/tfjs-layers';
 import assert from 'node:assert/strict';
 import { registerLibtorchBackend } from '../src/index.js';
 
