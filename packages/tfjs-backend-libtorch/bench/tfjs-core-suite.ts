@@ -21,6 +21,7 @@ const coreDist = dirname(require.resolve('@tensorflow/tfjs-core/package.json')) 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const onlyOps = args.includes('--ops');
+const trace = args.includes('--trace'); // print each spec name as it starts (to find a crash)
 const grep = new RegExp(opt('--grep') ?? '');
 const outFile = opt('--out') ?? join(pkg, 'bench', 'results', 'tfjs-core-suite.txt');
 
@@ -64,6 +65,7 @@ const failed: string[] = [];
 const counts = { passed: 0, failed: 0, pending: 0 };
 const t0 = performance.now();
 env.addReporter({
+  specStarted: (r) => { if (trace) process.stderr.write(`${r.fullName}\n`); },
   specDone: (r) => {
     if (r.status === 'passed') counts.passed++;
     else if (r.status === 'failed') {
