@@ -1,0 +1,13 @@
+import { MemAE } from '../packages/memae/src/index.js';
+import { loadMnist } from '../packages/memae/test/helpers/mnist.js';
+import * as tf from '@tensorflow/tfjs-core';
+const train = loadMnist({ split: 'train', digits: [0], limit: 256 });
+const det = await MemAE.create({ kind: 'image', inputShape: [28, 28, 1], backend: (process.argv[2] ?? 'auto') as 'auto', encoderChannels: process.argv[3] ? JSON.parse(process.argv[3]) : undefined });
+console.log(tf.getBackend(), det.config);
+const t = performance.now();
+const r = await det.fit(train, { epochs: 2, batchSize: 32, onProgress: (e) => { if (e.phase === 'epoch') console.log(e); } });
+console.log(r.history, (performance.now() - t) / 1000, 's', tf.memory().numTensors);
+const test = loadMnist({ split: 'test', limit: 500, normal: [0] });
+const t2 = performance.now();
+const s = await det.score(test);
+console.log('score', (performance.now() - t2) / 1000, s.slice(0, 5), det.threshold);
