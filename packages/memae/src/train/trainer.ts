@@ -88,14 +88,14 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
 
-  const optimizer = tf.train.adam(learningRate);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
 
   const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
-  if (opts.resume && ckpt && opts.checkpoint) {
-    const state = ckpt.readCheckpoint(opts.checkpoint);
-    if (state) {
+  const state = opts.resume && ckpt && opts.checkpoint ? ckpt.readCheckpoint(opts.checkpoint) : undefined;
+  const optimizer = tf.train.adam(learningRate);
+  if (state) {
+    try {
       const m = state.meta as unknown as TrainerMeta;
       if (m.configKey !== meta.configKey) throw new UserError(`checkpoint ${opts.checkpoint} was written for a different model configuration`);
       if (m.batchSize !== batchSize || m.seed !== seed || m.learningRate !== learningRate) {
@@ -105,9 +105,12 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       if (state.model.length !== ws.length) throw new UserError(`checkpoint ${opts.checkpoint} holds ${state.model.length} weights, the model has ${ws.length}`);
       model.setWeights(state.model.map((t) => t.tensor));
       await optimizer.setWeights(state.optimizer.map((t) => ({ name: t.name, tensor: t.tensor })));
-      tf.dispose(state.model.map((t) => t.tensor));
-      tf.dispose(state.optimizer.map((t) => t.tensor));
       meta = m;
+    } catch (e) {
+      optimizer.dispose();
+      throw e;
+    } finally {
+      tf.dispose([...state.model, ...state.optimizer].map((t) => t.tensor));
     }
   }
   const resumedFrom = meta.epochsDone;
@@ -130,15 +133,14 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           let mse: tf.Scalar | undefined, ent: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
             const l = computeLoss(model, x, cfg.entropyWeight, true);
-            mse = tf.keep(l.mse);
-            ent = tf.keep(l.entropy);
+            // kept copies escape every tidy scope; readScalars disposes them
+            mse = tf.keep(tf.clone(l.mse));
+            ent = tf.keep(tf.clone(l.entropy));
             return l.total;
           }, vars);
           // fixed order, so Adam's positional slots match the checkpointed ones
           optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-          const out = [value, tf.clone(mse!), tf.clone(ent!)];
-          tf.dispose([mse!, ent!]); // kept tensors escape every tidy scope
-          return out;
+          return [value, mse!, ent!];
         });
         const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
