@@ -1,7 +1,7 @@
 // `memae report RUN_DIR`: one self-contained, offline HTML file (Chart.js and every image inlined).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import {
@@ -39,7 +39,7 @@ function imageUri(dir: string, rel: string | undefined): string {
   return `data:image/png;base64,${readFileSync(p).toString('base64')}`;
 }
 
-function sampleTable(dir: string, title: string, entries: SampleEntry[]): string {
+function sampleTable(dir: string, title: string, entries: SampleEntry[], classNames?: string[]): string {
   if (entries.length === 0) return '';
   const img = (rel: string | undefined, alt: string) => {
     const uri = imageUri(dir, rel);
@@ -47,7 +47,7 @@ function sampleTable(dir: string, title: string, entries: SampleEntry[]): string
   };
   const rows = entries
     .map(
-      (e) => `<tr><td>${e.index}</td><td>${e.class ?? ''}</td><td>${e.label === undefined ? '' : e.label ? 'anomaly' : 'normal'}</td>` +
+      (e) => `<tr><td>${e.index}</td><td>${e.class === undefined ? '' : esc(classNames?.[e.class] ?? String(e.class))}</td><td>${e.label === undefined ? '' : e.label ? 'anomaly' : 'normal'}</td>` +
         `<td>${e.score.toPrecision(4)}</td><td>${img(e.input, 'input')}</td><td>${img(e.reconstruction, 'reconstruction')}</td><td>${img(e.error, 'error')}</td></tr>`,
     )
     .join('\n');
@@ -94,7 +94,7 @@ export function buildReport(runDir: string): string {
     if (secs > 0) summary.push(['training time', `${secs.toFixed(1)} s`]);
   }
 
-  const chartJs = readFileSync(require.resolve('chart.js/dist/chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
   const chartData = JSON.stringify(charts.map((c) => ({ id: c.id, config: c.config }))).replace(/</g, '\\u003c');
   const memHtml = memory && memory.slots.length
     ? `<section><h2>Memory items decoded (${memory.slots.length} slots)</h2><p>Each memory slot, used as a constant code at every position of the latent map, passed through the decoder: the prototypes the model can reconstruct from.</p><div class="mem">${memory.slots
@@ -113,7 +113,7 @@ h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd
 .chart{border:1px solid #e3e3e3;border-radius:6px;padding:8px}.chart h3{font-size:14px;margin:0 0 6px}
 .chart canvas{width:100%;height:300px}
 img.px{image-rendering:pixelated;width:84px;height:84px;border:1px solid #ccc}
-.samples td{padding:3px 8px;text-align:center}.mem{display:flex;flex-wrap:wrap;gap:6px}
+.samples td{padding:3px 8px;text-align:center}.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:18px}.mem{display:flex;flex-wrap:wrap;gap:6px}
 .mem figure{margin:0;text-align:center;font-size:11px;color:#666}.mem img.px{width:56px;height:56px}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 </style></head><body>
@@ -121,7 +121,7 @@ pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 <p>Run directory <code>${esc(runDir)}</code>.</p>
 <table class="summary">${summary.map(([k, v]) => `<tr><td>${esc(k)}</td><td><b>${esc(v)}</b></td></tr>`).join('')}</table>
 <div class="charts">${charts.map((c) => `<div class="chart"><h3>${esc(c.title)}</h3><div style="position:relative;height:300px"><canvas id="chart-${c.id}"></canvas></div></div>`).join('')}</div>
-${samples ? sampleTable(dir, 'Top anomalies (highest scores)', samples.topAnomalies) + sampleTable(dir, 'Most normal samples (lowest scores)', samples.mostNormal) : ''}
+${samples ? `<div class="pair">${sampleTable(dir, 'Top anomalies (highest scores)', samples.topAnomalies, scores?.classNames)}${sampleTable(dir, 'Most normal samples (lowest scores)', samples.mostNormal, scores?.classNames)}</div>` : ''}
 ${memHtml}
 ${config ? `<section><h2>Configuration</h2><pre>${esc(config)}</pre></section>` : ''}
 <script>${chartJs}</script>

@@ -37,6 +37,8 @@ export const ScoresSchema = z.object({
   labels: z.array(z.number().int()).optional(),
   /** original class ids (e.g. Fashion-MNIST classes) when known */
   classes: z.array(z.number().int()).optional(),
+  /** names of the class ids */
+  classNames: z.array(z.string()).optional(),
   /** predicted labels at the threshold */
   predicted: z.array(z.number().int()).optional(),
 });

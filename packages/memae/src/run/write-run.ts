@@ -23,12 +23,13 @@ export function writeHistory(dir: string, epochs: EpochRecord[]): History {
   return h;
 }
 
-export function writeScores(dir: string, test: Dataset, scores: Float32Array, threshold: number | null): Scores {
+export function writeScores(dir: string, test: Dataset, scores: Float32Array, threshold: number | null, classNames?: string[]): Scores {
   const s: Scores = {
     threshold,
     scores: Array.from(scores),
     labels: test.labels ? Array.from(test.labels) : undefined,
     classes: test.classes ? Array.from(test.classes) : undefined,
+    classNames,
     predicted: threshold === null ? undefined : Array.from(scores, (v) => (v > threshold ? 1 : 0)),
   };
   writeJson(dir, RUN_FILES.scores, s);

@@ -49,7 +49,7 @@ export async function evaluate(modelDir: string, flags: DataFlags): Promise<void
     writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ model: resolve(modelDir), data: dataCfg }, null, 2) + '\n');
     out.note(`scoring ${data.test.size} samples (${data.description})`);
     const scores = await det.score(data.test);
-    writeScores(runDir, data.test, scores, det.threshold);
+    writeScores(runDir, data.test, scores, det.threshold, data.classNames);
     const m = writeMetrics(runDir, data.test, scores, det.threshold);
     await writeSamples(runDir, det, data.test, scores);
     await writeMemoryImages(runDir, det);

@@ -97,7 +97,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     if (data.test) {
       out.note(`scoring ${data.test.size} test samples`);
       const scores = await det.score(data.test);
-      writeScores(runDir, data.test, scores, det.threshold);
+      writeScores(runDir, data.test, scores, det.threshold, data.classNames);
       const m = writeMetrics(runDir, data.test, scores, det.threshold);
       await writeSamples(runDir, det, data.test, scores);
       await writeMemoryImages(runDir, det);
