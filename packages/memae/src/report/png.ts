@@ -1,5 +1,6 @@
 // PNG encoding of samples and error maps (pngjs), for run directories, reports and the HTTP service.
 import { PNG } from 'pngjs';
+import { heatColor } from './colormap.js';
 
 /** Encodes an [H, W, C] sample (C = 1 or 3) whose values lie in [lo, hi] as an 8-bit PNG. */
 export function samplePng(values: ArrayLike<number>, shape: readonly number[], lo = -1, hi = 1): Buffer {
@@ -14,21 +15,6 @@ export function samplePng(values: ArrayLike<number>, shape: readonly number[], l
     png.data[p * 4 + 3] = 255;
   }
   return PNG.sync.write(png);
-}
-
-// control points of a perceptual dark-to-bright colormap (black, purple, red, orange, yellow-white)
-const STOPS: [number, number, number][] = [
-  [0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66], [245, 125, 21], [250, 193, 39], [252, 255, 164],
-];
-
-/** The heat colour of t in [0, 1]. */
-export function heatColor(t: number): [number, number, number] {
-  const x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
-  const i = Math.min(STOPS.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = STOPS[i];
-  const b = STOPS[i + 1];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f)) as [number, number, number];
 }
 
 /** Encodes an [H, W] error map as a heatmap PNG, scaled to [0, max] (max defaults to the map's own maximum). */

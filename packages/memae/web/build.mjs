@@ -1,0 +1,31 @@
+// Builds the browser demo into web/dist/ with esbuild: main.js, index.html and the tfjs wasm binaries.
+// `node web/build.mjs --model RUN_DIR/model` also copies a saved model to dist/model/.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, 'dist');
+const args = process.argv.slice(2);
+const modelIdx = args.indexOf('--model');
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [join(here, 'src/main.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  outfile: join(out, 'main.js'),
+  minify: true,
+  sourcemap: false,
+  logLevel: 'warning',
+  // tfjs-backend-wasm's emscripten glue mentions Node modules behind runtime checks
+  external: ['fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util'],
+});
+cpSync(join(here, 'index.html'), join(out, 'index.html'));
+const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '.');
+for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join(out, f));
+if (modelIdx >= 0) cpSync(args[modelIdx + 1], join(out, 'model'), { recursive: true });
+console.log(`web demo built in ${out}`);
