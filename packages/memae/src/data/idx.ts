@@ -62,15 +62,14 @@ export async function readPrefix(path: string, need: (head: Buffer) => number | 
 }
 
 export async function isGzip(path: string): Promise<boolean> {
-  const { open } = await import('node:fs/promises');
   let fh;
   try {
+    if ((await stat(path)).isDirectory()) throw new UserError(`${path}: is a folder, expected a file`);
     fh = await open(path, 'r');
   } catch (e) {
     if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new UserError(`${path}: file not found`);
-    if (err.code === 'EISDIR') throw new UserError(`${path}: is a folder, expected an IDX file`);
     throw new UserError(`${path}: cannot open (${err.message})`);
   }
   try {
