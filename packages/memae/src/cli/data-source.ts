@@ -3,7 +3,11 @@
 import type { Dataset } from '../data/dataset.js';
 import { loadNormalTestFolders } from '../data/image-folder.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist, loadMnist, MNIST_CLASSES } from '../data/mnist.js';
+import { TabularPreprocessor } from '../data/preprocess.js';
+import { permutation } from '../data/random.js';
 import { oneClassSplit, select } from '../data/split.js';
+import { readTable } from '../data/table.js';
+import { tableDataset } from '../data/tabular.js';
 import { UserError } from '../errors/user-error.js';
 import type { RunConfig } from './config.js';
 
@@ -52,7 +56,28 @@ export async function loadData(cfg: RunConfig['data'], want: { train: boolean })
         description: `image folder ${cfg.path}`,
       };
     }
-    case 'csv':
-      throw new UserError('data source csv is not available in this build yet');
+    case 'csv': {
+      if (!cfg.path) throw new UserError('data source csv needs a file (--data-path FILE.csv)');
+      const table = await readTable(cfg.path, { labelColumn: cfg.labelColumn ?? null });
+      if (!table.labels) {
+        // unlabelled rows: everything is "normal" training data and also what gets scored
+        const pre = TabularPreprocessor.fit(table);
+        const ds = tableDataset(table, pre);
+        return { train: want.train ? spread(ds, cfg.trainLimit) : undefined, test: spread(ds, cfg.testLimit), description: `CSV ${cfg.path} (no labels)` };
+      }
+      // labelled rows: train on a seeded half of the normal rows, test on the other rows (normal and anomalous)
+      const normal: number[] = [];
+      for (let i = 0; i < table.rows; i++) if (table.labels[i] === 0) normal.push(i);
+      const perm = permutation(normal.length, 1);
+      const trainRows = Int32Array.from(perm.subarray(0, Math.floor(normal.length / 2)), (k) => normal[k]).sort();
+      const inTrain = new Set(trainRows);
+      const testRows = Int32Array.from({ length: table.rows }, (_, i) => i).filter((i) => !inTrain.has(i));
+      const pre = TabularPreprocessor.fit(table, { rows: trainRows });
+      return {
+        train: want.train ? spread(tableDataset(table, pre, trainRows), cfg.trainLimit) : undefined,
+        test: spread(tableDataset(table, pre, testRows), cfg.testLimit),
+        description: `CSV ${cfg.path} (${pre.featureCount} features; half the normal rows train, the rest test)`,
+      };
+    }
   }
 }

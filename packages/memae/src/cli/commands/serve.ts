@@ -1,6 +1,6 @@
 // memae serve: the HTTP scoring service over saved models.
 import { basename, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../errors/user-error.js';
 import { loadDetector } from '../../run/detector-port.js';
 import { servedModel } from '../../serve/from-detector.js';
