@@ -1,5 +1,5 @@
 // Builds the browser demo into web/dist/ with esbuild: main.js, index.html and the tfjs wasm binaries.
-// `node web/build.mjs --model RUN_DIR/model` also copies a saved model to dist/model/.
+// `node web/build.mjs --model RUN_DIR/model` also copies a saved model to dist/model/; `--out DIR` builds elsewhere.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,8 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, 'dist');
 const args = process.argv.slice(2);
+const outIdx = args.indexOf('--out');
+const out = outIdx >= 0 ? args[outIdx + 1] : join(here, 'dist');
 const modelIdx = args.indexOf('--model');
 mkdirSync(out, { recursive: true });
 await build({

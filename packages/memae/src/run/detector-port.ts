@@ -89,7 +89,7 @@ function decodeMemorySlots(net: tfl.LayersModel): tf.Tensor | null {
   const spatial = outShape.slice(1, -1) as number[];
   return tf.tidy(() => {
     const [n, c] = items.shape;
-    let x: tf.Tensor = items.reshape([n, ...spatial.map(() => 1), c]);
+    let x: tf.Tensor = tf.reshape(items, [n, ...spatial.map(() => 1), c]);
     x = tf.tile(x, [1, ...spatial, 1]);
     for (const layer of net.layers.slice(idx + 1)) x = layer.apply(x, { training: false }) as tf.Tensor;
     return x;

@@ -1,5 +1,6 @@
 // The browser demo: load a saved model, score a dropped image, show its reconstruction and error heatmap.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadBrowserModel, type BrowserModel } from './load-model.js';
 import { drawHeatmap, drawSample, fileToSample } from './pixels.js';
@@ -35,7 +36,7 @@ function scoreSample(model: BrowserModel, x: Float32Array): Scored {
     const t = tf.tensor4d(x, [1, h, w, c]);
     const r = model.reconstruct(t);
     const d = tf.squaredDifference(t, r);
-    return { recon: r.dataSync() as Float32Array, score: d.mean().dataSync()[0], map: d.sum(-1).sqrt().dataSync() as Float32Array };
+    return { recon: r.dataSync() as Float32Array, score: tf.mean(d).dataSync()[0], map: tf.mean(d, -1).dataSync() as Float32Array };
   });
   return { ...out, input: x };
 }
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     drawSample($('input'), r.input, h, w, c);
     drawSample($('recon'), r.recon, h, w, c);
-    drawHeatmap($('heat'), r.map, h, w, 2);
+    drawHeatmap($('heat'), r.map, h, w, 1);
     const anomalous = model.threshold !== null && r.score > model.threshold;
     const v = $('verdict');
     v.textContent = model.threshold === null ? 'scored (no threshold)' : anomalous ? 'anomaly' : 'normal';

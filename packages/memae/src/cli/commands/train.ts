@@ -1,6 +1,6 @@
 // memae train: fit a detector on normal data, score the test set, write a run directory and its report.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/build-report.js';
 import { createDetector, type EpochRecord, type Kind } from '../../run/detector-port.js';
 import { RUN_FILES } from '../../run/run-files.js';
@@ -106,7 +106,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     }
     const report = writeReport(runDir);
     result.report = report;
-    out.result(`run: ${relative(process.cwd(), runDir) || '.'}  (model in ${RUN_FILES.model}/)`);
+    out.result(`run: ${runDir}  (model in ${RUN_FILES.model}/)`);
     out.result(`report: ${report}`);
     out.emitJson(result);
   } finally {
