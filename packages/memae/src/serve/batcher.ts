@@ -11,6 +11,8 @@ export interface BatchOutput {
 export type BatchRunner = (x: Float32Array, n: number, withMaps: boolean) => Promise<BatchOutput>;
 
 interface Pending {
+  /** when it was queued (performance.now()) */
+  t: number;
   x: Float32Array;
   n: number;
   withMaps: boolean;
@@ -42,7 +44,7 @@ export class MicroBatcher {
   /** Scores `n` samples (concatenated in `x`) together with whatever else is queued. */
   submit(x: Float32Array, n: number, withMaps: boolean): Promise<BatchOutput> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ x, n, withMaps, resolve, reject });
+      this.queue.push({ t: performance.now(), x, n, withMaps, resolve, reject });
       this.queued += n;
       this.schedule();
     });
@@ -55,10 +57,12 @@ export class MicroBatcher {
 
   private schedule(): void {
     if (this.running || this.queue.length === 0) return;
-    if (this.queued >= this.maxBatch || this.maxWaitMs <= 0) {
+    // the oldest request waits at most maxWaitMs in all (time spent behind a running batch counts)
+    const wait = this.maxWaitMs - (performance.now() - this.queue[0].t);
+    if (this.queued >= this.maxBatch || wait <= 0) {
       this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.maxWaitMs);
+      this.timer = setTimeout(() => this.flush(), wait);
     }
   }
 

@@ -13,7 +13,7 @@ const run = join(root, 'run');
 let trainOut: { auroc: number; report: string; runDir: string; epochs: number };
 
 before(async () => {
-  const r = await runCli(['train', '--train-limit', '300', '--test-limit', '400', '--epochs', '2', '--batch-size', '32', '--normal-class', '1', '-o', run, '--json']);
+  const r = await runCli(['train', '--train-limit', '48', '--test-limit', '120', '--epochs', '2', '--batch-size', '16', '--normal-class', '1', '-o', run, '--json']);
   assert.equal(r.code, 0, r.stderr);
   trainOut = JSON.parse(r.stdout);
 });
@@ -26,8 +26,8 @@ test('train writes a complete run directory and reports AUROC as JSON', () => {
     assert.ok(existsSync(join(run, f)), f);
   }
   const scores = JSON.parse(readFileSync(join(run, 'scores.json'), 'utf8'));
-  assert.equal(scores.scores.length, 400);
-  assert.equal(scores.labels.length, 400);
+  assert.equal(scores.scores.length, 120);
+  assert.equal(scores.labels.length, 120);
   assert.equal(scores.classes.filter((c: number) => c === 1).length, scores.labels.filter((l: number) => l === 0).length);
   const history = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
   assert.equal(history.epochs.length, 2);

@@ -102,11 +102,11 @@ test('bad requests get clear 4xx answers', async () => {
 });
 
 test('concurrent requests are micro-batched, answered correctly, and leak no tensors', async () => {
-  const png = new Uint8Array(readFileSync(tiny.pngs.normal));
+  const body = JSON.stringify({ tensor: { shape: [1, 28, 28, 1], data: Array.from(tiny.normalSample) } });
   const want = await refScore(tiny.normalSample);
-  await post('/v1/models/fmnist/score', png, 'image/png'); // warm
+  await post('/v1/models/fmnist/score', body, 'application/json'); // warm
   const before = tf.memory().numTensors;
-  const rs = await Promise.all(Array.from({ length: 64 }, () => post('/v1/models/fmnist/score', png, 'image/png').then((r) => r.json() as Promise<{ scores: number[] }>)));
+  const rs = await Promise.all(Array.from({ length: 64 }, () => post('/v1/models/fmnist/score', body, 'application/json').then((r) => r.json() as Promise<{ scores: number[] }>)));
   for (const r of rs) assert.ok(Math.abs(r.scores[0] - want) < 1e-5);
   assert.equal(tf.memory().numTensors, before);
   const text = await (await fetch(base + '/metrics')).text();

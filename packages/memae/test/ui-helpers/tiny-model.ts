@@ -1,11 +1,13 @@
-// A small MemAE really trained on real Fashion-MNIST (class 0 normal), saved once per process in a temp dir.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// A small MemAE really trained on real Fashion-MNIST (class 0 normal). Trained once and kept in the temp dir
+// (keyed by the library version) so the UI test files share it; retrained when it no longer loads.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMnist } from '../../src/data/mnist.js';
 import { oneClassSplit, select } from '../../src/data/split.js';
 import { samplePng } from '../../src/report/png.js';
-import { createDetector } from '../../src/run/detector-port.js';
+import { createDetector, loadDetector } from '../../src/run/detector-port.js';
+import { VERSION } from '../../src/version.js';
 
 let cached: Promise<TinyModel> | undefined;
 
@@ -20,15 +22,27 @@ export interface TinyModel {
 
 export function tinyModel(): Promise<TinyModel> {
   cached ??= (async () => {
-    const root = mkdtempSync(join(tmpdir(), 'memae-tiny-'));
-    const train = await loadFashionMnist({ split: 'train', limit: 3000 });
-    const test = await loadFashionMnist({ split: 'test', limit: 200 });
-    const s = oneClassSplit(train, test, 0);
-    const det = await createDetector({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], seed: 1 });
-    await det.fit(select(s.train, Int32Array.from({ length: 256 }, (_, i) => i)), { epochs: 2, batchSize: 32 });
+    const root = join(tmpdir(), `memae-ui-tiny-${VERSION}`);
     const dir = join(root, 'fmnist');
-    await det.save(dir);
-    det.dispose();
+    const test = await loadFashionMnist({ split: 'test', limit: 200 });
+    let ok = false;
+    if (existsSync(join(dir, 'manifest.json'))) {
+      try {
+        (await loadDetector(dir)).dispose();
+        ok = true;
+      } catch {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    if (!ok) {
+      mkdirSync(root, { recursive: true });
+      const train = await loadFashionMnist({ split: 'train', limit: 3000 });
+      const s = oneClassSplit(train, test, 0);
+      const det = await createDetector({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], seed: 1 });
+      await det.fit(select(s.train, Int32Array.from({ length: 64 }, (_, i) => i)), { epochs: 1, batchSize: 32 });
+      await det.save(dir);
+      det.dispose();
+    }
     const pick = (cls: number) => {
       const i = Array.from(test.classes!).indexOf(cls);
       return test.gather([i]);
