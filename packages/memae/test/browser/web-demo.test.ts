@@ -10,14 +10,14 @@ import { ArrayDataset } from '../../src/data/dataset.js';
 import { loadDetector } from '../../src/run/detector-port.js';
 import { tinyModel } from '../ui-helpers/tiny-model.js';
 import { openPage } from './chromium.js';
-import { serveStatic } from './static-server.js';
+import { serveStatic } from '../../web/static-server.js';
 
-const BUILD = fileURLToPath(new URL('../../web/build.mjs', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../web/build.ts', import.meta.url));
 
 test('the demo page scores a dropped image like the library does, with no console errors', async () => {
   const tiny = await tinyModel();
   const out = mkdtempSync(join(tmpdir(), 'memae-web-'));
-  execFileSync(process.execPath, [BUILD, '--out', out], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['--import', 'tsx', BUILD, '--out', out], { stdio: 'pipe' });
   cpSync(tiny.dir, join(out, 'model'), { recursive: true });
   const det = await loadDetector(tiny.dir);
   const want = (await det.score(new ArrayDataset(tiny.anomalySample, [28, 28, 1])))[0];

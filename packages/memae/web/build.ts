@@ -1,10 +1,13 @@
 // Builds the browser demo into web/dist/ with esbuild: main.js, index.html and the tfjs wasm binaries.
-// `node web/build.mjs --model RUN_DIR/model` also copies a saved model to dist/model/; `--out DIR` builds elsewhere.
+//   npm run build:web -- [--model RUN_DIR/model] [--out DIR] [--serve PORT]
+// --model copies a saved model to dist/model/ (the page loads ./model/ unless ?model=URL is given);
+// --serve then serves the folder on http://127.0.0.1:PORT/ until Ctrl-C.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from './static-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -30,3 +33,9 @@ const wasmDir = join(dirname(createRequire(import.meta.url).resolve('@tensorflow
 for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) cpSync(join(wasmDir, f), join(out, f));
 if (modelIdx >= 0) cpSync(args[modelIdx + 1], join(out, 'model'), { recursive: true });
 console.log(`web demo built in ${out}`);
+const serveIdx = args.indexOf('--serve');
+if (serveIdx >= 0) {
+  const site = await serveStatic(out, Number(args[serveIdx + 1] ?? 8081));
+  console.log(`serving the demo at ${site.url} (Ctrl-C stops)`);
+  process.once('SIGINT', () => void site.close().then(() => process.exit(0)));
+}

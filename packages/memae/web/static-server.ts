@@ -1,4 +1,4 @@
-// A minimal static file server on loopback for browser tests (ephemeral port, no path traversal).
+// A minimal static file server on loopback for the built demo and its browser test (no path traversal).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
@@ -8,7 +8,7 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream', '.png': 'image/png',
 };
 
-export async function serveStatic(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveStatic(root: string, port = 0, host = '127.0.0.1'): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
@@ -18,7 +18,7 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(port, host, r));
   const a = server.address();
-  return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://${host}:${typeof a === 'object' && a ? a.port : 0}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
