@@ -19,7 +19,11 @@ interface Entry {
   shape: number[];
   refCount: number;
   js?: BackendValues;
+  /** native views of the tensor under other shapes (tensors that share this dataId after Reshape) */
+  views?: Map<string, number>;
 }
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export class LibtorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
@@ -29,11 +33,33 @@ export class LibtorchBackend extends KernelBackend {
     this.data = new DataStorage(this, engine());
   }
 
-  /** Native id of a tensor on this backend (inputs of native kernels). */
+  /**
+   * Native id of a tensor on this backend (inputs of native kernels), in the tensor's own shape:
+   * Reshape shares the dataId (as tfjs' cpu backend does), so a tensor whose shape differs from
+   * the stored one gets a cached native view of that shape.
+   */
   id(t: TensorInfo): number {
     const e = this.data.get(t.dataId);
     if (e.id === 0) throw new Error(`libtorch backend: ${e.dtype} tensors have no native storage`);
-    return e.id;
+    if (sameShape(e.shape, t.shape)) return e.id;
+    const key = t.shape.join(',');
+    let v = e.views?.get(key);
+    if (v === undefined) {
+      v = this.addon.reshape(e.id, t.shape) as number;
+      (e.views ??= new Map()).set(key, v);
+    }
+    return v;
+  }
+
+  /** t's data under another shape, without a copy (Reshape, ExpandDims, Identity). */
+  alias(t: TensorInfo, shape: number[]): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape, dtype: t.dtype };
+  }
+
+  /** A new tensor from values computed in JS. */
+  fromValues(values: BackendValues, shape: number[], dtype: DataType): TensorInfo {
+    return { dataId: this.write(values, shape, dtype), shape, dtype };
   }
 
   /** Wraps a native result id as a tfjs TensorInfo (shape and dtype read from the tensor). */
@@ -86,6 +112,7 @@ export class LibtorchBackend extends KernelBackend {
     e.refCount--;
     if (!force && e.refCount > 0) return false;
     if (e.id !== 0) this.addon.free(e.id);
+    e.views?.forEach((v) => this.addon.free(v));
     this.data.delete(dataId);
     return true;
   }

@@ -39,7 +39,13 @@ function entries(dir: string): { files: string[]; dirs: string[] } {
   const dirs: string[] = [];
   for (const n of names) {
     const p = join(dir, n);
-    if (statSync(p).isDirectory()) dirs.push(n);
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (e) {
+      throw new UserError(`${p}: cannot read (${(e as Error).message})`);
+    }
+    if (isDir) dirs.push(n);
     else if (isImageFile(n)) files.push(p);
   }
   return { files, dirs };

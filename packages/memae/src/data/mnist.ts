@@ -60,7 +60,7 @@ function findIdx(dir: string, base: string): string {
   throw new UserError(`${join(dir, base)}[.gz]: file not found`);
 }
 
-function loadFromDir(dir: string, opts: MnistOptions): Promise<ArrayDataset> {
+async function loadFromDir(dir: string, opts: MnistOptions): Promise<ArrayDataset> {
   const prefix = (opts.split ?? 'train') === 'train' ? 'train' : 't10k';
   if (opts.split !== undefined && opts.split !== 'train' && opts.split !== 'test') throw new UserError(`split must be "train" or "test", got "${opts.split}"`);
   return loadIdxImages(findIdx(dir, `${prefix}-images-idx3-ubyte`), findIdx(dir, `${prefix}-labels-idx1-ubyte`), opts);
@@ -86,7 +86,7 @@ export function fashionMnistDir(): string {
 }
 
 /** MNIST digits (60,000 train / 10,000 test), classes 0-9. */
-export const loadMnist = (opts: MnistOptions = {}): Promise<ArrayDataset> => loadFromDir(opts.dir ?? mnistDir(), opts);
+export const loadMnist = async (opts: MnistOptions = {}): Promise<ArrayDataset> => loadFromDir(opts.dir ?? mnistDir(), opts);
 
 /** Fashion-MNIST (60,000 train / 10,000 test), classes 0-9 named in FASHION_MNIST_CLASSES. */
-export const loadFashionMnist = (opts: MnistOptions = {}): Promise<ArrayDataset> => loadFromDir(opts.dir ?? fashionMnistDir(), opts);
+export const loadFashionMnist = async (opts: MnistOptions = {}): Promise<ArrayDataset> => loadFromDir(opts.dir ?? fashionMnistDir(), opts);
