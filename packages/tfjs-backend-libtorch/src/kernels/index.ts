@@ -2,9 +2,8 @@
 import { KernelConfig } from '@tensorflow/tfjs-core';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
-import { layoutKernels } from './layout.js';
 import { miscKernels } from './misc.js';
 import { reduceKernels } from './reduce.js';
 import { shapeKernels } from './shape.js';
 
-export const nativeKernels: KernelConfig[] = [...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...layoutKernels, ...miscKernels, ...convKernels];
+export const nativeKernels: KernelConfig[] = [...elementwiseKernels, ...reduceKernels, ...shapeKernels, ...miscKernels, ...convKernels];
