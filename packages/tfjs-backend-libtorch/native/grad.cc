@@ -1,0 +1,26 @@
+// Gradient helpers for the fast gradients of src/kernels/gradients.ts.
+#include "core.h"
+
+using namespace ltb;
+
+namespace {
+
+int reg() {
+  // broadcastGrad(dy, keptShape, xShape, scale) -> id: dy (reduced over some axes) reshaped with
+  // those axes kept as 1, scaled, and expanded to xShape as a stride-0 view (no copy): the
+  // gradient of Sum (scale 1) and Mean (scale 1/count).
+  def("broadcastGrad", [](const Napi::CallbackInfo& info) {
+    auto g = T(info, 0).reshape(V(info, 1));
+    double scale = D(info, 3);
+    if (scale != 1) g = g * scale;
+    return R(info, g.expand(V(info, 2)));
+  });
+  // squareGrad(dy, x) -> id: 2 * x * dy
+  def("squareGrad", [](const Napi::CallbackInfo& info) {
+    return R(info, at::mul(T(info, 0), T(info, 1)).mul_(2));
+  });
+  return 0;
+}
+int registered = reg();
+
+}  // namespace
