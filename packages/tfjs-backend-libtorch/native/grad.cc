@@ -1,5 +1,6 @@
 // Gradient helpers for the fast gradients of src/kernels/gradients.ts.
 #include "core.h"
+#include "loops.h"
 
 using namespace ltb;
 
@@ -17,7 +18,10 @@ int reg() {
   });
   // squareGrad(dy, x) -> id: 2 * x * dy
   def("squareGrad", [](const Napi::CallbackInfo& info) {
-    return R(info, at::mul(T(info, 0), T(info, 1)).mul_(2));
+    const auto& dy = T(info, 0);
+    const auto& x = T(info, 1);
+    if (plain(dy, x)) return R(info, zipWith(dy, x, [](float d, float v) { return 2 * v * d; }));
+    return R(info, at::mul(dy, x).mul_(2));
   });
   return 0;
 }
