@@ -55,7 +55,7 @@ test('frame folder (sharp) and ffmpeg agree on the same real frames', async () =
 
 test('missing ffmpeg: clear UserError for a wrong path and for a PATH without ffmpeg', async () => {
   await assert.rejects(decodeVideoFile(VTEST, { size: 32, ffmpegPath: '/nonexistent/ffmpeg' }), (e: Error) => e instanceof UserError && /ffmpeg not found \('\/nonexistent\/ffmpeg'\): install it/.test(e.message));
-  const env = { ...process.env, PATH: tmp() };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: tmp() };
   delete env.MEMAE_FFMPEG;
   await assert.rejects(decodeVideoFile(VTEST, { size: 32, env, ffmpegPath: undefined }), (e: Error) => e instanceof UserError && /ffmpeg not found/.test(e.message));
   // a child process whose PATH has no ffmpeg (the default lookup, no injected path) gets the same one-line message
