@@ -44,7 +44,7 @@ export interface FrameReadOptions {
 
 /** Reads one frame image as `size` x `size` grayscale uint8 (stretched, as the official preprocessing). */
 export async function readFrameImage(file: string, size: number): Promise<Uint8Array> {
-  let out: { data: Buffer; info: sharp.OutputInfo };
+  let out: { data: Buffer; info: { channels: number } };
   try {
     out = await sharp(file).removeAlpha().resize(size, size, { fit: 'fill' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
