@@ -1,0 +1,79 @@
+// Builds the autoencoder for a ModelConfig as a tfjs functional model.
+// Outputs: [reconstruction] for 'ae', [reconstruction, addressing weights] with a memory.
+import * as tfl from '@tensorflow/tfjs-layers';
+import { MemoryLayer } from '../memory/memory-layer.js';
+import { ModelConfig, usesMemory } from './config.js';
+import { BatchNorm } from './batch-norm-layer.js';
+import { CropToSize } from './crop-layer.js';
+import './conv3d-transpose-grad.js';
+
+type Sym = tfl.SymbolicTensor;
+
+/** Official init: conv weights N(0, 0.02), BN gamma N(1, 0.02), biases 0. Seeds differ per layer. */
+class Init {
+  private n = 0;
+  constructor(private readonly seed: number) {}
+  next(): number { return this.seed * 1000 + ++this.n; }
+  conv() { return tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.next() }); }
+  dense() { return tfl.initializers.glorotUniform({ seed: this.next() }); }
+}
+
+/** BatchNorm with PyTorch's semantics (momentum 0.1, eps 1e-5) then LeakyReLU. */
+function bnAct(x: Sym, name: string, init: Init, slope: number): Sym {
+  const bn = new BatchNorm({ name: `${name}_bn`, seed: init.next() }).apply(x) as Sym;
+  return tfl.layers.leakyReLU({ name: `${name}_act`, alpha: slope }).apply(bn) as Sym;
+}
+
+function convStack(cfg: ModelConfig, x: Sym, init: Init): Sym {
+  const video = cfg.kind === 'video';
+  cfg.encoderChannels.forEach((ch, i) => {
+    const name = `enc${i + 1}`;
+    const common = { name, filters: ch, kernelSize: 3, padding: 'same' as const, kernelInitializer: init.conv(), biasInitializer: 'zeros' as const };
+    x = (video
+      ? tfl.layers.conv3d({ ...common, strides: i === 0 ? [1, 2, 2] : [2, 2, 2] })
+      : tfl.layers.conv2d({ ...common, strides: 2 })).apply(x) as Sym;
+    x = bnAct(x, name, init, cfg.leakySlope);
+  });
+  return x;
+}
+
+function deconvStack(cfg: ModelConfig, x: Sym, init: Init): Sym {
+  const video = cfg.kind === 'video';
+  const outCh = cfg.inputShape[cfg.inputShape.length - 1];
+  const widths = [...cfg.decoderChannels, outCh];
+  widths.forEach((ch, i) => {
+    const last = i === widths.length - 1;
+    const name = last ? 'dec_out' : `dec${i + 1}`;
+    const common = { name, filters: ch, kernelSize: 3, padding: 'same' as const, kernelInitializer: init.conv(), biasInitializer: 'zeros' as const };
+    x = (video
+      ? tfl.layers.conv3dTranspose({ ...common, strides: last ? [1, 2, 2] : [2, 2, 2] })
+      : tfl.layers.conv2dTranspose({ ...common, strides: 2 })).apply(x) as Sym;
+    if (!last) x = bnAct(x, name, init, cfg.leakySlope);
+  });
+  return new CropToSize({ name: 'crop', size: cfg.inputShape.slice(0, -1) }).apply(x) as Sym;
+}
+
+function mlp(units: number[], x: Sym, prefix: string, init: Init, lastLinear: boolean): Sym {
+  units.forEach((u, i) => {
+    const linear = lastLinear && i === units.length - 1;
+    x = tfl.layers.dense({ name: `${prefix}${i + 1}`, units: u, activation: linear ? 'linear' : 'tanh', kernelInitializer: init.dense(), biasInitializer: 'zeros' }).apply(x) as Sym;
+  });
+  return x;
+}
+
+export function buildModel(cfg: ModelConfig): tfl.LayersModel {
+  const init = new Init(cfg.seed);
+  const input = tfl.input({ shape: cfg.inputShape, name: 'input' });
+  const tabular = cfg.kind === 'tabular';
+  const code = tabular ? mlp(cfg.encoderChannels, input, 'enc', init, true) : convStack(cfg, input, init);
+  let latent = code;
+  let weights: Sym | undefined;
+  if (usesMemory(cfg)) {
+    const mem = new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
+    [latent, weights] = mem.apply(code) as Sym[];
+  }
+  const recon = tabular
+    ? mlp([...cfg.decoderChannels, cfg.inputShape[0]], latent, 'dec', init, true)
+    : deconvStack(cfg, latent, init);
+  return tfl.model({ name: `memae_${cfg.kind}_${cfg.variant}`, inputs: input, outputs: weights ? [recon, weights] : [recon] });
+}

@@ -1,0 +1,100 @@
+// Model configuration: data kind, ablation variant and architecture, with the paper's defaults.
+import type { Similarity } from '../memory/addressing.js';
+import { UserError } from '../errors/user-error.js';
+
+export type DataKind = 'image' | 'video' | 'tabular';
+/** The paper's ablations: plain autoencoder, memory without sparsity (lambda = alpha = 0), full MemAE. */
+export type Variant = 'ae' | 'memae-nonspar' | 'memae';
+export const DATA_KINDS: readonly DataKind[] = ['image', 'video', 'tabular'];
+export const VARIANTS: readonly Variant[] = ['ae', 'memae-nonspar', 'memae'];
+
+export interface ModelConfig {
+  kind: DataKind;
+  variant: Variant;
+  /** one sample without the batch axis: image [H, W, C], video [T, H, W, 1], tabular [F] */
+  inputShape: number[];
+  /** output widths of the encoder layers (conv channels, or MLP units; the last one is the code size C) */
+  encoderChannels: number[];
+  /** output widths of the decoder layers before the final layer (which has the input's channels/features) */
+  decoderChannels: number[];
+  /** memory slots N (ignored by 'ae') */
+  slots: number;
+  /** hard-shrinkage threshold lambda (0 for 'ae' and 'memae-nonspar') */
+  shrinkThreshold: number;
+  /** weight alpha of the entropy loss (0 for 'ae' and 'memae-nonspar') */
+  entropyWeight: number;
+  similarity: Similarity;
+  /** slope of LeakyReLU after conv layers (official 0.2) */
+  leakySlope: number;
+  /** seed of the weight initialisation */
+  seed: number;
+}
+
+export type ModelOptions = Pick<ModelConfig, 'kind' | 'inputShape'> & Partial<Omit<ModelConfig, 'kind' | 'inputShape'>>;
+
+const ALPHA = 0.0002; // official video script
+
+interface KindDefaults { encoderChannels: number[]; decoderChannels: number[]; slots: number; shrinkThreshold: number }
+
+function kindDefaults(kind: DataKind, inputShape: number[], enc?: number[]): KindDefaults {
+  if (kind === 'video') {
+    const e = enc ?? [96, 128, 256, 256];
+    // official decoder: ConvT 256->256, 256->128, 128->96, 96->1
+    return { encoderChannels: e, decoderChannels: e.slice().reverse().slice(1), slots: 2000, shrinkThreshold: 0.0025 };
+  }
+  if (kind === 'tabular') {
+    const e = enc ?? [120, 60, 30, 10, 3];
+    return { encoderChannels: e, decoderChannels: e.slice(0, -1).reverse(), slots: 50, shrinkThreshold: 1 / 50 };
+  }
+  // images: MNIST-sized grayscale 16-32-64 with N = 100; larger or RGB 64-128-128-256 with N = 500
+  const small = inputShape[2] === 1 && Math.max(inputShape[0], inputShape[1]) <= 32;
+  const e = enc ?? (small ? [16, 32, 64] : [64, 128, 128, 256]);
+  const slots = small ? 100 : 500;
+  // paper: Dconv(64)-Dconv(32)-Dconv(1) after Conv(16)-Conv(32)-Conv(64): the reversed encoder widths, last replaced
+  return { encoderChannels: e, decoderChannels: e.slice().reverse().slice(0, -1), slots, shrinkThreshold: 1 / slots };
+}
+
+function checkShape(kind: DataKind, s: number[]): void {
+  const ok = Array.isArray(s) && s.every((d) => Number.isInteger(d) && d > 0);
+  const rank = kind === 'image' ? 3 : kind === 'video' ? 4 : 1;
+  const want = kind === 'image' ? '[height, width, channels]' : kind === 'video' ? '[frames, height, width, 1]' : '[features]';
+  if (!ok || s.length !== rank) throw new UserError(`inputShape for ${kind} data must be ${want} with positive integers, got ${JSON.stringify(s)}`);
+  if (kind === 'video' && s[3] !== 1) throw new UserError(`video clips must be grayscale ([frames, height, width, 1]), got ${JSON.stringify(s)}`);
+}
+
+/** Fills in the defaults for a data kind and variant and validates the result. */
+export function resolveConfig(o: ModelOptions): ModelConfig {
+  if (!DATA_KINDS.includes(o.kind)) throw new UserError(`kind must be one of ${DATA_KINDS.join(', ')}, got "${String(o.kind)}"`);
+  const variant = o.variant ?? 'memae';
+  if (!VARIANTS.includes(variant)) throw new UserError(`variant must be one of ${VARIANTS.join(', ')}, got "${String(variant)}"`);
+  checkShape(o.kind, o.inputShape);
+  const d = kindDefaults(o.kind, o.inputShape, o.encoderChannels);
+  const sparse = variant === 'memae';
+  const cfg: ModelConfig = {
+    kind: o.kind,
+    variant,
+    inputShape: o.inputShape.slice(),
+    encoderChannels: d.encoderChannels,
+    decoderChannels: o.decoderChannels ?? d.decoderChannels,
+    slots: o.slots ?? d.slots,
+    shrinkThreshold: sparse ? (o.shrinkThreshold ?? d.shrinkThreshold) : 0,
+    entropyWeight: sparse ? (o.entropyWeight ?? ALPHA) : 0,
+    similarity: o.similarity ?? 'dot',
+    leakySlope: o.leakySlope ?? 0.2,
+    seed: o.seed ?? 0,
+  };
+  const positiveInts = (a: number[]) => Array.isArray(a) && a.length > 0 && a.every((v) => Number.isInteger(v) && v > 0);
+  if (!positiveInts(cfg.encoderChannels)) throw new UserError(`encoderChannels must be a non-empty list of positive integers, got ${JSON.stringify(cfg.encoderChannels)}`);
+  if (!Array.isArray(cfg.decoderChannels) || !(cfg.decoderChannels.length === 0 || positiveInts(cfg.decoderChannels))) throw new UserError(`decoderChannels must be a list of positive integers, got ${JSON.stringify(cfg.decoderChannels)}`);
+  if (cfg.kind !== 'tabular' && cfg.decoderChannels.length !== cfg.encoderChannels.length - 1) {
+    throw new UserError(`decoderChannels needs ${cfg.encoderChannels.length - 1} entries (one per upsampling layer before the last), got ${cfg.decoderChannels.length}`);
+  }
+  if (!Number.isInteger(cfg.slots) || cfg.slots < 1) throw new UserError(`slots must be a positive integer, got ${cfg.slots}`);
+  if (!(cfg.shrinkThreshold >= 0 && cfg.shrinkThreshold < 1)) throw new UserError(`shrinkThreshold must be in [0, 1), got ${cfg.shrinkThreshold}`);
+  if (!(cfg.entropyWeight >= 0)) throw new UserError(`entropyWeight must be >= 0, got ${cfg.entropyWeight}`);
+  if (cfg.similarity !== 'dot' && cfg.similarity !== 'cosine') throw new UserError(`similarity must be "dot" or "cosine", got "${String(cfg.similarity)}"`);
+  if (!Number.isInteger(cfg.seed)) throw new UserError(`seed must be an integer, got ${cfg.seed}`);
+  return cfg;
+}
+
+export const usesMemory = (c: Pick<ModelConfig, 'variant'>): boolean => c.variant !== 'ae';

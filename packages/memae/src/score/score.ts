@@ -1,0 +1,63 @@
+// Anomaly scores = reconstruction errors. Images and tabular rows: mean squared error over the sample.
+// Video (official code): error map = sqrt(sum over channels of r^2) per voxel, clip score = its mean.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset.js';
+import type { ModelConfig } from '../models/config.js';
+import { checkDataset } from '../train/trainer.js';
+
+export interface ScoreOptions {
+  batchSize?: number;
+  /** also return the reconstructions (size * prod(inputShape) values) */
+  reconstructions?: boolean;
+  /** also return per-pixel / per-voxel / per-feature error maps */
+  errorMaps?: boolean;
+}
+
+export interface ScoreResult {
+  /** one anomaly score per sample (higher = more anomalous) */
+  scores: Float32Array;
+  reconstructions?: Float32Array;
+  /** error maps, row-major, `errorMapShape` per sample: image [H, W] (mean over channels of r^2),
+   *  video [T, H, W] (sqrt of the sum over channels of r^2), tabular [F] (r^2) */
+  errorMaps?: Float32Array;
+  errorMapShape?: number[];
+}
+
+/** Per-element error map of one batch: [B, ...spatial] (channels reduced) or [B, F] for tabular. */
+function errorMap(cfg: ModelConfig, x: tf.Tensor, rec: tf.Tensor): tf.Tensor {
+  const sq = tf.squaredDifference(x, rec);
+  if (cfg.kind === 'tabular') return sq;
+  if (cfg.kind === 'video') return tf.sqrt(tf.sum(sq, -1));
+  return tf.mean(sq, -1);
+}
+
+export const errorMapShape = (cfg: ModelConfig): number[] => (cfg.kind === 'tabular' ? cfg.inputShape.slice() : cfg.inputShape.slice(0, -1));
+
+export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: ScoreOptions = {}): Promise<ScoreResult> {
+  checkDataset(cfg, data, 'scoring data');
+  const batchSize = opts.batchSize ?? (cfg.kind === 'video' ? 8 : cfg.kind === 'tabular' ? 1024 : 256);
+  const per = cfg.inputShape.reduce((a, b) => a * b, 1);
+  const mapShape = errorMapShape(cfg);
+  const perMap = mapShape.reduce((a, b) => a * b, 1);
+  const scores = new Float32Array(data.size);
+  const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
+  const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
+  for (let s = 0; s < data.size; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
+    const out = tf.tidy(() => {
+      const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
+      const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      const rec = Array.isArray(o) ? o[0] : o;
+      const map = errorMap(cfg, x, rec);
+      // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
+      const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
+      return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
+    });
+    scores.set(await out.score.data(), s);
+    if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
+    if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
+    tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
+  }
+  return { scores, ...(recs ? { reconstructions: recs } : {}), ...(maps ? { errorMaps: maps, errorMapShape: mapShape } : {}) };
+}

@@ -1,0 +1,7 @@
+export { trainModel, evaluateLoss, checkDataset } from './trainer.js';
+export type { TrainOptions, TrainResult, EpochRecord } from './trainer.js';
+export type { ProgressEvent, ProgressCallback } from './progress.js';
+export { computeLoss } from './loss.js';
+export type { LossParts } from './loss.js';
+export { TRAIN_DEFAULTS } from './defaults.js';
+export { epochPermutation } from './shuffle.js';

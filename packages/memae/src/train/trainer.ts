@@ -1,0 +1,178 @@
+// The training loop: seeded shuffling, Adam, loss = MSE + alpha * entropy, validation, per-epoch atomic
+// checkpoints (weights + Adam state + trainer state) with resume, early stopping, progress events.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset.js';
+import { UserError } from '../errors/user-error.js';
+import type { ModelConfig } from '../models/config.js';
+import { TRAIN_DEFAULTS } from './defaults.js';
+import { computeLoss } from './loss.js';
+import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
+import { batches, epochPermutation } from './shuffle.js';
+
+export interface TrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** seed of the batch order (weights are seeded by the model config) */
+  seed?: number;
+  validation?: Dataset;
+  /** checkpoint file written atomically after every epoch (Node only) */
+  checkpoint?: string;
+  /** continue from `checkpoint` when it exists */
+  resume?: boolean;
+  /** stop when the monitored loss (validation if given, else training) has not improved for `patience` epochs */
+  earlyStopping?: { patience: number; minDelta?: number };
+  onProgress?: ProgressCallback;
+  /** draw a progress bar on stderr when it is a TTY (default true) */
+  progressBar?: boolean;
+}
+
+export interface EpochRecord { epoch: number; loss: number; mse: number; entropy: number; valLoss?: number; seconds: number; samplesPerSec: number }
+
+export interface TrainResult {
+  history: EpochRecord[];
+  epochsDone: number;
+  /** epoch the run continued after (0 when it started fresh) */
+  resumedFrom: number;
+  stoppedEarly: boolean;
+  samplesSeen: number;
+}
+
+interface TrainerMeta {
+  configKey: string; seed: number; batchSize: number; learningRate: number; epochsDone: number;
+  history: EpochRecord[]; best: number; badEpochs: number; samplesSeen: number;
+}
+
+export function checkDataset(cfg: ModelConfig, d: Dataset, what: string): void {
+  const same = d.sampleShape.length === cfg.inputShape.length && d.sampleShape.every((v, i) => v === cfg.inputShape[i]);
+  if (!same) throw new UserError(`${what} has samples of shape [${d.sampleShape}] but the model expects [${cfg.inputShape}]`);
+  if (d.size === 0) throw new UserError(`${what} is empty`);
+}
+
+const configKey = (c: ModelConfig) => JSON.stringify(c);
+
+/** Mean loss parts over a dataset in inference mode. */
+export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, batchSize: number): Promise<{ loss: number; mse: number; entropy: number }> {
+  let loss = 0, mse = 0, entropy = 0;
+  const order = Int32Array.from({ length: data.size }, (_, i) => i);
+  for (const idx of batches(order, batchSize)) {
+    const parts = tf.tidy(() => {
+      const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
+      const l = computeLoss(model, x, cfg.entropyWeight, false);
+      return tf.stack([l.total, l.mse, l.entropy]);
+    });
+    const v = await parts.data();
+    parts.dispose();
+    loss += v[0] * idx.length; mse += v[1] * idx.length; entropy += v[2] * idx.length;
+  }
+  return { loss: loss / data.size, mse: mse / data.size, entropy: entropy / data.size };
+}
+
+export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
+  const d = TRAIN_DEFAULTS[cfg.kind];
+  const epochs = opts.epochs ?? d.epochs;
+  const batchSize = opts.batchSize ?? d.batchSize;
+  const learningRate = opts.learningRate ?? d.learningRate;
+  const seed = opts.seed ?? cfg.seed;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!(learningRate > 0)) throw new UserError(`learningRate must be > 0, got ${learningRate}`);
+  if (opts.resume && !opts.checkpoint) throw new UserError('resume needs a checkpoint path');
+  checkDataset(cfg, data, 'training data');
+  if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
+
+  const optimizer = tf.train.adam(learningRate);
+  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
+
+  const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
+  if (opts.resume && ckpt && opts.checkpoint) {
+    const state = ckpt.readCheckpoint(opts.checkpoint);
+    if (state) {
+      const m = state.meta as unknown as TrainerMeta;
+      if (m.configKey !== meta.configKey) throw new UserError(`checkpoint ${opts.checkpoint} was written for a different model configuration`);
+      if (m.batchSize !== batchSize || m.seed !== seed || m.learningRate !== learningRate) {
+        throw new UserError(`checkpoint ${opts.checkpoint} used batchSize ${m.batchSize}, learningRate ${m.learningRate}, seed ${m.seed}; resume with the same values`);
+      }
+      const ws = model.weights;
+      if (state.model.length !== ws.length) throw new UserError(`checkpoint ${opts.checkpoint} holds ${state.model.length} weights, the model has ${ws.length}`);
+      model.setWeights(state.model.map((t) => t.tensor));
+      await optimizer.setWeights(state.optimizer.map((t) => ({ name: t.name, tensor: t.tensor })));
+      tf.dispose(state.model.map((t) => t.tensor));
+      tf.dispose(state.optimizer.map((t) => t.tensor));
+      meta = m;
+    }
+  }
+  const resumedFrom = meta.epochsDone;
+
+  const bar: ProgressBar | undefined = opts.progressBar === false ? undefined : await terminalProgressBar();
+  const nBatches = Math.ceil(data.size / batchSize);
+  const runStart = performance.now();
+  let runSamples = 0;
+  let stoppedEarly = false;
+  const emit = (e: Parameters<ProgressCallback>[0]) => { bar?.update(e); opts.onProgress?.(e); };
+
+  try {
+    for (let epoch = meta.epochsDone + 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      let sum = 0, sumMse = 0, sumEnt = 0, seen = 0, b = 0;
+      for (const idx of batches(epochPermutation(data.size, seed, epoch), batchSize)) {
+        const values = data.gather(idx);
+        const parts = tf.tidy(() => {
+          const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
+          let mse: tf.Scalar | undefined, ent: tf.Scalar | undefined;
+          const { value, grads } = tf.variableGrads(() => {
+            const l = computeLoss(model, x, cfg.entropyWeight, true);
+            mse = tf.keep(l.mse);
+            ent = tf.keep(l.entropy);
+            return l.total;
+          }, vars);
+          // fixed order, so Adam's positional slots match the checkpointed ones
+          optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+          const out = tf.stack([value, mse!, ent!]);
+          tf.dispose([mse!, ent!]); // kept tensors escape every tidy scope
+          return out;
+        });
+        const v = await parts.data();
+        parts.dispose();
+        if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
+        b++;
+        seen += idx.length;
+        runSamples += idx.length;
+        sum += v[0] * idx.length; sumMse += v[1] * idx.length; sumEnt += v[2] * idx.length;
+        const rate = runSamples / ((performance.now() - runStart) / 1000);
+        const left = (epochs - epoch) * data.size + (data.size - seen);
+        emit({ phase: 'batch', epoch, epochs, batch: b, batches: nBatches, loss: sum / seen, mse: sumMse / seen, entropy: sumEnt / seen, samplesPerSec: rate, etaSeconds: left / rate });
+      }
+      const val = opts.validation ? await evaluateLoss(model, cfg, opts.validation, batchSize) : undefined;
+      const seconds = (performance.now() - t0) / 1000;
+      const rec: EpochRecord = { epoch, loss: sum / seen, mse: sumMse / seen, entropy: sumEnt / seen, seconds, samplesPerSec: seen / seconds, ...(val ? { valLoss: val.loss } : {}) };
+      meta.history.push(rec);
+      meta.epochsDone = epoch;
+      meta.samplesSeen += seen;
+      const rate = runSamples / ((performance.now() - runStart) / 1000);
+      emit({ phase: 'epoch', epoch, epochs, batch: b, batches: nBatches, loss: rec.loss, mse: rec.mse, entropy: rec.entropy, valLoss: rec.valLoss, samplesPerSec: rate, etaSeconds: ((epochs - epoch) * data.size) / rate });
+
+      const monitored = rec.valLoss ?? rec.loss;
+      if (monitored < meta.best - (opts.earlyStopping?.minDelta ?? 0)) { meta.best = monitored; meta.badEpochs = 0; } else meta.badEpochs++;
+      if (ckpt && opts.checkpoint) {
+        const optState = await optimizer.getWeights(); // [iterations (a new tensor), ...slot variables]
+        try {
+          await ckpt.writeCheckpoint(opts.checkpoint, {
+            meta: meta as unknown as Record<string, unknown>,
+            model: model.weights.map((w) => ({ name: w.originalName, tensor: w.read() })),
+            optimizer: optState,
+          });
+        } finally {
+          optState[0]?.tensor.dispose();
+        }
+      }
+      if (opts.earlyStopping && meta.badEpochs >= opts.earlyStopping.patience) { stoppedEarly = true; break; }
+    }
+  } finally {
+    bar?.stop();
+    optimizer.dispose();
+  }
+  return { history: meta.history, epochsDone: meta.epochsDone, resumedFrom, stoppedEarly, samplesSeen: meta.samplesSeen };
+}
