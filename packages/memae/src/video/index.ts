@@ -8,6 +8,5 @@ export * from './clips.js';
 export * from './align.js';
 export * from './auroc.js';
 export * from './evaluate.js';
-export * from './clip-error.js';
 export * from './inject.js';
 export * from './vtest-benchmark.js';

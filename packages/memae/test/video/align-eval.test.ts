@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
 import { ClipDataset, clipStarts, centreOffset } from '../../src/video/clips.js';
 import { clipScoresToFrames, regularity, anomalyFromErrors } from '../../src/video/align.js';
 import { auroc } from '../../src/video/auroc.js';
 import { evaluateClipScores } from '../../src/video/evaluate.js';
-import { clipErrorOf, clipErrors } from '../../src/video/clip-error.js';
 import type { VideoFrames } from '../../src/video/frames.js';
 import { UserError } from '../../src/errors/user-error.js';
 
@@ -97,22 +95,4 @@ test('evaluate: frame AUC over videos concatenated after per-video normalisation
   const shifted = errs.map((_, k) => errs[Math.min(k + 1, errs.length - 1)]);
   assert.ok(evaluateClipScores(d, shifted).auc! < 1);
   assert.throws(() => evaluateClipScores(d, [1, 2]), /2 clip scores for 24 clips/);
-});
-
-test('clip error: sqrt of channel-summed squared error, mean over voxels; batched scoring', async () => {
-  const x = tf.zeros([1, 2, 2, 2, 2]);
-  const r = tf.tensor5d([3, 4, 0, 0, 0, 0, 0, 0, 6, 8, 0, 0, 0, 0, 0, 0], [1, 2, 2, 2, 2]);
-  const e = clipErrorOf(x, r);
-  assert.deepEqual(Array.from(await e.data()), [(5 + 10) / 8]);
-  tf.dispose([x, r, e]);
-  const d = new ClipDataset([rampVideo('a', 20)], { clipLength: 16 });
-  const before = tf.memory().numTensors;
-  const s = await clipErrors((t) => tf.mul(t, 0), d, 2); // "reconstruction" = 0 -> error = mean |x|
-  assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
-  const expected = (k: number): number => {
-    let m = 0;
-    for (let f = k; f < k + 16; f++) m += Math.abs((f / 255) * 2 - 1);
-    return m / 16;
-  };
-  for (let k = 0; k < d.size; k++) assert.ok(Math.abs(s[k] - expected(k)) < 1e-5);
 });
