@@ -39,21 +39,22 @@ class Memory(nn.Module):
 
 
 class MemAE3D(nn.Module):
-    def __init__(self, memory=True, slots=2000, shrink=0.0025):
+    def __init__(self, memory=True, slots=2000, shrink=0.0025, widths=(96, 128, 256, 256)):
         super().__init__()
         k = dict(kernel_size=3, padding=1)
+        c1, c2, c3, c4 = widths
         self.encoder = nn.Sequential(
-            *block(nn.Conv3d(1, 96, stride=(1, 2, 2), **k), 96),
-            *block(nn.Conv3d(96, 128, stride=2, **k), 128),
-            *block(nn.Conv3d(128, 256, stride=2, **k), 256),
-            *block(nn.Conv3d(256, 256, stride=2, **k), 256),
+            *block(nn.Conv3d(1, c1, stride=(1, 2, 2), **k), c1),
+            *block(nn.Conv3d(c1, c2, stride=2, **k), c2),
+            *block(nn.Conv3d(c2, c3, stride=2, **k), c3),
+            *block(nn.Conv3d(c3, c4, stride=2, **k), c4),
         )
-        self.memory = Memory(slots, 256, shrink) if memory else None
+        self.memory = Memory(slots, c4, shrink) if memory else None
         self.decoder = nn.Sequential(
-            *block(nn.ConvTranspose3d(256, 256, stride=2, output_padding=1, **k), 256),
-            *block(nn.ConvTranspose3d(256, 128, stride=2, output_padding=1, **k), 128),
-            *block(nn.ConvTranspose3d(128, 96, stride=2, output_padding=1, **k), 96),
-            nn.ConvTranspose3d(96, 1, stride=(1, 2, 2), output_padding=(0, 1, 1), **k),
+            *block(nn.ConvTranspose3d(c4, c3, stride=2, output_padding=1, **k), c3),
+            *block(nn.ConvTranspose3d(c3, c2, stride=2, output_padding=1, **k), c2),
+            *block(nn.ConvTranspose3d(c2, c1, stride=2, output_padding=1, **k), c1),
+            nn.ConvTranspose3d(c1, 1, stride=(1, 2, 2), output_padding=(0, 1, 1), **k),
         )
 
     def forward(self, x):
@@ -77,10 +78,12 @@ def main():
     ap.add_argument('--steps', type=int, default=3, help='timed steps after one warm-up step')
     ap.add_argument('--variant', choices=['ae', 'memae'], default='memae')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--widths', default='96,128,256,256', help='encoder widths (official: 96,128,256,256)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = MemAE3D(memory=a.variant == 'memae')
+    widths = tuple(int(w) for w in a.widths.split(','))
+    model = MemAE3D(memory=a.variant == 'memae', widths=widths)
     x = torch.rand(a.batch, 1, a.frames, a.size, a.size) * 2 - 1
     if a.mode == 'train':
         model.train()
@@ -107,7 +110,7 @@ def main():
     sec = time.perf_counter() - t0
     print(json.dumps({
         'engine': 'pytorch', 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'mode': a.mode,
-        'variant': a.variant, 'clip': [a.frames, a.size, a.size], 'batch': a.batch, 'steps': a.steps,
+        'variant': a.variant, 'widths': list(widths), 'clip': [a.frames, a.size, a.size], 'batch': a.batch, 'steps': a.steps,
         'seconds': sec, 'clipsPerSec': a.batch * a.steps / sec,
     }))
 
