@@ -1,0 +1,13 @@
+export { ArrayDataset, sampleSize, type Dataset } from './dataset.js';
+export { seededRng, permutation, shuffleInPlace, randInt, type Rng } from './random.js';
+export { SubsetDataset, select, withLabels, splitIndices, trainValSplit, trainValTestSplit, indicesOfClasses, oneClassSplit } from './split.js';
+export { readIdx, type IdxArray, type IdxType } from './idx.js';
+export { loadMnist, loadFashionMnist, loadIdxImages, mnistDir, fashionMnistDir, normalisePixel, MNIST_CLASSES, FASHION_MNIST_CLASSES, type MnistOptions, type Split } from './mnist.js';
+export { ByteImageDataset, ByteStore } from './byte-store.js';
+export { decodeImage, probeImage, isImageFile, IMAGE_EXTENSIONS, type DecodeOptions, type Fit } from './image-decode.js';
+export { loadImageClasses, loadNormalTestFolders, type ImageFolderOptions } from './image-folder.js';
+export { readTable, type Table, type ReadTableOptions, type ColumnRef } from './table.js';
+export { TabularPreprocessor, type ColumnSpec, type PreprocessorJSON, type FitOptions } from './preprocess.js';
+export { loadCsv, tableDataset } from './tabular.js';
+export { loadKdd, kddPath, KDD_COLUMNS, KDD_CATEGORICAL, KDD_CONTAMINATION, type KddData, type KddOptions } from './kdd.js';
+export { sharedDir, sharedDataset, repoRoot } from './shared.js';

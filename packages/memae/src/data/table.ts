@@ -1,0 +1,212 @@
+// Reading CSV/TSV (optionally gzipped) into typed columns, streaming, with validation that names the line.
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import { isGzip } from './idx.js';
+import { UserError } from '../errors/user-error.js';
+
+export type ColumnRef = string | number;
+
+export interface ReadTableOptions {
+  /** field separator; default tab for .tsv / .tsv.gz files, comma otherwise */
+  delimiter?: string;
+  /** true: the first row names the columns (default); false: columns are named c0, c1, ...; or the names */
+  header?: boolean | string[];
+  /** the column holding the class label (name or index, negative counts from the end); null: no label. Default: the last column */
+  labelColumn?: ColumnRef | null;
+  /** columns to one-hot encode; default: every column whose first value is not a number */
+  categorical?: ColumnRef[];
+  /** label values meaning "anomaly" (1) */
+  anomalyLabels?: string[];
+  /** label values meaning "normal" (0); with anomalyLabels too, any other value is an error */
+  normalLabels?: string[];
+  /** read only the first `limit` data rows */
+  limit?: number;
+}
+
+export interface Table {
+  path: string;
+  /** names of the feature columns (label column excluded), in file order */
+  names: string[];
+  kinds: ('numeric' | 'categorical')[];
+  /** one array per feature column: numbers (numeric) or strings (categorical) */
+  columns: (Float64Array | string[])[];
+  rows: number;
+  /** 1 = anomaly, 0 = normal (when a label column and a label rule exist) */
+  labels?: Uint8Array;
+  /** per row, index of its raw label in labelNames */
+  classes?: Int32Array;
+  labelNames?: string[];
+}
+
+const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', 'inf', '-inf', 'infinity', '-infinity']);
+
+function parseNumber(s: string): number | undefined {
+  const t = s.trim();
+  if (MISSING.has(t.toLowerCase())) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+function resolveColumn(ref: ColumnRef, names: string[], path: string, what: string): number {
+  if (typeof ref === 'number') {
+    const i = ref < 0 ? names.length + ref : ref;
+    if (!Number.isInteger(i) || i < 0 || i >= names.length) throw new UserError(`${path}: ${what} column ${ref} does not exist (the file has ${names.length} columns)`);
+    return i;
+  }
+  const i = names.indexOf(ref);
+  if (i < 0) throw new UserError(`${path}: ${what} column "${ref}" not found (columns: ${names.join(', ')})`);
+  return i;
+}
+
+class GrowF64 {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  done(): Float64Array {
+    return this.a.slice(0, this.n);
+  }
+}
+
+/** Default label rule when none is given: 0/1, or normal/anomaly (any case). */
+function defaultLabel(v: string): number | undefined {
+  const t = v.trim().toLowerCase();
+  if (t === '0' || t === 'normal') return 0;
+  if (t === '1' || t === 'anomaly' || t === 'abnormal' || t === 'outlier') return 1;
+  return undefined;
+}
+
+export async function readTable(path: string, o: ReadTableOptions = {}): Promise<Table> {
+  if (o.limit !== undefined && !(Number.isInteger(o.limit) && o.limit > 0)) throw new UserError(`limit must be a positive integer, got ${o.limit}`);
+  const gz = await isGzip(path);
+  const base = gz ? path.replace(/\.gz$/i, '') : path;
+  const delimiter = o.delimiter ?? (extname(base).toLowerCase() === '.tsv' ? '\t' : ',');
+  const file = createReadStream(path);
+  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: false });
+  const src = gz ? file.pipe(createGunzip()) : file;
+  file.on('error', (e: Error) => parser.destroy(e));
+  if (gz) src.on('error', (e: Error) => parser.destroy(e));
+  src.pipe(parser);
+
+  let names: string[] | undefined = Array.isArray(o.header) ? o.header : undefined;
+  const header = o.header ?? true;
+  let labelCol = -1;
+  let featureIdx: number[] = [];
+  let kinds: ('numeric' | 'categorical')[] = [];
+  let cols: (GrowF64 | string[])[] = [];
+  const rawLabels: string[] = [];
+  const labelLines: number[] = [];
+  let rows = 0;
+  let width = -1;
+
+  const setup = (first: string[], line: number): void => {
+    if (!names) names = header === true ? first.map((s) => s.trim()) : first.map((_, i) => `c${i}`);
+    if (names.length !== first.length && header !== true) {
+      throw new UserError(`${path}:${line}: ${first.length} fields, but ${names.length} column names were given`);
+    }
+    width = names.length;
+    labelCol = o.labelColumn === null ? -1 : resolveColumn(o.labelColumn ?? -1, names, path, 'label');
+    const cat = new Set((o.categorical ?? []).map((c) => resolveColumn(c, names!, path, 'categorical')));
+    featureIdx = names.map((_, i) => i).filter((i) => i !== labelCol);
+    if (featureIdx.length === 0) throw new UserError(`${path}: no feature columns besides the label column`);
+    if (cat.has(labelCol)) throw new UserError(`${path}: the label column cannot also be categorical`);
+    kinds = featureIdx.map((i) => (cat.has(i) ? 'categorical' : 'numeric'));
+    cols = kinds.map((k) => (k === 'numeric' ? new GrowF64() : []));
+  };
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = info.lines;
+      if (width < 0 && header === true) {
+        setup(record, line);
+        continue;
+      }
+      if (width < 0) setup(record, line);
+      if (record.length !== width) {
+        throw new UserError(`${path}:${line}: ragged row: ${record.length} fields, expected ${width}`);
+      }
+      if (rows === 0 && o.categorical === undefined) {
+        // auto-detect: a column whose first value is text (not a number, not a missing marker) is categorical
+        featureIdx.forEach((c, j) => {
+          const v = record[c].trim();
+          if (parseNumber(v) === undefined && !MISSING.has(v.toLowerCase())) {
+            kinds[j] = 'categorical';
+            cols[j] = [];
+          }
+        });
+      }
+      for (let j = 0; j < featureIdx.length; j++) {
+        const v = record[featureIdx[j]];
+        if (kinds[j] === 'numeric') {
+          const x = parseNumber(v);
+          if (x === undefined) {
+            const what = MISSING.has(v.trim().toLowerCase()) ? 'missing or non-finite value' : 'not a number';
+            throw new UserError(`${path}:${line}: column "${names![featureIdx[j]]}": "${v}" is ${what}`);
+          }
+          (cols[j] as GrowF64).push(x);
+        } else {
+          (cols[j] as string[]).push(v.trim());
+        }
+      }
+      if (labelCol >= 0) {
+        rawLabels.push(record[labelCol].trim());
+        labelLines.push(line);
+      }
+      rows++;
+      if (o.limit !== undefined && rows >= o.limit) break;
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new UserError(`${path}: file not found`);
+    throw new UserError(`${path}: cannot parse as ${delimiter === '\t' ? 'TSV' : 'CSV'} (${err.message})`);
+  } finally {
+    file.destroy();
+    src.destroy();
+    parser.destroy();
+  }
+  if (rows === 0) throw new UserError(`${path}: no data rows`);
+
+  const table: Table = {
+    path,
+    names: featureIdx.map((i) => names![i]),
+    kinds,
+    columns: cols.map((c) => (c instanceof GrowF64 ? c.done() : c)),
+    rows,
+  };
+  if (labelCol >= 0) Object.assign(table, labelRows(path, rawLabels, labelLines, o));
+  return table;
+}
+
+function labelRows(path: string, raw: string[], lines: number[], o: ReadTableOptions): Pick<Table, 'labels' | 'classes' | 'labelNames'> {
+  const labelNames = [...new Set(raw)].sort();
+  const index = new Map(labelNames.map((n, i) => [n, i]));
+  const anomaly = o.anomalyLabels ? new Set(o.anomalyLabels) : undefined;
+  const normal = o.normalLabels ? new Set(o.normalLabels) : undefined;
+  const rule = (v: string): number | undefined => {
+    if (anomaly && normal) return anomaly.has(v) ? 1 : normal.has(v) ? 0 : undefined;
+    if (anomaly) return anomaly.has(v) ? 1 : 0;
+    if (normal) return normal.has(v) ? 0 : 1;
+    return defaultLabel(v);
+  };
+  const labels = new Uint8Array(raw.length);
+  const classes = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const l = rule(raw[i]);
+    if (l === undefined) {
+      const hint = anomaly && normal ? 'it is in neither anomalyLabels nor normalLabels' : 'labels must be 0/1 or normal/anomaly, or give anomalyLabels / normalLabels';
+      throw new UserError(`${path}:${lines[i]}: unknown label "${raw[i]}" (${hint})`);
+    }
+    labels[i] = l;
+    classes[i] = index.get(raw[i])!;
+  }
+  return { labels, classes, labelNames };
+}
