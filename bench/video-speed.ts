@@ -3,8 +3,6 @@
 // and on PyTorch (Debian python3-torch, 2 threads, bench/video_speed_torch.py) in the same run.
 // Usage: npx tsx bench/video-speed.ts [--steps 2] [--cases train128,score128,score256] [--out bench/results]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
@@ -12,6 +10,7 @@ import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
 import { ClipDataset, decodeVideoFile, VTEST_PATH } from '../packages/memae/src/video/index.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
+import { markdownTable, writeResults } from './lib/results.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -21,7 +20,7 @@ const { values: a } = parseArgs({
     python: { type: 'string', default: '/usr/bin/python3' },
     threads: { type: 'string', default: '2' },
     widths: { type: 'string' }, // smoke tests only: encoder widths other than the official 96,128,256,256
-    out: { type: 'string', default: 'bench/results' },
+    name: { type: 'string', default: 'video-speed' }, // result files: bench/results/<name>.json and .md
   },
 });
 const steps = Number(a.steps);
@@ -79,6 +78,14 @@ for (const key of String(a.cases).split(',')) {
   rows.push(row);
   console.log(`${c.name} (batch ${c.batch}): memae/${backend} ${ours.toFixed(3)} clips/s, PyTorch ${torch.clipsPerSec.toFixed(3)} clips/s, ratio ${row.ratio.toFixed(3)}`);
 }
-mkdirSync(String(a.out), { recursive: true });
 const widths = a.widths ? String(a.widths).split(',').map(Number) : [96, 128, 256, 256];
-writeFileSync(join(String(a.out), 'video-speed.json'), JSON.stringify({ date: new Date().toISOString(), backend, pytorchThreads: Number(a.threads), widths, slots: 2000, steps, results: rows }, null, 2) + '\n');
+const md = [
+  '# Video model speed: memae vs PyTorch (same architecture, same run)',
+  '',
+  `Encoder widths ${widths.join('-')}, memory 2000 slots; memae backend \`${backend}\`; PyTorch ${Number(a.threads)} threads; ${steps} timed steps after one warm-up.`,
+  '',
+  markdownTable(['case', 'batch', 'memae clips/s', 'PyTorch clips/s', 'ratio'], rows.map((r) => [r.case, String(r.batch), r.memaeClipsPerSec.toFixed(3), r.pytorchClipsPerSec.toFixed(3), r.ratio.toFixed(3)])),
+  `Command: \`npx tsx bench/video-speed.ts ${process.argv.slice(2).join(' ')}\``,
+  '',
+].join('\n');
+writeResults(String(a.name), { date: new Date().toISOString(), backend, pytorchThreads: Number(a.threads), widths, slots: 2000, steps, results: rows }, md);

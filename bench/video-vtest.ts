@@ -3,14 +3,16 @@
 // (fast vehicle, odd object, sudden appearance), reports frame-level AUC (official protocol) and wall times,
 // and saves per-frame score plots. Usage (all flags optional):
 //   npx tsx bench/video-vtest.ts --size 32 --epochs 3 --widths 8,16,32,32 --train-stride 4 --backend auto
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig, type Variant } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
-import { ClipDataset, evaluateClipScores, loadVideoSplit, makeVtestBenchmark, auroc, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { ClipDataset, evaluateClipScores, loadVideoSplit, makeVtestBenchmark, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { auroc } from '../packages/memae/src/metrics/roc.js';
+import { markdownTable, resultsDir, writeResults } from './lib/results.js';
 import { scorePlotSvg } from './lib/score-plot.js';
 
 const { values: a } = parseArgs({
@@ -27,7 +29,7 @@ const { values: a } = parseArgs({
     'train-stride': { type: 'string', default: '4' },
     variants: { type: 'string', default: 'ae,memae' },
     backend: { type: 'string' }, // default: $MEMAE_BACKEND, else auto
-    out: { type: 'string', default: 'bench/results' },
+    name: { type: 'string', default: 'video-vtest' }, // result files: bench/results/<name>.json, .md, -<video>.svg
   },
 });
 const num = (k: keyof typeof a): number => Number(a[k]);
@@ -92,11 +94,8 @@ for (const variant of String(a.variants).split(',') as Variant[]) {
   model.dispose();
 }
 
-const out = String(a.out);
-mkdirSync(out, { recursive: true });
+const name = String(a.name);
 const config = { backend, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
-writeFileSync(join(out, 'video-vtest.json'), JSON.stringify({ date: new Date().toISOString(), config, data: { trainClips: trainClips.size, testClips: testClips.size, frames: testClips.videos.reduce((s, v) => s + v.count, 0), events: manifest.events }, dataSeconds, results: rows }, null, 2) + '\n');
-
 const videos = test.map((v) => v.name);
 const md = [
   `# vtest video anomaly benchmark`,
@@ -104,19 +103,20 @@ const md = [
   `Backend \`${backend}\`; clips 16x${size}x${size}; encoder widths ${widths.join('-')}; memory ${num('slots')} slots; ${num('epochs')} epochs, batch ${num('batch')}, lr ${num('lr')}; training clip stride ${num('train-stride')} (${trainClips.size} clips), test stride 1 (${testClips.size} clips).`,
   `Injected anomalies: ${manifest.events.map((e) => `${e.video} ${e.kind} frames ${e.first}-${e.last}`).join('; ')}.`,
   '',
-  `| model | frame AUC (official, edges excluded) | frame AUC (all frames) | ${videos.map((v) => `AUC ${v}`).join(' | ')} | train s | score s |`,
-  `|---|---|---|${videos.map(() => '---').join('|')}|---|---|`,
-  ...rows.map((r) => `| ${r.model} | ${r.auc.toFixed(4)} | ${r.aucAllFrames.toFixed(4)} | ${videos.map((v) => r.perVideoAuc[v].toFixed(4)).join(' | ')} | ${r.trainSeconds.toFixed(1)} | ${r.scoreSeconds.toFixed(1)} |`),
-  '',
+  markdownTable(
+    ['model', 'frame AUC (official, edges excluded)', 'frame AUC (all frames)', ...videos.map((v) => `AUC ${v}`), 'train s', 'score s'],
+    rows.map((r) => [r.model, r.auc.toFixed(4), r.aucAllFrames.toFixed(4), ...videos.map((v) => r.perVideoAuc[v].toFixed(4)), r.trainSeconds.toFixed(1), r.scoreSeconds.toFixed(1)]),
+  ),
   `Command: \`npx tsx bench/video-vtest.ts ${process.argv.slice(2).join(' ')}\``,
   '',
 ].join('\n');
-writeFileSync(join(out, 'video-vtest.md'), md);
+const json = { date: new Date().toISOString(), config, data: { trainClips: trainClips.size, testClips: testClips.size, frames: testClips.videos.reduce((s, v) => s + v.count, 0), events: manifest.events }, dataSeconds, results: rows };
+writeResults(name, json, md);
 
 for (let i = 0; i < test.length; i++) {
   const ev = manifest.events.find((e) => e.video === test[i].name);
   const series = Object.entries(curves).filter(([n]) => n !== 'frame-difference (no model)').map(([name, c]) => ({ name, scores: c.videos[i].anomaly }));
   const svg = await scorePlotSvg({ title: `${test[i].name}: ${ev?.kind ?? ''} (shaded red: ground truth; grey: edge frames outside the AUC)`, labels: test[i].labels!, counted: curves[Object.keys(curves)[0]].videos[i].counted, series });
-  writeFileSync(join(out, `video-vtest-${test[i].name}.svg`), svg);
+  writeFileSync(join(resultsDir, `${name}-${test[i].name}.svg`), svg);
 }
 console.log(md);

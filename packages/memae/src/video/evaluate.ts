@@ -2,7 +2,7 @@
 // normalisation, clip score at the clip's centre frame, AUC over all videos' frames concatenated.
 import { UserError } from '../errors/user-error.js';
 import { clipScoresToFrames, anomalyFromErrors, type EdgeFrames } from './align.js';
-import { auroc } from './auroc.js';
+import { auroc } from '../metrics/roc.js';
 import type { ClipDataset } from './clips.js';
 
 export interface VideoFrameResult {

@@ -6,7 +6,6 @@ export * from './ffmpeg.js';
 export * from './layout.js';
 export * from './clips.js';
 export * from './align.js';
-export * from './auroc.js';
 export * from './evaluate.js';
 export * from './inject.js';
 export * from './vtest-benchmark.js';

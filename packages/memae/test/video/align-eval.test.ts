@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClipDataset, clipStarts, centreOffset } from '../../src/video/clips.js';
 import { clipScoresToFrames, regularity, anomalyFromErrors } from '../../src/video/align.js';
-import { auroc } from '../../src/video/auroc.js';
+import { auroc } from '../../src/metrics/roc.js';
 import { evaluateClipScores } from '../../src/video/evaluate.js';
 import type { VideoFrames } from '../../src/video/frames.js';
 import { UserError } from '../../src/errors/user-error.js';
@@ -63,12 +63,12 @@ test('regularity: per-video min-max, anomaly = 1 - p; constant scores are all re
   assert.deepEqual(Array.from(regularity([5, 5])), [1, 1]);
 });
 
-test('auroc: matches scikit-learn on hand-made cases, ties count one half', () => {
+test('auroc (metrics/roc.ts) on hand-made frame-level cases, ties count one half', () => {
   assert.equal(auroc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75); // sklearn roc_auc_score: 0.75
   assert.equal(auroc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]), 0.875); // sklearn: 0.875
   assert.equal(auroc([1, 0, 1, 0], [3, 3, 3, 3]), 0.5);
   assert.equal(auroc([1, 1, 0, 0], [0, 0, 1, 1]), 0);
-  assert.throws(() => auroc([1, 1], [0.1, 0.2]), (e: Error) => e instanceof UserError && /both normal and anomalous/.test(e.message));
+  assert.throws(() => auroc([1, 1], [0.1, 0.2]), (e: Error) => e instanceof UserError && /only one class present/.test(e.message));
 });
 
 test('evaluate: frame AUC over videos concatenated after per-video normalisation', () => {
