@@ -1,6 +1,6 @@
 // Kernels without a native implementation run on tfjs' cpu backend: inputs are copied there,
 // the cpu kernel runs, outputs are copied back. A one-time warning names each such kernel.
-import { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, getKernelsForBackend } from '@tensorflow/tfjs-core';
+import { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, backend_util, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { LibtorchBackend } from './backend.js';
 import { BACKEND_NAME } from './kernels/define.js';
@@ -19,7 +19,18 @@ function cpuBackend(): MathBackendCPU {
 }
 
 function toCpu(b: LibtorchBackend, c: MathBackendCPU, t: TensorInfo): TensorInfo {
-  return { dataId: c.write(b.readSync(t.dataId), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+  const values = b.readSync(t.dataId);
+  const dataId = c.write(values, t.shape, t.dtype);
+  if (t.dtype === 'complex64') {
+    // cpu keeps complex values as two float32 tensors; ours are interleaved [re, im, ...]
+    const { real, imag } = backend_util.splitRealAndImagArrays(values as Float32Array);
+    c.data.get(dataId).complexTensorInfos = {
+      real: c.makeTensorInfo(t.shape, 'float32', real),
+      imag: c.makeTensorInfo(t.shape, 'float32', imag),
+    };
+  }
+  // rank: a few cpu kernels (Dilation2DBackprop*) read it, as they are usually handed Tensors
+  return { dataId, shape: t.shape, dtype: t.dtype, rank: t.shape.length } as TensorInfo;
 }
 
 export function fallbackKernel(k: KernelConfig): KernelConfig {
@@ -32,14 +43,19 @@ export function fallbackKernel(k: KernelConfig): KernelConfig {
     }
     const b = args.backend as LibtorchBackend;
     const c = cpuBackend();
-    const inputs: Record<string, TensorInfo> = {};
+    // inputs is a record (whose values may be lists, e.g. RaggedGather's splits) or a list
+    // (Concat, Pack, AddN, ...); the cpu kernel gets the same structure.
     const made: TensorInfo[] = [];
-    for (const [name, t] of Object.entries(args.inputs)) {
-      if (t == null) continue;
+    const move = (t: TensorInfo | TensorInfo[] | undefined): TensorInfo | TensorInfo[] | undefined => {
+      if (t == null) return t;
+      if (Array.isArray(t)) return t.map((u) => move(u) as TensorInfo);
       const ct = toCpu(b, c, t);
-      inputs[name] = ct;
       made.push(ct);
-    }
+      return ct;
+    };
+    const inputs = Array.isArray(args.inputs)
+      ? move(args.inputs as TensorInfo[])
+      : Object.fromEntries(Object.entries(args.inputs).map(([name, t]) => [name, move(t)]));
     const res = (k.kernelFunc as unknown as (a: object) => TensorInfo | TensorInfo[])({ inputs, attrs: args.attrs ?? {}, backend: c });
     const outs = Array.isArray(res) ? res : [res];
     const back = outs.map((o) => ({ dataId: b.write(c.readSync(o.dataId), o.shape, o.dtype), shape: o.shape, dtype: o.dtype }));

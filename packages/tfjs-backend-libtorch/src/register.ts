@@ -1,9 +1,9 @@
 // Registers the `libtorch` backend with tfjs: native kernels first, cpu fallbacks for the rest.
 import '@tensorflow/tfjs-backend-cpu';
 import { availableParallelism } from 'node:os';
-import { registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import { KernelConfig, KernelFunc, TensorInfo, getKernel, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import { LibtorchBackend } from './backend.js';
-import { fallbackKernels } from './fallback.js';
+import { fallbackKernel, fallbackKernels } from './fallback.js';
 import { BACKEND_NAME } from './kernels/define.js';
 import { nativeKernels } from './kernels/index.js';
 import { loadAddon } from './native.js';
@@ -26,8 +26,24 @@ export function registerLibtorchBackend(opts: RegisterOptions = {}): void {
   registered = true;
   registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), opts.priority ?? 3);
   const names = new Set(nativeKernels.map((k) => k.kernelName));
-  for (const k of nativeKernels) registerKernel(k);
+  for (const k of nativeKernels) registerKernel(withDtypeGuard(k));
   for (const k of fallbackKernels(names)) registerKernel(k);
 }
 
 export const nativeKernelNames = (): string[] => nativeKernels.map((k) => k.kernelName);
+
+const NATIVE_DTYPES = new Set(['float32', 'int32', 'bool']);
+const allNative = (t: TensorInfo | TensorInfo[] | undefined): boolean =>
+  t == null || (Array.isArray(t) ? t.every(allNative) : NATIVE_DTYPES.has(t.dtype));
+
+/** A native kernel handed a string or complex64 input runs the cpu kernel instead. */
+function withDtypeGuard(k: KernelConfig): KernelConfig {
+  const cpuKernel = getKernel(k.kernelName, 'cpu');
+  if (!cpuKernel) return k;
+  const fallback = fallbackKernel(cpuKernel).kernelFunc;
+  const kernelFunc = ((args: { inputs: Record<string, TensorInfo | TensorInfo[]> }) => {
+    const native = Array.isArray(args.inputs) ? allNative(args.inputs) : Object.values(args.inputs).every(allNative);
+    return (native ? k.kernelFunc : fallback)(args as Parameters<KernelFunc>[0]);
+  }) as unknown as KernelFunc;
+  return { ...k, kernelFunc };
+}
