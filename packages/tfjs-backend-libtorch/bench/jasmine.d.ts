@@ -8,7 +8,7 @@ declare module 'jasmine' {
   }
   interface Env {
     configure(c: { random?: boolean; specFilter?: (spec: Spec) => boolean }): void;
-    addReporter(r: { specDone?: (r: SpecResult) => void }): void;
+    addReporter(r: { specStarted?: (r: SpecResult) => void; specDone?: (r: SpecResult) => void }): void;
   }
   export default class Jasmine {
     constructor(opts: object);

@@ -1,6 +1,7 @@
 // Elementwise kernels: unary math, binary arithmetic with broadcasting, comparisons.
 // Opcodes are shared with src/kernels/elementwise.ts.
 #include "core.h"
+#include <string>
 
 using namespace ltb;
 
@@ -56,5 +57,107 @@ int reg() {
   return 0;
 }
 int registered = reg();
+
+// Unary math by name (the kernels added after the opcode table above). The input is computed
+// in float32 unless the op is exact on integers; the result is cast to the dtype tfjs returns.
+// a and b carry the op's scalar attributes (Step's alpha, ClipByValue's bounds).
+at::Tensor math(const std::string& op, at::Tensor x, double a, double b) {
+  bool isFloat = x.is_floating_point();
+  if (op == "floor") return isFloat ? at::floor(x) : x;
+  if (op == "ceil") return isFloat ? at::ceil(x) : x;
+  if (op == "round") return isFloat ? at::round(x) : x;  // half to even, as tfjs' Round
+  if (op == "isNan") return isFloat ? at::isnan(x) : at::zeros_like(x, at::kBool);
+  if (op == "isInf") return isFloat ? at::isinf(x) : at::zeros_like(x, at::kBool);
+  if (op == "isFinite") return isFloat ? at::isfinite(x) : at::ones_like(x, at::kBool);
+  if (op == "logicalNot") return at::logical_not(x);
+  if (op == "clip") return at::clamp(x.scalar_type() == at::kBool ? x.to(at::kFloat) : x, a, b);
+  if (!isFloat) x = x.to(at::kFloat);
+  if (op == "sin") return at::sin(x);
+  if (op == "cos") return at::cos(x);
+  if (op == "tan") return at::tan(x);
+  if (op == "asin") return at::asin(x);
+  if (op == "acos") return at::acos(x);
+  if (op == "atan") return at::atan(x);
+  if (op == "sinh") return at::sinh(x);
+  if (op == "cosh") return at::cosh(x);
+  if (op == "asinh") return at::asinh(x);
+  if (op == "acosh") return at::acosh(x);
+  if (op == "atanh") return at::atanh(x);
+  if (op == "log1p") return at::log1p(x);
+  if (op == "expm1") return at::expm1(x);
+  if (op == "erf") return at::erf(x);
+  if (op == "softplus") return at::softplus(x);
+  if (op == "selu") return at::selu(x);
+  // Step: 1 where x > 0, alpha elsewhere, NaN stays NaN
+  if (op == "step") return at::where(at::isnan(x), x, at::where(x > 0, at::ones_like(x), at::full_like(x, a)));
+  throw std::runtime_error("math: unknown op " + op);
+}
+
+// Binary ops by name; int32 FloorDiv/Mod run in double like tfjs' JS arithmetic, where a
+// division by zero gives a non-finite value that an Int32Array stores as 0.
+at::Tensor binaryNamed(const std::string& op, const at::Tensor& a, const at::Tensor& b, at::ScalarType out) {
+  if (op == "logicalAnd") return at::logical_and(a, b);
+  if (op == "logicalOr") return at::logical_or(a, b);
+  if (op == "bitwiseAnd") return at::bitwise_and(a, b);
+  bool exactInt = !at::isFloatingType(out);
+  auto fa = a.to(exactInt ? at::kDouble : at::kFloat), fb = b.to(exactInt ? at::kDouble : at::kFloat);
+  at::Tensor r;
+  if (op == "floorDiv") r = at::floor(fa / fb);
+  else if (op == "mod") r = at::remainder(fa, fb);  // sign of the divisor, as tfjs
+  else if (op == "atan2") r = at::atan2(fa, fb);
+  else throw std::runtime_error("binaryNamed: unknown op " + op);
+  if (exactInt) r = at::where(at::isfinite(r), r, at::zeros_like(r));
+  return r;
+}
+
+// x as dtype st with tfjs' Cast semantics: float -> int32 truncates toward zero and maps
+// NaN and +-Infinity to 0 (what an Int32Array stores); anything -> bool is x != 0.
+at::Tensor castTo(const at::Tensor& x, at::ScalarType st) {
+  if (x.scalar_type() == st) return x;
+  if (st == at::kBool) return x.ne(0);
+  if (st == at::kInt && x.is_floating_point()) return at::where(at::isfinite(x), x, at::zeros_like(x)).to(at::kInt);
+  return x.to(st);
+}
+
+at::Tensor as(const at::Tensor& r, int64_t code) { return castTo(r, scalarType(code)); }
+
+int regNamed() {
+  // math(op, x, outDtypeCode, a, b) -> id
+  def("math", [](const Napi::CallbackInfo& info) {
+    auto op = info[0].As<Napi::String>().Utf8Value();
+    return R(info, as(math(op, T(info, 1), D(info, 3), D(info, 4)), I(info, 2)));
+  });
+  // binaryNamed(op, a, b, outDtypeCode) -> id
+  def("binaryNamed", [](const Napi::CallbackInfo& info) {
+    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto st = scalarType(I(info, 3));
+    return R(info, castTo(binaryNamed(op, T(info, 1), T(info, 2), st), st));
+  });
+  // cast(x, dtypeCode) -> id
+  def("cast", [](const Napi::CallbackInfo& info) { return R(info, as(T(info, 0), I(info, 1))); });
+  // select(condition, t, e, outDtypeCode) -> id; a rank-1 condition picks whole rows of t/e.
+  def("select", [](const Napi::CallbackInfo& info) {
+    auto c = T(info, 0);
+    const auto& t = T(info, 1);
+    auto st = scalarType(I(info, 3));
+    if (c.dim() == 1 && t.dim() > 1) {
+      std::vector<int64_t> shape(t.dim(), 1);
+      shape[0] = c.size(0);
+      c = c.reshape(shape);
+    }
+    return R(info, at::where(c.to(at::kBool), castTo(t, st), castTo(T(info, 2), st)));
+  });
+  // addN([ids], outDtypeCode) -> id
+  def("addN", [](const Napi::CallbackInfo& info) {
+    auto ids = V(info, 0);
+    if (ids.empty()) throw std::runtime_error("addN: no tensors");
+    auto st = scalarType(I(info, 1));
+    auto acc = castTo(get(int32_t(ids[0])), st).clone();
+    for (size_t k = 1; k < ids.size(); ++k) acc.add_(get(int32_t(ids[k])));
+    return R(info, acc);
+  });
+  return 0;
+}
+int registeredNamed = regNamed();
 
 }  // namespace

@@ -19,28 +19,80 @@ interface Entry {
   shape: number[];
   refCount: number;
   js?: BackendValues;
+  /** native views of the tensor under other shapes (tensors that share this dataId after Reshape) */
+  views?: Map<string, number>;
 }
+
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export class LibtorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
+  /** Native kernels write each result's dtype code, rank and sizes here (native/core.cc R, RN). */
+  private readonly shapes = new Int32Array(1024);
 
   constructor(readonly addon: Addon) {
     super();
     this.data = new DataStorage(this, engine());
+    addon.setShapeBuffer(this.shapes);
   }
 
-  /** Native id of a tensor on this backend (inputs of native kernels). */
+  /**
+   * Native id of a tensor on this backend (inputs of native kernels), in the tensor's own shape:
+   * Reshape shares the dataId (as tfjs' cpu backend does), so a tensor whose shape differs from
+   * the stored one gets a cached native view of that shape.
+   */
   id(t: TensorInfo): number {
     const e = this.data.get(t.dataId);
     if (e.id === 0) throw new Error(`libtorch backend: ${e.dtype} tensors have no native storage`);
-    return e.id;
+    if (sameShape(e.shape, t.shape)) return e.id;
+    const key = t.shape.join(',');
+    let v = e.views?.get(key);
+    if (v === undefined) {
+      v = this.addon.reshape(e.id, t.shape) as number;
+      (e.views ??= new Map()).set(key, v);
+    }
+    return v;
+  }
+
+  /** Wraps a native result whose shape and dtype the kernel already knows (multi-result kernels). */
+  known(nativeId: number, shape: number[], dtype: DataType): TensorInfo {
+    const dataId = {};
+    this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
+  /** t's data under another shape, without a copy (Reshape, ExpandDims, Identity). */
+  alias(t: TensorInfo, shape: number[]): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape, dtype: t.dtype };
+  }
+
+  /** A new tensor from values computed in JS. */
+  fromValues(values: BackendValues, shape: number[], dtype: DataType): TensorInfo {
+    return { dataId: this.write(values, shape, dtype), shape, dtype };
   }
 
   /** Wraps a native result id as a tfjs TensorInfo (shape and dtype read from the tensor). */
   out(nativeId: number): TensorInfo {
-    const info = this.addon.info(nativeId);
-    const dtype = CODE_DTYPE[info[0]];
-    const shape = info.slice(1);
+    return this.wrap(nativeId, 0);
+  }
+
+  /** Wraps the ids of a multi-result native call (native/core.cc RN). */
+  outs(nativeIds: number[]): TensorInfo[] {
+    let at = 0;
+    return nativeIds.map((id) => {
+      const t = this.wrap(id, at);
+      at += 2 + t.shape.length;
+      return t;
+    });
+  }
+
+  private wrap(nativeId: number, at: number): TensorInfo {
+    const s = this.shapes;
+    const dtype = CODE_DTYPE[s[at]];
+    const rank = s[at + 1];
+    const shape = new Array<number>(rank);
+    for (let k = 0; k < rank; k++) shape[k] = s[at + 2 + k];
     const dataId = {};
     this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
     return { dataId, shape, dtype };
@@ -86,6 +138,7 @@ export class LibtorchBackend extends KernelBackend {
     e.refCount--;
     if (!force && e.refCount > 0) return false;
     if (e.id !== 0) this.addon.free(e.id);
+    e.views?.forEach((v) => this.addon.free(v));
     this.data.delete(dataId);
     return true;
   }

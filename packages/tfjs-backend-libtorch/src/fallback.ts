@@ -3,10 +3,10 @@
 import { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, backend_util, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { LibtorchBackend } from './backend.js';
-import { BACKEND_NAME } from './kernels/define.js';
+import { BACKEND_NAME } from './name.js';
 
 const warned = new Set<string>();
-/** Names of kernels that fell back to cpu so far in this process. */
+/** Kernels that fell back to cpu so far in this process ("<name> <why>"). */
 export const fallbackKernelsUsed = (): string[] => [...warned];
 
 let cpu: MathBackendCPU | undefined;
@@ -33,12 +33,14 @@ function toCpu(b: LibtorchBackend, c: MathBackendCPU, t: TensorInfo): TensorInfo
   return { dataId, shape: t.shape, dtype: t.dtype, rank: t.shape.length } as TensorInfo;
 }
 
-export function fallbackKernel(k: KernelConfig): KernelConfig {
+/** k on cpu; `why` completes the one-time warning "kernel <name> ...". */
+export function fallbackKernel(k: KernelConfig, why = 'has no native implementation'): KernelConfig {
+  const key = `${k.kernelName} ${why}`;
   const kernelFunc = ((args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: unknown }) => {
-    if (!warned.has(k.kernelName)) {
-      warned.add(k.kernelName);
+    if (!warned.has(key)) {
+      warned.add(key);
       if (process.env.LIBTORCH_FALLBACK_WARN !== '0') {
-        console.warn(`tfjs-backend-libtorch: kernel ${k.kernelName} has no native implementation; running it on tfjs cpu (data is copied)`);
+        console.warn(`tfjs-backend-libtorch: kernel ${k.kernelName} ${why}; running it on tfjs cpu (data is copied)`);
       }
     }
     const b = args.backend as LibtorchBackend;
@@ -67,5 +69,5 @@ export function fallbackKernel(k: KernelConfig): KernelConfig {
 
 /** cpu kernels that the native set lacks, wrapped to fall back. */
 export function fallbackKernels(nativeNames: Set<string>): KernelConfig[] {
-  return getKernelsForBackend('cpu').filter((k) => !nativeNames.has(k.kernelName)).map(fallbackKernel);
+  return getKernelsForBackend('cpu').filter((k) => !nativeNames.has(k.kernelName)).map((k) => fallbackKernel(k));
 }

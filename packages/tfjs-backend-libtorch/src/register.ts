@@ -40,7 +40,7 @@ const allNative = (t: TensorInfo | TensorInfo[] | undefined): boolean =>
 function withDtypeGuard(k: KernelConfig): KernelConfig {
   const cpuKernel = getKernel(k.kernelName, 'cpu');
   if (!cpuKernel) return k;
-  const fallback = fallbackKernel(cpuKernel).kernelFunc;
+  const fallback = fallbackKernel(cpuKernel, 'got a string or complex64 input').kernelFunc;
   const kernelFunc = ((args: { inputs: Record<string, TensorInfo | TensorInfo[]> }) => {
     const native = Array.isArray(args.inputs) ? allNative(args.inputs) : Object.values(args.inputs).every(allNative);
     return (native ? k.kernelFunc : fallback)(args as Parameters<KernelFunc>[0]);

@@ -2,6 +2,7 @@
 // decoder could not train. The transposed convolution y = convT(x, W) is the input-gradient of a forward
 // convolution, so: dL/dx = conv3d(dL/dy, W) and dL/dW = conv3DBackpropFilter(input = dL/dy, dy = x).
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (in the same tfjs-core instance)
 
 const KERNEL = 'Conv3DBackpropInputV2';
 let registered = false;

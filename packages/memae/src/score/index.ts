@@ -1,4 +1,4 @@
 export { scoreModel, errorMapShape } from './score.js';
 export type { ScoreOptions, ScoreResult } from './score.js';
-export { scoreStats, thresholdFor, percentileOfSorted } from './stats.js';
+export { scoreStats, thresholdFor, percentileOfSorted, quantileTable, percentileFromTable } from './stats.js';
 export type { ScoreStats } from './stats.js';

@@ -37,3 +37,15 @@ export function thresholdFor(scores: ArrayLike<number>, sel: { contamination?: n
   if (sel.percentile !== undefined) return percentileOfSorted(sorted, sel.percentile);
   throw new UserError('give contamination or percentile');
 }
+
+/** 1001 quantiles (0%, 0.1%, ..., 100%) of the scores: a compact, savable score distribution. */
+export function quantileTable(scores: ArrayLike<number>): number[] {
+  const sorted = Float64Array.from(scores).sort();
+  return Array.from({ length: 1001 }, (_, i) => percentileOfSorted(sorted, i / 10));
+}
+
+/** Percentile p (0..100) read from a quantile table (linear between its points). */
+export function percentileFromTable(table: number[], p: number): number {
+  if (!(p >= 0 && p <= 100)) throw new UserError(`percentile must be in [0, 100], got ${p}`);
+  return percentileOfSorted(table, p);
+}

@@ -50,6 +50,13 @@ export function checkDataset(cfg: ModelConfig, d: Dataset, what: string): void {
   if (d.size === 0) throw new UserError(`${what} is empty`);
 }
 
+/** Reads and disposes scalars (no tf.stack: the libtorch fallback cannot pack yet). */
+async function readScalars(ts: tf.Tensor[]): Promise<number[]> {
+  const v = await Promise.all(ts.map(async (t) => (await t.data())[0]));
+  tf.dispose(ts);
+  return v;
+}
+
 const configKey = (c: ModelConfig) => JSON.stringify(c);
 
 /** Mean loss parts over a dataset in inference mode. */
@@ -60,10 +67,9 @@ export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, dat
     const parts = tf.tidy(() => {
       const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
       const l = computeLoss(model, x, cfg.entropyWeight, false);
-      return tf.stack([l.total, l.mse, l.entropy]);
+      return [l.total, l.mse, l.entropy];
     });
-    const v = await parts.data();
-    parts.dispose();
+    const v = await readScalars(parts);
     loss += v[0] * idx.length; mse += v[1] * idx.length; entropy += v[2] * idx.length;
   }
   return { loss: loss / data.size, mse: mse / data.size, entropy: entropy / data.size };
@@ -82,14 +88,14 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
 
-  const optimizer = tf.train.adam(learningRate);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
 
   const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
-  if (opts.resume && ckpt && opts.checkpoint) {
-    const state = ckpt.readCheckpoint(opts.checkpoint);
-    if (state) {
+  const state = opts.resume && ckpt && opts.checkpoint ? ckpt.readCheckpoint(opts.checkpoint) : undefined;
+  const optimizer = tf.train.adam(learningRate);
+  if (state) {
+    try {
       const m = state.meta as unknown as TrainerMeta;
       if (m.configKey !== meta.configKey) throw new UserError(`checkpoint ${opts.checkpoint} was written for a different model configuration`);
       if (m.batchSize !== batchSize || m.seed !== seed || m.learningRate !== learningRate) {
@@ -99,9 +105,12 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       if (state.model.length !== ws.length) throw new UserError(`checkpoint ${opts.checkpoint} holds ${state.model.length} weights, the model has ${ws.length}`);
       model.setWeights(state.model.map((t) => t.tensor));
       await optimizer.setWeights(state.optimizer.map((t) => ({ name: t.name, tensor: t.tensor })));
-      tf.dispose(state.model.map((t) => t.tensor));
-      tf.dispose(state.optimizer.map((t) => t.tensor));
       meta = m;
+    } catch (e) {
+      optimizer.dispose();
+      throw e;
+    } finally {
+      tf.dispose([...state.model, ...state.optimizer].map((t) => t.tensor));
     }
   }
   const resumedFrom = meta.epochsDone;
@@ -124,18 +133,16 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           let mse: tf.Scalar | undefined, ent: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
             const l = computeLoss(model, x, cfg.entropyWeight, true);
-            mse = tf.keep(l.mse);
-            ent = tf.keep(l.entropy);
+            // kept copies escape every tidy scope; readScalars disposes them
+            mse = tf.keep(tf.clone(l.mse));
+            ent = tf.keep(tf.clone(l.entropy));
             return l.total;
           }, vars);
           // fixed order, so Adam's positional slots match the checkpointed ones
           optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-          const out = tf.stack([value, mse!, ent!]);
-          tf.dispose([mse!, ent!]); // kept tensors escape every tidy scope
-          return out;
+          return [value, mse!, ent!];
         });
-        const v = await parts.data();
-        parts.dispose();
+        const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
         b++;
         seen += idx.length;

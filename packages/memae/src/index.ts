@@ -1,0 +1,15 @@
+// memae: memory-augmented autoencoders for anomaly detection (tfjs layers; libtorch backend on Node).
+export { MemAE, liveTensors } from './detector/memae.js';
+export type { CreateOptions, FitOptions, ThresholdRule, TrainingSummary } from './detector/memae.js';
+export { initBackend } from './backend/select.js';
+export type { BackendChoice } from './backend/select.js';
+export type { Dataset } from './data/dataset.js';
+export { ArrayDataset, sampleSize } from './data/dataset.js';
+export { UserError } from './errors/user-error.js';
+export * from './memory/index.js';
+export * from './models/index.js';
+export * from './train/index.js';
+export * from './score/index.js';
+export { saveModelDir, loadModelDir, readManifest, manifestSchema, directorySaveHandler, directoryLoadHandler, writeCheckpoint, readCheckpoint } from './io/index.js';
+export type { Manifest, ManifestDraft, TrainingScoreStats, CheckpointState } from './io/index.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,55 @@
+// manifest.json beside model.json: what the model is, how it was trained, its training-score statistics
+// and a checksum of the weights. Validated with zod when loading.
+import { z } from 'zod';
+
+const stats = z.object({
+  count: z.number().int().positive(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(),
+  percentiles: z.record(z.string(), z.number()),
+  /** 1001 quantiles (0%, 0.1%, ..., 100%) of the training scores, for thresholds chosen after loading */
+  quantiles: z.array(z.number()).length(1001),
+});
+
+const config = z.object({
+  kind: z.enum(['image', 'video', 'tabular']),
+  variant: z.enum(['ae', 'memae-nonspar', 'memae']),
+  inputShape: z.array(z.number().int().positive()).min(1),
+  encoderChannels: z.array(z.number().int().positive()).min(1),
+  decoderChannels: z.array(z.number().int().positive()),
+  slots: z.number().int().positive(),
+  shrinkThreshold: z.number().min(0).lt(1),
+  entropyWeight: z.number().min(0),
+  similarity: z.enum(['dot', 'cosine']),
+  leakySlope: z.number(),
+  seed: z.number().int(),
+});
+
+export const manifestSchema = z.object({
+  format: z.literal('memae-model'),
+  formatVersion: z.literal(1),
+  library: z.object({ name: z.literal('memae'), version: z.string() }),
+  kind: z.enum(['image', 'video', 'tabular']),
+  variant: z.enum(['ae', 'memae-nonspar', 'memae']),
+  config,
+  /** how samples were normalised before they reached the model (free-form, from the data loader) */
+  normalization: z.record(z.string(), z.unknown()).nullable(),
+  training: z.object({
+    samples: z.number().int().nonnegative(),
+    sampleShape: z.array(z.number().int().positive()),
+    epochs: z.number().int().nonnegative(),
+    batchSize: z.number().int().positive(),
+    learningRate: z.number().positive(),
+    finalLoss: z.number().nullable(),
+    finalMse: z.number().nullable(),
+    finalEntropy: z.number().nullable(),
+    classes: z.array(z.number().int()).optional(),
+    seconds: z.number().nonnegative(),
+  }).nullable(),
+  trainingScores: stats.nullable(),
+  threshold: z.object({ value: z.number(), rule: z.string() }).nullable(),
+  weights: z.object({ file: z.string(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  createdAt: z.string(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type TrainingScoreStats = z.infer<typeof stats>;
+export const MANIFEST_FILE = 'manifest.json';

@@ -1,0 +1,71 @@
+// Architectures: output shapes for 1D (tabular), 2D (image) and 3D (video) inputs, crop to odd sizes,
+// defaults of the paper, and clear errors for bad configs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildModel, resolveConfig, ModelOptions } from '../src/models/index.js';
+import { UserError } from '../src/errors/user-error.js';
+import { useTestBackend } from './helpers/backend.js';
+
+function outputs(o: ModelOptions, batch = 2): number[][] {
+  const cfg = resolveConfig(o);
+  const m = buildModel(cfg);
+  const shapes = tf.tidy(() => {
+    const y = m.apply(tf.randomUniform([batch, ...cfg.inputShape], -1, 1, 'float32', 1), { training: false }) as tf.Tensor[];
+    return (Array.isArray(y) ? y : [y]).map((t) => t.shape);
+  });
+  m.dispose();
+  return shapes;
+}
+
+test('image (2D): MNIST config, crop back to 28x28, addressing weights per location', async () => {
+  await useTestBackend();
+  const cfg = resolveConfig({ kind: 'image', inputShape: [28, 28, 1] });
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots], [[16, 32, 64], [64, 32], 100]);
+  assert.deepEqual(outputs({ kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8] }), [[2, 28, 28, 1], [2, 4, 4, 100]]);
+});
+
+test('image (2D): CIFAR-sized RGB config and any input size', async () => {
+  await useTestBackend();
+  const cfg = resolveConfig({ kind: 'image', inputShape: [32, 32, 3] });
+  assert.deepEqual([cfg.encoderChannels, cfg.slots], [[64, 128, 128, 256], 500]);
+  assert.deepEqual(outputs({ kind: 'image', inputShape: [30, 21, 3], encoderChannels: [4, 4, 8, 8], slots: 20 }), [[2, 30, 21, 3], [2, 2, 2, 20]]);
+  assert.deepEqual(outputs({ kind: 'image', inputShape: [9, 9, 1], encoderChannels: [4, 8], variant: 'ae' }), [[2, 9, 9, 1]]);
+});
+
+test('tabular (1D): 120-60-30-10-3 default, one query per sample', async () => {
+  await useTestBackend();
+  const cfg = resolveConfig({ kind: 'tabular', inputShape: [121] });
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots], [[120, 60, 30, 10, 3], [10, 30, 60, 120], 50]);
+  assert.deepEqual(outputs({ kind: 'tabular', inputShape: [37] }, 5), [[5, 37], [5, 50]]);
+});
+
+test('video (3D): official strides and mirrored decoder, narrow channels', async () => {
+  await useTestBackend();
+  const cfg = resolveConfig({ kind: 'video', inputShape: [16, 256, 256, 1] });
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots, cfg.shrinkThreshold], [[96, 128, 256, 256], [256, 128, 96], 2000, 0.0025]);
+  // 8 frames of 20x24: time 8 -> 8 -> 4 -> 2 -> 1, space 20 -> 10 -> 5 -> 3 -> 2
+  assert.deepEqual(outputs({ kind: 'video', inputShape: [8, 20, 24, 1], encoderChannels: [4, 4, 8, 8], slots: 30 }, 1), [[1, 8, 20, 24, 1], [1, 1, 2, 2, 30]]);
+});
+
+test('variants: nonSpar has lambda = alpha = 0, MemAE the paper values, AE no memory output', () => {
+  const ns = resolveConfig({ kind: 'image', inputShape: [28, 28, 1], variant: 'memae-nonspar', shrinkThreshold: 0.3, entropyWeight: 1 });
+  assert.deepEqual([ns.shrinkThreshold, ns.entropyWeight], [0, 0]);
+  const me = resolveConfig({ kind: 'image', inputShape: [28, 28, 1] });
+  assert.deepEqual([me.shrinkThreshold, me.entropyWeight], [0.01, 0.0002]);
+});
+
+test('bad configs give one-line UserErrors', () => {
+  const bad: [ModelOptions, RegExp][] = [
+    [{ kind: 'image', inputShape: [28, 28] }, /inputShape for image/],
+    [{ kind: 'video', inputShape: [16, 32, 32, 3] }, /grayscale/],
+    [{ kind: 'sound' as 'image', inputShape: [3] }, /kind must be/],
+    [{ kind: 'image', inputShape: [28, 28, 1], variant: 'x' as 'ae' }, /variant must be/],
+    [{ kind: 'image', inputShape: [28, 28, 1], slots: 0 }, /slots/],
+    [{ kind: 'image', inputShape: [28, 28, 1], decoderChannels: [3] }, /decoderChannels needs 2/],
+    [{ kind: 'image', inputShape: [28, 28, 1], similarity: 'l2' as 'dot' }, /similarity/],
+  ];
+  for (const [o, re] of bad) {
+    assert.throws(() => resolveConfig(o), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
+  }
+});

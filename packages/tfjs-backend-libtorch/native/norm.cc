@@ -1,0 +1,55 @@
+// Batch normalization with given statistics (tfjs FusedBatchNorm) and its gradient in one call.
+// Parameters (mean, variance, offset, scale) broadcast against x, usually as [C] on NHWC.
+#include <ATen/ExpandUtils.h>
+#include "core.h"
+
+using namespace ltb;
+
+namespace {
+
+int reg() {
+  // batchNorm(x, mean, variance, offsetId|0, scaleId|0, eps) -> id: y = (x - mean) * rsqrt(var + eps) * scale + offset
+  def("batchNorm", [](const Napi::CallbackInfo& info) {
+    const auto& x = T(info, 0);
+    const auto& mean = T(info, 1);
+    const auto& var = T(info, 2);
+    auto offset = OT(info, 3), scale = OT(info, 4);
+    double eps = D(info, 5);
+    // Fold into y = x * a + b with per-parameter a, b: one pass over x.
+    auto a = at::rsqrt(var + eps);
+    if (scale.defined()) a = a * scale;
+    auto b = -mean * a;
+    if (offset.defined()) b = b + offset;
+    return R(info, at::addcmul(b, x, a));
+  });
+  // batchNormGrad(dy, x, mean, variance, scaleId|0, eps) -> [dx, dmean, dvariance, (dscale,) doffset]
+  // (tfjs' gradient, which treats mean and variance as inputs of their own; dscale only with a
+  // scale; doffset has the shape of mean, as in tfjs).
+  def("batchNormGrad", [](const Napi::CallbackInfo& info) {
+    const auto& dy = T(info, 0);
+    const auto& x = T(info, 1);
+    const auto& mean = T(info, 2);
+    const auto& var = T(info, 3);
+    auto scale = OT(info, 4);
+    double eps = D(info, 5);
+    auto p = at::infer_size(mean.sizes(), var.sizes());
+    if (scale.defined()) p = at::infer_size(p, scale.sizes());
+    auto inv = at::rsqrt(var + eps);
+    auto s = scale.defined() ? inv * scale : inv;
+    // The two reductions over x's batch positions.
+    auto sumDy = at::sum_to(dy, p);
+    auto sumDyXm = at::sum_to(dy * (x - mean), p);
+    std::vector<at::Tensor> r = {
+        dy * s,
+        at::sum_to(-s * sumDy, mean.sizes()),
+        at::sum_to(-0.5 * inv * inv * s * sumDyXm, var.sizes()),
+    };
+    if (scale.defined()) r.push_back(at::sum_to(inv * sumDyXm, scale.sizes()));
+    r.push_back(at::sum_to(sumDy, mean.sizes()));
+    return RN(info, r);
+  });
+  return 0;
+}
+int registered = reg();
+
+}  // namespace

@@ -1,0 +1,2 @@
+/** The name tfjs knows this backend by. */
+export const BACKEND_NAME = 'libtorch';
