@@ -13,3 +13,12 @@ export * from './score/index.js';
 export { saveModelDir, loadModelDir, readManifest, manifestSchema, directorySaveHandler, directoryLoadHandler, writeCheckpoint, readCheckpoint } from './io/index.js';
 export type { Manifest, ManifestDraft, TrainingScoreStats, CheckpointState } from './io/index.js';
 export { VERSION } from './version.js';
+export {
+  loadVideoSplit, findVideoLayout, listVideos, attachLabels, readFrameFolder, decodeVideoFile, ClipDataset, clipStarts, centreOffset,
+  clipScoresToFrames, regularity, anomalyFromErrors, evaluateClipScores, parseUcsdGroundTruth, parseTextLabels, readLabelFile, readNpy, parseNpy,
+  makeVtestBenchmark, VTEST_PATH,
+} from './video/index.js';
+export type {
+  VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
+  VtestBenchmarkOptions, VtestManifest, InjectedEvent,
+} from './video/index.js';
