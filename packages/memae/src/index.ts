@@ -13,3 +13,5 @@ export * from './score/index.js';
 export { saveModelDir, loadModelDir, readManifest, manifestSchema, directorySaveHandler, directoryLoadHandler, writeCheckpoint, readCheckpoint } from './io/index.js';
 export type { Manifest, ManifestDraft, TrainingScoreStats, CheckpointState } from './io/index.js';
 export { VERSION } from './version.js';
+export * from './data/index.js';
+export * from './metrics/index.js';
