@@ -6,7 +6,7 @@
 //   npx tsx bench/kdd.ts --seeds 0,1,2 --epochs 50
 //   quick: npx tsx bench/kdd.ts --seeds 0 --epochs 1 --train-limit 5000 --eval-limit 20000
 import { parseArgs } from 'node:util';
-import { loadKdd, KDD_CONTAMINATION } from '../packages/memae/src/data/kdd.js';
+import { kddSplit, readKddTable, KDD_CONTAMINATION } from '../packages/memae/src/data/kdd.js';
 import { trainValSplit } from '../packages/memae/src/data/split.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc, reportAtThreshold, thresholdFromContamination } from '../packages/memae/src/metrics/index.js';
@@ -45,8 +45,9 @@ interface Run { variant: BenchVariant; seed: number; precision: number; recall: 
 const runs: Run[] = [];
 const started = Date.now();
 
+const table = await readKddTable();
 for (const seed of seeds) {
-  const kdd = await loadKdd({ seed });
+  const kdd = kddSplit(table, { seed });
   let trainPool: Dataset = kdd.train;
   if (trainLimit && trainPool.size > trainLimit) trainPool = trainValSplit(trainPool, 1 - trainLimit / trainPool.size, seed + 1000).train;
   const { train, val } = trainValSplit(trainPool, valFraction, seed);
