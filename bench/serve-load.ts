@@ -117,6 +117,11 @@ try {
   const bsum = Number(/memae_batch_samples_sum\{model="fmnist"\} (\S+)/.exec(metrics)?.[1]);
   const bcount = Number(/memae_batch_samples_count\{model="fmnist"\} (\S+)/.exec(metrics)?.[1]);
   const done = results.reduce((a, r) => a + r.requests, 0);
+  // server-side view of the same requests: how many took longer than 2.5 s inside the server
+  const route = 'route="/v1/models/:name/score"';
+  const within = Number(new RegExp(`memae_http_request_duration_seconds_bucket\\{le="2\\.5",${route}\\} (\\S+)`).exec(metrics)?.[1]);
+  const total = Number(new RegExp(`memae_http_request_duration_seconds_count\\{${route}\\} (\\S+)`).exec(metrics)?.[1]);
+  console.log(`server-side: ${total - within} of ${total} scoring requests took over 2.5 s inside the server`);
   console.log(`server after ${done} requests: tensors ${before.tensors} -> ${afterStats.tensors}, rss ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(afterStats.rssBytes / 2 ** 20).toFixed(0)} MiB, heap ${(before.heapBytes / 2 ** 20).toFixed(0)} -> ${(afterStats.heapBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${(bsum / bcount).toFixed(1)} samples`);
   const code = await server.stop();
   console.log(`SIGTERM: server exited with ${code}`);
