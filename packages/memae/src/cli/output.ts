@@ -24,6 +24,7 @@ export class Output {
   readonly quiet: boolean;
   readonly json: boolean;
   private bar: cliProgress.SingleBar | undefined;
+  private lastRender = 0;
 
   constructor(opts: OutputOptions) {
     this.json = Boolean(opts.json);
@@ -74,6 +75,14 @@ export class Output {
       ent: fmt(p.entropy),
       sps: p.samplesPerSec === undefined ? '-' : Math.round(p.samplesPerSec),
     });
+    // training may not yield to timers between batches, so draw here too: 5 fps on a terminal, a line
+    // every 5 s otherwise (ETA estimated from the latest rate)
+    const now = performance.now();
+    if (now - this.lastRender >= (process.stderr.isTTY ? 200 : 5000)) {
+      this.lastRender = now;
+      this.bar.updateETA();
+      this.bar.render();
+    }
   }
 
   stopBar(): void {
