@@ -27,7 +27,7 @@ const { values: o } = parseArgs({
 const threads = Number(o.threads), batch = Number(o.batch), rounds = Number(o.rounds);
 const trainSteps = Number(o['train-steps']), inferSteps = Number(o['infer-steps']), leakSteps = Number(o['leak-steps']);
 
-interface Side { train: number; infer: number; peakRssMb: number }
+interface Side { train: number; infer: number; peakRssMb: number; baseRssMb?: number }
 
 function torchSide(): Side & { torch: string } {
   const r = spawnSync('/usr/bin/python3', [join(here, 'engine_speed_torch.py'), '--threads', String(threads), '--batch', String(batch),
@@ -36,8 +36,10 @@ function torchSide(): Side & { torch: string } {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
+// Resident memory once the runtimes are loaded (node + tsx + tfjs + libtorch / python + torch).
 registerLibtorchBackend({ threads });
 await tf.setBackend('libtorch');
+const baseRssMb = process.resourceUsage().maxRSS / 1024;
 if (o.nchw) loadAddon().setConvChannelsLast(false);
 const backend = tf.backend() as LibtorchBackend;
 const model = referenceModel();
@@ -72,10 +74,12 @@ for (let r = 0; r < rounds; r++) {
 const best = <T extends Side>(xs: T[]): T => ({ ...xs[0], train: Math.max(...xs.map((s) => s.train)), infer: Math.max(...xs.map((s) => s.infer)), peakRssMb: Math.max(...xs.map((s) => s.peakRssMb)) });
 const a = best(ours), p = best(theirs);
 
-// Tensor counts over many training steps: both must stay flat (no leaks).
+// Tensor counts over many training steps: both must stay flat (no leaks). Counts do not depend on
+// the batch size, so this phase uses batches of 8 to keep the run short.
+const x8 = tf.randomUniform([8, IMAGE, IMAGE, 1], 0, 1, 'float32', 2);
 const counts: { step: number; tfjs: number; native: number }[] = [];
 for (let i = 1; i <= leakSteps; i++) {
-  step(x);
+  step(x8);
   if (i === 1 || i % Math.max(1, Math.floor(leakSteps / 10)) === 0) counts.push({ step: i, tfjs: tf.memory().numTensors, native: backend.numNativeTensors() });
 }
 const flat = counts.every((c) => c.tfjs === counts[0].tfjs && c.native === counts[0].native);
@@ -87,13 +91,15 @@ console.log(`${''.padEnd(26)}${'libtorch'.padStart(10)}${'PyTorch'.padStart(10)}
 console.log(`${'train samples/s'.padEnd(26)}${fmt(a.train)}${fmt(p.train)}${(a.train / p.train).toFixed(2).padStart(10)}`);
 console.log(`${'inference samples/s'.padEnd(26)}${fmt(a.infer)}${fmt(p.infer)}${(a.infer / p.infer).toFixed(2).padStart(10)}`);
 console.log(`${'peak RSS MB'.padEnd(26)}${fmt(rssMb)}${fmt(p.peakRssMb)}${(rssMb / p.peakRssMb).toFixed(2).padStart(10)}`);
+console.log(`${'  of which runtime loaded'.padEnd(26)}${fmt(baseRssMb)}${fmt(p.baseRssMb ?? NaN)}`);
+console.log(`${'  model + training'.padEnd(26)}${fmt(rssMb - baseRssMb)}${fmt(p.peakRssMb - (p.baseRssMb ?? NaN))}${((rssMb - baseRssMb) / (p.peakRssMb - (p.baseRssMb ?? NaN))).toFixed(2).padStart(10)}`);
 console.log(`tensor counts over ${leakSteps} training steps (tfjs / native): ${counts.map((c) => `${c.step}: ${c.tfjs}/${c.native}`).join(', ')} -> ${flat ? 'flat' : 'GROWING'}`);
 
 const out = join(here, 'results', 'engine-speed.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({
   date: new Date().toISOString(), batch, threads, trainSteps, inferSteps, rounds, layout: o.nchw ? 'nchw' : 'channels_last',
-  libtorch: { ...a, peakRssMb: rssMb, rounds: ours }, pytorch: { ...p, rounds: theirs },
+  libtorch: { ...a, peakRssMb: rssMb, baseRssMb, rounds: ours }, pytorch: { ...p, rounds: theirs },
   ratio: { train: a.train / p.train, infer: a.infer / p.infer, peakRss: rssMb / p.peakRssMb },
   tensorCounts: counts, flat,
 }, null, 2));

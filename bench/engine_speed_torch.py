@@ -39,6 +39,7 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--channels-last", action="store_true")
     a = p.parse_args()
+    base_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
@@ -69,7 +70,7 @@ def main() -> None:
             forward(model, x)
         infer = a.batch * a.infer_steps / (time.perf_counter() - t0)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "train": train, "infer": infer, "peakRssMb": rss_mb}))
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "train": train, "infer": infer, "peakRssMb": rss_mb, "baseRssMb": base_rss_mb}))
 
 
 if __name__ == "__main__":

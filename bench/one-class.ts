@@ -90,7 +90,7 @@ for (const cls of classes) {
 const pick = (v: BenchVariant, c?: number) => runs.filter((r) => r.variant === v && (c === undefined || r.cls === c));
 // mean over classes per seed, then mean ± std over seeds
 const perSeedMean = (v: BenchVariant) => seeds.map((s) => mean(pick(v).filter((r) => r.seed === s).map((r) => r.auroc)));
-const rows = classes.map((c) => [`${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
+const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
 rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
 const title = `# One-class AUROC, ${dataName}\n\n` +
   `classes ${classes.join(',')}, seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +

@@ -35,17 +35,21 @@ function startServer(modelDir: string): Promise<{ port: number; stop: () => Prom
   const p = spawn(process.execPath, ['packages/memae/bin/memae.mjs', 'serve', `fmnist=${modelDir}`, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
+    let exited: number | null | undefined;
     p.on('error', reject);
-    p.on('exit', (c) => reject(new Error(`server exited with ${c}: ${out}`)));
+    p.on('exit', (c, sig) => {
+      exited = c ?? -1;
+      reject(new Error(`server exited with ${c ?? sig}: ${out}`));
+    });
     p.stdout.on('data', (d) => {
       out += d;
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
-        p.removeAllListeners('exit');
         resolve({
           port: Number(m[1]),
           stop: () => new Promise((done) => {
-            p.on('exit', (code) => done(code));
+            if (exited !== undefined) return done(exited);
+            p.on('exit', (code, sig) => done(code ?? (sig === 'SIGTERM' ? 143 : -1)));
             p.kill('SIGTERM');
           }),
         });

@@ -13,6 +13,8 @@ export * from './score/index.js';
 export { saveModelDir, loadModelDir, readManifest, manifestSchema, directorySaveHandler, directoryLoadHandler, writeCheckpoint, readCheckpoint } from './io/index.js';
 export type { Manifest, ManifestDraft, TrainingScoreStats, CheckpointState } from './io/index.js';
 export { VERSION } from './version.js';
+export * from './data/index.js';
+export * from './metrics/index.js';
 export {
   loadVideoSplit, findVideoLayout, listVideos, attachLabels, readFrameFolder, decodeVideoFile, ClipDataset, clipStarts, centreOffset,
   clipScoresToFrames, regularity, anomalyFromErrors, evaluateClipScores, parseUcsdGroundTruth, parseTextLabels, readLabelFile, readNpy, parseNpy,

@@ -69,3 +69,17 @@ test('bad configs give one-line UserErrors', () => {
     assert.throws(() => resolveConfig(o), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));
   }
 });
+
+test('seeded initialisation: same seed, same weights; another seed, other weights', async () => {
+  await useTestBackend();
+  const o: ModelOptions = { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8] };
+  const flat = (seed: number) => {
+    const m = buildModel(resolveConfig({ ...o, seed }));
+    const v = m.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    m.dispose();
+    return v;
+  };
+  const a = flat(1);
+  assert.deepEqual(flat(1), a);
+  assert.notDeepEqual(flat(2), a);
+});

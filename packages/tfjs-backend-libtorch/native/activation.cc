@@ -2,6 +2,7 @@
 // Softmax, LogSoftmax), and the activation step of fused kernels.
 #include "activation.h"
 #include "core.h"
+#include "loops.h"
 
 using namespace ltb;
 
@@ -42,7 +43,9 @@ int reg() {
   def("leakyReluGrad", [](const Napi::CallbackInfo& info) {
     const auto& dy = T(info, 0);
     const auto& x = T(info, 1);
-    return R(info, at::where(x > 0, dy, dy * D(info, 2)));
+    float alpha = static_cast<float>(D(info, 2));
+    if (plain(dy, x)) return R(info, zipWith(dy, x, [alpha](float d, float v) { return v > 0 ? d : d * alpha; }));
+    return R(info, at::where(x > 0, dy, dy * alpha));
   });
   // eluGrad(dy, y) -> id: tfjs' EluGrad takes the forward output y: dy * (y + 1) where y < 0.
   def("eluGrad", [](const Napi::CallbackInfo& info) {

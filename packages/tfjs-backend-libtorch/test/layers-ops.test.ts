@@ -25,6 +25,15 @@ describe('batchNorm matches cpu', () => {
   }), 1e-3));
 });
 
+describe('fast gradients of sum, mean and square match cpu', () => {
+  const x = f([3, 4, 5], 1), r = f([3, 4, 5], 2);
+  it('sum over axes', () => expectSameAsCpu([x, f([4], 3)], gradsOf((x) => tf.sum(x, [0, 2]))));
+  it('sum with keepDims', () => expectSameAsCpu([x, f([1, 4, 1], 3)], gradsOf((x) => tf.sum(x, [0, 2], true))));
+  it('mean over the last axis', () => expectSameAsCpu([x, f([3, 4], 3)], gradsOf((x) => tf.mean(x, -1))));
+  it('mean of everything', () => expectSameAsCpu([x, f([], 3)], gradsOf((x) => tf.mean(x))));
+  it('square', () => expectSameAsCpu([x, r], gradsOf((x) => tf.square(x))));
+});
+
 describe('matMul matches cpu', () => {
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
     it(`transposeA ${ta} transposeB ${tb}`, () => expectSameAsCpu([f(ta ? [7, 5] : [5, 7], 1), f(tb ? [3, 7] : [7, 3], 2)],

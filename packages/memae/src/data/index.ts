@@ -9,5 +9,5 @@ export { loadImageClasses, loadNormalTestFolders, type ImageFolderOptions } from
 export { readTable, type Table, type ReadTableOptions, type ColumnRef } from './table.js';
 export { TabularPreprocessor, type ColumnSpec, type PreprocessorJSON, type FitOptions } from './preprocess.js';
 export { loadCsv, tableDataset } from './tabular.js';
-export { loadKdd, kddPath, KDD_COLUMNS, KDD_CATEGORICAL, KDD_CONTAMINATION, type KddData, type KddOptions } from './kdd.js';
+export { loadKdd, readKddTable, kddSplit, kddPath, KDD_COLUMNS, KDD_CATEGORICAL, KDD_CONTAMINATION, type KddData, type KddOptions } from './kdd.js';
 export { sharedDir, sharedDataset, repoRoot } from './shared.js';

@@ -48,16 +48,20 @@ export interface KddData {
 
 export const kddPath = (): string => sharedDataset('kddcup99', 'kddcup.data_10_percent.gz');
 
-export async function loadKdd(o: KddOptions = {}): Promise<KddData> {
-  const path = o.path ?? kddPath();
+/** Reads the KDD file (all rows, or the first `limit`) with the protocol's columns and labels. */
+export function readKddTable(o: Pick<KddOptions, 'path' | 'limit'> = {}): Promise<Table> {
+  return readTable(o.path ?? kddPath(), { header: KDD_COLUMNS, labelColumn: 'label', categorical: KDD_CATEGORICAL, anomalyLabels: ['normal.'], limit: o.limit });
+}
+
+/** The protocol's seeded split and preprocessing of an already read table (re-split without re-reading). */
+export function kddSplit(table: Table, o: Pick<KddOptions, 'seed' | 'trainFraction'> = {}): KddData {
   const seed = o.seed ?? 0;
   const frac = o.trainFraction ?? 0.5;
   if (!(frac > 0 && frac < 1)) throw new UserError(`trainFraction must be in (0, 1), got ${frac}`);
-  const table = await readTable(path, { header: KDD_COLUMNS, labelColumn: 'label', categorical: KDD_CATEGORICAL, anomalyLabels: ['normal.'], limit: o.limit });
   const normal: number[] = [];
   const anomalous: number[] = [];
   for (let i = 0; i < table.rows; i++) (table.labels![i] ? anomalous : normal).push(i);
-  if (normal.length < 2 || anomalous.length === 0) throw new UserError(`${path}: needs both attack and normal. rows (found ${normal.length} and ${anomalous.length})`);
+  if (normal.length < 2 || anomalous.length === 0) throw new UserError(`${table.path}: needs both attack and normal. rows (found ${normal.length} and ${anomalous.length})`);
   const perm = permutation(normal.length, seed);
   const nTrain = Math.round(frac * normal.length);
   const trainRows = Int32Array.from(perm.subarray(0, nTrain), (k) => normal[k]).sort();
@@ -71,4 +75,9 @@ export async function loadKdd(o: KddOptions = {}): Promise<KddData> {
     trainRows,
     testRows,
   };
+}
+
+/** Reads the file and applies the protocol (see the file header). */
+export async function loadKdd(o: KddOptions = {}): Promise<KddData> {
+  return kddSplit(await readKddTable(o), o);
 }

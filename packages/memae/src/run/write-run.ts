@@ -5,7 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { errorMap, heatmapPng, samplePng } from '../report/png.js';
 import type { DetectorPort, EpochRecord } from './detector-port.js';
 import { evaluateScores } from './metrics-port.js';
-import { RUN_FILES, type History, type Metrics, type SampleEntry, type Samples, type Scores } from './run-files.js';
+import { RUN_FILES, type History, type Metrics, type SampleEntry, type Samples, type Scores, type VideoScores } from './run-files.js';
 
 const writeJson = (dir: string, file: string, v: unknown) => writeFileSync(join(dir, file), JSON.stringify(v) + '\n');
 
@@ -101,4 +101,17 @@ export async function writeMemoryImages(dir: string, det: DetectorPort, maxSlots
   }
   writeJson(dir, RUN_FILES.memory, { slots });
   return n;
+}
+
+/** video.json from a frame-level video evaluation (e.g. evaluateClipScores of the video module). */
+export function writeVideoScores(dir: string, videos: { name: string; anomaly: ArrayLike<number>; labels?: ArrayLike<number> }[], auroc: (l: ArrayLike<number>, s: ArrayLike<number>) => number): VideoScores {
+  const v: VideoScores = {
+    videos: videos.map((x) => {
+      const labels = x.labels ? Array.from(x.labels) : undefined;
+      const both = labels && labels.includes(0) && labels.includes(1);
+      return { name: x.name, scores: Array.from(x.anomaly), truth: labels, auroc: both ? auroc(labels, x.anomaly) : null };
+    }),
+  };
+  writeJson(dir, RUN_FILES.video, v);
+  return v;
 }

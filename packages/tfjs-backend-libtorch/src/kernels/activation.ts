@@ -2,7 +2,7 @@
 // activation codes of fused kernels.
 import * as K from '@tensorflow/tfjs-core';
 import { kernel } from './define.js';
-import { ensureFastGradient } from './gradients.js';
+import { ensureFastGradients } from './gradients.js';
 
 /** Activation codes of native fused kernels (native/activation.h). */
 export const ACTIVATION: Record<string, number> = {
@@ -17,7 +17,7 @@ export function activationCode(name: string | undefined): number {
 
 export const activationKernels = [
   kernel(K.LeakyRelu, ({ inputs: { x }, attrs, b }) => {
-    ensureFastGradient(K.LeakyRelu);
+    ensureFastGradients();
     return b.out(b.addon.act(b.id(x), ACTIVATION.leakyrelu, (attrs as unknown as K.LeakyReluAttrs).alpha, 0));
   }),
   kernel(K.Prelu, ({ inputs: { x, alpha }, b }) => b.out(b.addon.act(b.id(x), ACTIVATION.prelu, 0, b.id(alpha)))),

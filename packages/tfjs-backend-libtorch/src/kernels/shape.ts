@@ -5,6 +5,7 @@ import * as K from '@tensorflow/tfjs-core';
 import { TensorInfo, backend_util, slice_util, util } from '@tensorflow/tfjs-core';
 import { DTYPE_CODE, NativeDtype } from '../native.js';
 import { kernel } from './define.js';
+import { layoutKernels } from './layout.js';
 
 const code = (dtype: K.DataType) => DTYPE_CODE[dtype as NativeDtype];
 const list = (inputs: unknown) => inputs as TensorInfo[];
@@ -102,4 +103,5 @@ export const shapeKernels = [
     return b.out(b.addon.gather(b.id(x), b.id(indices), ax, bd));
   }),
   kernel(K.GatherNd, ({ inputs: { params, indices }, b }) => b.out(b.addon.gatherNd(b.id(params), b.id(indices)))),
+  ...layoutKernels,
 ];
