@@ -58,6 +58,11 @@ int registerData() {
     for (int64_t d = 0; d < t.dim(); ++d) a.Set(uint32_t(d + 1), Napi::Number::New(info.Env(), double(t.size(d))));
     return a;
   });
+  // setShapeBuffer(int32Array): where results' dtype, rank and sizes are written (see core.h R/RN).
+  def("setShapeBuffer", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    setShapeBuffer(info);
+    return info.Env().Undefined();
+  });
   def("isContiguous", [](const Napi::CallbackInfo& info) -> Napi::Value {
     return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous());
   });

@@ -1,30 +1,186 @@
-// Convolutions. tfjs keeps NHWC activations and HWIO filters; ATen's convolution takes NCHW
-// shapes. Permuting an NHWC tensor to NCHW is a free view whose strides are exactly
-// channels_last, so oneDNN runs its NHWC kernels and the output permutes back without a copy.
+// Convolutions, 2D and 3D, forward and both backward passes, with fused bias + activation.
+// tfjs keeps channels-last activations (NHWC / NDHWC) and filters laid out [k..., in, out];
+// ATen's convolution takes channels-first shapes. Permuting NHWC to NCHW is a free view whose
+// strides are exactly channels_last, so oneDNN runs its NHWC kernels and the result permutes
+// back to NHWC without a copy. tfjs paddings may be asymmetric ('same' with stride 2 on even
+// sizes); ATen's are symmetric, so those inputs are padded explicitly (forward, filter grad) or
+// the transposed result is cropped (input grad).
 #include "core.h"
+#include "activation.h"
 
 using namespace ltb;
 
 namespace {
 
-// NHWC tensor -> NCHW-shaped channels_last view (no copy when x is contiguous NHWC).
-at::Tensor toNCHW(const at::Tensor& x) { return x.permute({0, 3, 1, 2}); }
-at::Tensor toNHWC(const at::Tensor& y) { return y.permute({0, 2, 3, 1}); }
-// HWIO filter -> OIHW in channels_last memory format (the layout oneDNN prefers with NHWC input).
-at::Tensor filterOIHW(const at::Tensor& w) {
-  return w.permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
+// Layout mode, switchable for measurements (docs/engine.md): true keeps channels_last views,
+// false copies activations to contiguous NCHW before each convolution.
+bool channelsLast = true;
+
+at::MemoryFormat cl(int64_t spatial) {
+  return spatial == 2 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::ChannelsLast3d;
+}
+
+// [N, s..., C] -> [N, C, s...] view.
+at::Tensor toFirst(const at::Tensor& x) {
+  std::vector<int64_t> p = {0, x.dim() - 1};
+  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
+  auto v = x.permute(p);
+  return channelsLast ? v : v.contiguous();
+}
+// [N, C, s...] -> [N, s..., C] view.
+at::Tensor toLast(const at::Tensor& y) {
+  std::vector<int64_t> p = {0};
+  for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
+  p.push_back(1);
+  return y.permute(p);
+}
+// [k..., I, O] -> [O, I, k...] in the memory format oneDNN pairs with the input.
+at::Tensor filterFirst(const at::Tensor& w) {
+  int64_t n = w.dim() - 2;
+  std::vector<int64_t> p = {n + 1, n};
+  for (int64_t d = 0; d < n; ++d) p.push_back(d);
+  auto v = w.permute(p);
+  return channelsLast && n == 2 ? v.contiguous(cl(n)) : v.contiguous();
+}
+// [O, I, k...] -> [k..., I, O]
+at::Tensor filterLast(const at::Tensor& g) {
+  std::vector<int64_t> p;
+  for (int64_t d = 2; d < g.dim(); ++d) p.push_back(d);
+  p.push_back(1);
+  p.push_back(0);
+  return g.permute(p);
+}
+
+// Depthwise filter [k..., C, M] -> grouped filter [k..., 1, C*M] (output channel c*M + m).
+at::Tensor grouped(const at::Tensor& w, int64_t groups) {
+  if (groups == 1) return w;
+  auto s = w.sizes().vec();
+  int64_t m = s.back();
+  s.pop_back();
+  s.back() *= m;
+  s.insert(s.end() - 1, 1);
+  return w.reshape(s);
+}
+
+struct Geometry {
+  std::vector<int64_t> stride, lo, hi, dilation;
+  bool symmetric() const { return lo == hi; }
+};
+
+// Arguments (strides, [lo0, hi0, lo1, hi1, ...], dilations) at positions i, i+1, i+2.
+Geometry geometry(const Napi::CallbackInfo& info, size_t i) {
+  Geometry g;
+  g.stride = V(info, i);
+  auto p = V(info, i + 1);
+  g.dilation = V(info, i + 2);
+  for (size_t k = 0; k < g.stride.size(); ++k) {
+    g.lo.push_back(p[2 * k]);
+    g.hi.push_back(p[2 * k + 1]);
+  }
+  return g;
+}
+
+// Channels-first input with the asymmetric part of the padding applied explicitly; returns the
+// symmetric padding still to give to ATen.
+at::Tensor padInput(const at::Tensor& xf, const Geometry& g, std::vector<int64_t>& pad) {
+  if (g.symmetric()) {
+    pad = g.lo;
+    return xf;
+  }
+  // constant_pad_nd takes pads for the last dim first.
+  std::vector<int64_t> p;
+  for (int64_t k = static_cast<int64_t>(g.lo.size()) - 1; k >= 0; --k) {
+    p.push_back(g.lo[k]);
+    p.push_back(g.hi[k]);
+  }
+  pad.assign(g.lo.size(), 0);
+  auto y = at::constant_pad_nd(xf, p, 0);
+  return channelsLast && g.lo.size() == 2 ? y.contiguous(cl(2)) : y;
+}
+
+at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
+  std::vector<int64_t> pad;
+  auto xf = padInput(toFirst(x), g, pad);
+  auto wf = filterFirst(grouped(w, groups));
+  int64_t n = static_cast<int64_t>(g.stride.size());
+  std::vector<int64_t> outPad(n, 0);
+  return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
+}
+
+// Gradient of a convolution with respect to its input of spatial sizes `size`:
+// a transposed convolution, cropped to [lo, lo + size) of the full result.
+at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
+  auto dyf = toFirst(dy);
+  auto wf = filterFirst(grouped(w, groups));
+  int64_t n = static_cast<int64_t>(size.size());
+  std::vector<int64_t> pad(n), outPad(n), crop(n, -1);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t full = (dyf.size(2 + k) - 1) * g.stride[k] + g.dilation[k] * (w.size(k) - 1) + 1;
+    int64_t op = size[k] + 2 * g.lo[k] - full;
+    int64_t maxOp = std::max(g.stride[k], g.dilation[k]) - 1;
+    if (op >= 0 && op <= maxOp) {
+      pad[k] = g.lo[k];
+      outPad[k] = op;
+    } else if (op < 0) {
+      // Result longer than wanted: compute [lo, full) and crop the tail (a view).
+      pad[k] = 0;
+      outPad[k] = 0;
+      crop[k] = g.lo[k];
+    } else {
+      throw std::runtime_error("conv input gradient: unsupported geometry");
+    }
+  }
+  auto r = at::convolution(dyf, wf, {}, g.stride, pad, g.dilation, true, outPad, groups);
+  for (int64_t k = 0; k < n; ++k) {
+    if (crop[k] >= 0) r = r.narrow(2 + k, crop[k], size[k]);
+  }
+  return toLast(r);
+}
+
+// Gradient of a convolution with respect to its filter of shape [k..., I, O].
+at::Tensor convFilterGrad(const at::Tensor& x, const at::Tensor& dy, const std::vector<int64_t>& filterShape, const Geometry& g, int64_t groups) {
+  std::vector<int64_t> pad;
+  auto xf = padInput(toFirst(x), g, pad);
+  auto dyf = toFirst(dy);
+  int64_t n = static_cast<int64_t>(g.stride.size());
+  std::vector<int64_t> oihw = {filterShape[n + 1], filterShape[n]};
+  if (groups > 1) oihw = {filterShape[n] * filterShape[n + 1], 1};
+  for (int64_t k = 0; k < n; ++k) oihw.push_back(filterShape[k]);
+  auto opts = xf.options();
+  auto w = channelsLast && n == 2 ? at::empty(oihw, opts.memory_format(cl(2))) : at::empty(oihw, opts);
+  std::vector<int64_t> outPad(n, 0);
+  auto r = at::convolution_backward(dyf, xf, w, c10::nullopt, g.stride, pad, g.dilation, false, outPad, groups, {false, true, false});
+  auto gw = filterLast(std::get<1>(r));
+  return groups > 1 ? gw.reshape(filterShape) : gw;
 }
 
 int reg() {
-  // conv2d(x, filter, [sh, sw], [pt, pb, pl, pr], [dh, dw]) -> id
-  def("conv2d", [](const Napi::CallbackInfo& info) {
-    auto x = toNCHW(T(info, 0)).contiguous(at::MemoryFormat::ChannelsLast);
-    auto w = filterOIHW(T(info, 1));
-    auto s = V(info, 2), p = V(info, 3), d = V(info, 4);
-    if (p[0] != p[1] || p[2] != p[3]) x = at::constant_pad_nd(x, {p[2], p[3], p[0], p[1]}, 0).contiguous(at::MemoryFormat::ChannelsLast);
-    std::vector<int64_t> sym = {p[0] == p[1] ? p[0] : 0, p[2] == p[3] ? p[2] : 0};
-    auto y = at::convolution(x, w, {}, s, sym, d, false, {0, 0}, 1);
-    return R(info, toNHWC(y));
+  // conv(x, filter, biasId|0, strides, pads[lo,hi per dim], dilations, groups, act, alpha, preluId|0) -> id
+  def("conv", [](const Napi::CallbackInfo& info) {
+    const auto& x = T(info, 0);
+    const auto& w = T(info, 1);
+    auto bias = OT(info, 2);
+    auto g = geometry(info, 3);
+    int64_t groups = I(info, 6);
+    int64_t outC = w.size(w.dim() - 1) * (groups > 1 ? w.size(w.dim() - 2) : 1);
+    at::Tensor b1;
+    if (bias.defined() && bias.numel() == outC) b1 = bias.reshape({outC});
+    auto y = conv(x, w, b1, g, groups);
+    if (bias.defined() && !b1.defined()) y = y + bias;
+    return R(info, activate(y, I(info, 7), D(info, 8), OT(info, 9)));
+  });
+  // convInputGrad(dy, filter, inputSpatialSizes, strides, pads, dilations, groups) -> id
+  def("convInputGrad", [](const Napi::CallbackInfo& info) {
+    return R(info, convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
+  });
+  // convFilterGrad(x, dy, filterShape, strides, pads, dilations, groups) -> id
+  def("convFilterGrad", [](const Napi::CallbackInfo& info) {
+    return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
+  });
+  // setConvChannelsLast(bool): layout mode for measurements.
+  def("setConvChannelsLast", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    channelsLast = B(info, 0);
+    return info.Env().Undefined();
   });
   return 0;
 }

@@ -59,7 +59,49 @@ std::vector<int64_t> V(const Napi::CallbackInfo& info, size_t i) {
   return v;
 }
 
-Napi::Value R(const Napi::CallbackInfo& info, at::Tensor t) { return Napi::Number::New(info.Env(), put(std::move(t))); }
+namespace {
+// Shape buffer shared with JS (an Int32Array the backend hands over once); kept alive by a reference.
+Napi::Reference<Napi::Int32Array> shapeRef;
+int32_t* shapeBuf = nullptr;
+size_t shapeLen = 0;
+
+size_t writeShape(size_t at, const at::Tensor& t) {
+  if (!shapeBuf) return at;
+  if (at + 2 + static_cast<size_t>(t.dim()) > shapeLen) throw std::runtime_error("libtorch backend: shape buffer too small");
+  shapeBuf[at] = static_cast<int32_t>(dtypeCode(t.scalar_type()));
+  shapeBuf[at + 1] = static_cast<int32_t>(t.dim());
+  for (int64_t d = 0; d < t.dim(); ++d) shapeBuf[at + 2 + d] = static_cast<int32_t>(t.size(d));
+  return at + 2 + t.dim();
+}
+}  // namespace
+
+void setShapeBuffer(const Napi::CallbackInfo& info) {
+  auto a = info[0].As<Napi::Int32Array>();
+  shapeRef = Napi::Persistent(a);
+  shapeBuf = a.Data();
+  shapeLen = a.ElementLength();
+}
+
+Napi::Value R(const Napi::CallbackInfo& info, at::Tensor t) {
+  writeShape(0, t);
+  return Napi::Number::New(info.Env(), put(std::move(t)));
+}
+
+Napi::Value RN(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts) {
+  auto a = Napi::Array::New(info.Env(), ts.size());
+  size_t at = 0;
+  for (size_t k = 0; k < ts.size(); ++k) {
+    at = writeShape(at, ts[k]);
+    a.Set(uint32_t(k), Napi::Number::New(info.Env(), put(ts[k])));
+  }
+  return a;
+}
+
+at::Tensor OT(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsNumber()) return at::Tensor();
+  int32_t id = info[i].As<Napi::Number>().Int32Value();
+  return id == 0 ? at::Tensor() : get(id);
+}
 
 at::ScalarType scalarType(int64_t code) {
   switch (code) {

@@ -20,7 +20,13 @@ int64_t I(const Napi::CallbackInfo& info, size_t i);
 double D(const Napi::CallbackInfo& info, size_t i);
 bool B(const Napi::CallbackInfo& info, size_t i);
 std::vector<int64_t> V(const Napi::CallbackInfo& info, size_t i);  // JS number array
-Napi::Value R(const Napi::CallbackInfo& info, at::Tensor t);        // store t, return its id
+// Stores t and returns its id; its dtype code, rank and sizes go to the shape buffer (setShapeBuffer)
+// so that JS learns the result's shape without a second N-API call.
+Napi::Value R(const Napi::CallbackInfo& info, at::Tensor t);
+// Stores several results: returns [id, ...]; the shape buffer holds, per result, dtype, rank, sizes.
+Napi::Value RN(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts);
+// Optional tensor argument: id 0 / undefined / null -> undefined tensor.
+at::Tensor OT(const Napi::CallbackInfo& info, size_t i);
 
 // dtype codes shared with TypeScript (src/native.ts): 0 float32, 1 int32, 2 bool.
 at::ScalarType scalarType(int64_t code);
@@ -30,5 +36,6 @@ using Fn = std::function<Napi::Value(const Napi::CallbackInfo&)>;
 // Registers a JS-callable function; C++ exceptions (c10::Error included) become JS errors.
 void def(const char* name, Fn fn);
 void exportAll(Napi::Env env, Napi::Object exports);
+void setShapeBuffer(const Napi::CallbackInfo& info);
 
 }  // namespace ltb

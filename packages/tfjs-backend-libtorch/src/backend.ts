@@ -10,6 +10,7 @@ import {
   TensorInfo,
   engine,
 } from '@tensorflow/tfjs-core';
+import { ensureFastGradients } from './kernels/gradients.js';
 import { Addon, CODE_DTYPE, DTYPE_CODE, NativeDtype } from './native.js';
 
 interface Entry {
@@ -27,10 +28,14 @@ const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every
 
 export class LibtorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
+  /** Native kernels write each result's dtype code, rank and sizes here (native/core.cc R, RN). */
+  private readonly shapes = new Int32Array(1024);
 
   constructor(readonly addon: Addon) {
     super();
     this.data = new DataStorage(this, engine());
+    addon.setShapeBuffer(this.shapes);
+    ensureFastGradients();
   }
 
   /**
@@ -51,6 +56,13 @@ export class LibtorchBackend extends KernelBackend {
     return v;
   }
 
+  /** Wraps a native result whose shape and dtype the kernel already knows (multi-result kernels). */
+  known(nativeId: number, shape: number[], dtype: DataType): TensorInfo {
+    const dataId = {};
+    this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
   /** t's data under another shape, without a copy (Reshape, ExpandDims, Identity). */
   alias(t: TensorInfo, shape: number[]): TensorInfo {
     this.incRef(t.dataId);
@@ -64,9 +76,25 @@ export class LibtorchBackend extends KernelBackend {
 
   /** Wraps a native result id as a tfjs TensorInfo (shape and dtype read from the tensor). */
   out(nativeId: number): TensorInfo {
-    const info = this.addon.info(nativeId);
-    const dtype = CODE_DTYPE[info[0]];
-    const shape = info.slice(1);
+    return this.wrap(nativeId, 0);
+  }
+
+  /** Wraps the ids of a multi-result native call (native/core.cc RN). */
+  outs(nativeIds: number[]): TensorInfo[] {
+    let at = 0;
+    return nativeIds.map((id) => {
+      const t = this.wrap(id, at);
+      at += 2 + t.shape.length;
+      return t;
+    });
+  }
+
+  private wrap(nativeId: number, at: number): TensorInfo {
+    const s = this.shapes;
+    const dtype = CODE_DTYPE[s[at]];
+    const rank = s[at + 1];
+    const shape = new Array<number>(rank);
+    for (let k = 0; k < rank; k++) shape[k] = s[at + 2 + k];
     const dataId = {};
     this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
     return { dataId, shape, dtype };

@@ -20,6 +20,8 @@ export interface Addon {
   /** [dtypeCode, ...shape] */
   info(id: number): number[];
   isContiguous(id: number): boolean;
+  /** Where native results report dtype code, rank and sizes (see LibtorchBackend.out). */
+  setShapeBuffer(buf: Int32Array): void;
   count(): number;
   setThreads(n: number): void;
   getThreads(): number;

@@ -3,15 +3,88 @@ import { describe, it } from 'node:test';
 import { expectSameAsCpu, rand } from './harness.js';
 
 const f = (shape: number[], seed: number) => ({ values: rand(shape, seed), shape });
+const zeros = (shape: number[]): tf.Tensor => tf.zeros(shape);
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type P2 = [number, number];
+
+/** Gradients of sum(op(...) * r) for a random r: exercises the backward kernels with a non-uniform dy. */
+function gradsOf(op: (...xs: tf.Tensor[]) => tf.Tensor) {
+  return (...xs: tf.Tensor[]) => {
+    const r = xs[xs.length - 1];
+    return tf.grads((...ins: tf.Tensor[]) => tf.sum(tf.mul(op(...ins), r)))(xs.slice(0, -1));
+  };
+}
+
+const conv2dCases: [string, number[], number[], P2, Pad, P2][] = [
+  ['3x3 s1 same', [2, 9, 9, 3], [3, 3, 3, 8], [1, 1], 'same', [1, 1]],
+  ['3x3 s2 same (asymmetric pad)', [2, 28, 28, 1], [3, 3, 1, 16], [2, 2], 'same', [1, 1]],
+  ['5x3 s(2,1) valid', [1, 11, 10, 4], [5, 3, 4, 2], [2, 1], 'valid', [1, 1]],
+  ['3x3 dilation 2 same', [1, 12, 12, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 2]],
+  ['explicit asymmetric pads', [2, 7, 8, 3], [3, 2, 3, 4], [2, 1], [[0, 0], [1, 2], [0, 1], [0, 0]], [1, 1]],
+];
 
 describe('conv2d matches cpu', () => {
-  const cases: [string, number[], number[], [number, number], 'same' | 'valid', [number, number]][] = [
-    ['3x3 s1 same', [2, 9, 9, 3], [3, 3, 3, 8], [1, 1], 'same', [1, 1]],
-    ['3x3 s2 same (asymmetric pad)', [2, 28, 28, 1], [3, 3, 1, 16], [2, 2], 'same', [1, 1]],
-    ['5x3 s(2,1) valid', [1, 11, 10, 4], [5, 3, 4, 2], [2, 1], 'valid', [1, 1]],
-    ['3x3 dilation 2 same', [1, 12, 12, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 2]],
-  ];
-  for (const [name, xs, ws, s, pad, d] of cases) {
+  for (const [name, xs, ws, s, pad, d] of conv2dCases) {
     it(name, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad, 'NHWC', d)));
   }
+});
+
+describe('conv2d gradients (Conv2DBackpropInput, Conv2DBackpropFilter) match cpu', () => {
+  for (const [name, xs, ws, s, pad, d] of conv2dCases) {
+    // tfjs computes conv2d gradients only for dilation 1.
+    if (d[0] !== 1) continue;
+    const outShape = tf.tidy(() => tf.conv2d(zeros(xs) as tf.Tensor4D, zeros(ws) as tf.Tensor4D, s, pad).shape as number[]);
+    it(name, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)],
+      gradsOf((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad))));
+  }
+});
+
+describe('fused conv2d (bias + activation) matches cpu', () => {
+  const acts: [tf.fused.Activation, number?][] = [['linear'], ['relu'], ['relu6'], ['elu'], ['leakyrelu', 0.2], ['sigmoid'], ['prelu']];
+  for (const [activation, leakyreluAlpha] of acts) {
+    it(activation, () => expectSameAsCpu([f([2, 9, 9, 3], 1), f([3, 3, 3, 5], 2), f([5], 3), f([5], 4)], (x, w, bias, alpha) =>
+      tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias, activation, leakyreluAlpha,
+        preluActivationWeights: activation === 'prelu' ? alpha : undefined })));
+  }
+  it('gradients with bias', () => expectSameAsCpu([f([2, 8, 8, 3], 1), f([3, 3, 3, 4], 2), f([4], 3), f([2, 4, 4, 4], 4)],
+    gradsOf((x, w, bias) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias }))));
+});
+
+describe('conv2dTranspose matches cpu', () => {
+  const cases: [string, number[], number[], number[], P2, 'same' | 'valid'][] = [
+    ['3x3 s2 same 4->8', [2, 4, 4, 6], [3, 3, 5, 6], [2, 8, 8, 5], [2, 2], 'same'],
+    ['3x3 s2 same 7->14', [1, 7, 7, 3], [3, 3, 2, 3], [1, 14, 14, 2], [2, 2], 'same'],
+    ['4x4 s2 valid', [1, 3, 3, 2], [4, 4, 3, 2], [1, 8, 8, 3], [2, 2], 'valid'],
+    ['3x3 s1 same', [2, 5, 5, 4], [3, 3, 2, 4], [2, 5, 5, 2], [1, 1], 'same'],
+  ];
+  for (const [name, xs, ws, outShape, s, pad] of cases) {
+    const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, outShape as [number, number, number, number], s, pad);
+    it(name, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], op));
+    it(`${name} gradients`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)], gradsOf(op)));
+  }
+});
+
+describe('depthwise conv2d matches cpu', () => {
+  const op = (x: tf.Tensor, w: tf.Tensor) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same');
+  it('forward, channel multiplier 2', () => expectSameAsCpu([f([2, 9, 9, 3], 1), f([3, 3, 3, 2], 2)], op));
+  it('dilated', () => expectSameAsCpu([f([1, 10, 10, 2], 1), f([3, 3, 2, 1], 2)],
+    (x, w) => tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NHWC', 2)));
+  it('gradients', () => expectSameAsCpu([f([2, 9, 9, 3], 1), f([3, 3, 3, 2], 2), f([2, 5, 5, 6], 3)], gradsOf(op)));
+});
+
+describe('conv3d matches cpu', () => {
+  type P3 = [number, number, number];
+  const cases: [string, number[], number[], P3, 'same' | 'valid'][] = [
+    ['3x3x3 s1 same', [1, 5, 6, 5, 2], [3, 3, 3, 2, 3], [1, 1, 1], 'same'],
+    ['3x3x3 s2 same (asymmetric)', [2, 6, 6, 6, 1], [3, 3, 3, 1, 4], [2, 2, 2], 'same'],
+    ['2x3x2 s(1,2,1) valid', [1, 5, 7, 4, 3], [2, 3, 2, 3, 2], [1, 2, 1], 'valid'],
+  ];
+  for (const [name, xs, ws, s, pad] of cases) {
+    const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, pad);
+    const outShape = tf.tidy(() => op(zeros(xs), zeros(ws)).shape);
+    it(name, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], op));
+    it(`${name} gradients`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)], gradsOf(op)));
+  }
+  it('conv3dTranspose 3x3x3 s2 same', () => expectSameAsCpu([f([1, 3, 3, 3, 4], 1), f([3, 3, 3, 2, 4], 2)],
+    (x, w) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [1, 6, 6, 6, 2], 2, 'same')));
 });

@@ -1,0 +1,54 @@
+// The benchmark's view of a detector: build one ablation variant with MemAE.create, fit it with early stopping
+// on a validation split of normal data, and report the validation reconstruction error used for model selection.
+import { MemAE, type BackendChoice, type Variant } from '../../packages/memae/src/index.js';
+import type { Dataset } from '../../packages/memae/src/data/dataset.js';
+
+export type BenchVariant = Variant;
+export const VARIANT_NAMES: Record<BenchVariant, string> = { ae: 'AE', 'memae-nonspar': 'MemAE-nonSpar', memae: 'MemAE' };
+
+export interface FitSettings {
+  seed: number;
+  lr: number;
+  epochs: number;
+  batchSize: number;
+  patience: number;
+  backend?: string;
+  kind?: 'image' | 'tabular';
+}
+
+export interface FittedDetector {
+  /** mean reconstruction MSE on the validation split (the model-selection criterion) */
+  valMse: number;
+  epochs: number;
+  score(d: Dataset): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export async function fitDetector(variant: BenchVariant, train: Dataset, val: Dataset, s: FitSettings): Promise<FittedDetector> {
+  const det = await MemAE.create({
+    kind: s.kind ?? 'image',
+    inputShape: train.sampleShape,
+    variant,
+    seed: s.seed,
+    backend: (s.backend ?? 'auto') as BackendChoice,
+  });
+  const res = await det.fit(train, {
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    learningRate: s.lr,
+    seed: s.seed,
+    validation: val,
+    earlyStopping: { patience: s.patience },
+    progressBar: false,
+    scoreTraining: false,
+  });
+  const v = await det.score(val, { batchSize: 1024 });
+  let sum = 0;
+  for (const x of v) sum += x;
+  return {
+    valMse: sum / v.length,
+    epochs: res.epochsDone,
+    score: (d) => det.score(d, { batchSize: 1024 }),
+    dispose: () => det.dispose(),
+  };
+}

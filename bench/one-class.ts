@@ -1,0 +1,101 @@
+// One-class protocol on MNIST / Fashion-MNIST: for every class c, train on the training images of c, test on the
+// whole test set (other classes = anomalies), AUROC per class; AE, MemAE-nonSpar and MemAE side by side, several
+// seeds (mean ± sample std). Hyperparameters (learning-rate grid, early stopping) are chosen on a validation split
+// of the normal training images only; the test set is only scored once, with the chosen model.
+//
+//   npx tsx bench/one-class.ts --data mnist --classes 0-9 --seeds 0,1,2 --epochs 30
+//   quick: npx tsx bench/one-class.ts --data fashion-mnist --classes 0,1 --seeds 0 --epochs 1 --train-limit 500 --test-limit 1000
+import { parseArgs } from 'node:util';
+import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
+import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
+import type { Dataset } from '../packages/memae/src/data/dataset.js';
+import { fmt, mean } from './lib/stats.js';
+import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+
+const { values: a } = parseArgs({
+  options: {
+    data: { type: 'string', default: 'mnist' },
+    classes: { type: 'string', default: 'all' },
+    seeds: { type: 'string', default: '0,1,2' },
+    variants: { type: 'string', default: 'ae,memae-nonspar,memae' },
+    epochs: { type: 'string', default: '30' },
+    lr: { type: 'string', default: '1e-3,3e-4' },
+    'batch-size': { type: 'string', default: '64' },
+    patience: { type: 'string', default: '5' },
+    'val-fraction': { type: 'string', default: '0.1' },
+    'train-limit': { type: 'string' },
+    'test-limit': { type: 'string' },
+    backend: { type: 'string' },
+    name: { type: 'string' },
+  },
+});
+
+const dataName = a.data!;
+if (dataName !== 'mnist' && dataName !== 'fashion-mnist') throw new Error('--data must be mnist or fashion-mnist');
+const classNames = dataName === 'mnist' ? MNIST_CLASSES : FASHION_MNIST_CLASSES;
+const classes = parseList(a.classes, classNames.map((_, i) => i));
+const seeds = parseList(a.seeds, [0]);
+const variants = a.variants!.split(',') as BenchVariant[];
+const lrs = a.lr!.split(',').map(Number);
+const epochs = Number(a.epochs);
+const batchSize = Number(a['batch-size']);
+const patience = Number(a.patience);
+const valFraction = Number(a['val-fraction']);
+const trainLimit = a['train-limit'] ? Number(a['train-limit']) : undefined;
+const testLimit = a['test-limit'] ? Number(a['test-limit']) : undefined;
+
+const load = dataName === 'mnist' ? loadMnist : loadFashionMnist;
+const trainAll = await load({ split: 'train' });
+const testAll = await load({ split: 'test', limit: testLimit });
+
+interface Run { variant: BenchVariant; cls: number; seed: number; auroc: number; ap: number; lr: number; epochs: number; valMse: number; trainSeconds: number; trainSize: number }
+const runs: Run[] = [];
+const started = Date.now();
+
+for (const cls of classes) {
+  const split = oneClassSplit(trainAll, testAll, cls);
+  for (const seed of seeds) {
+    // the normal training images of this class, optionally limited (seeded), then a seeded validation split
+    let normal: Dataset = split.train;
+    if (trainLimit && normal.size > trainLimit) normal = trainValSplit(normal, 1 - trainLimit / normal.size, seed + 1000).train;
+    const { train, val } = trainValSplit(normal, valFraction, seed);
+    for (const variant of variants) {
+      const t0 = performance.now();
+      // model selection on the validation reconstruction error of normal images (never the test set)
+      let best: { lr: number; valMse: number; epochs: number; det: Awaited<ReturnType<typeof fitDetector>> } | undefined;
+      for (const lr of lrs) {
+        const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend });
+        if (!best || det.valMse < best.valMse) {
+          best?.det.dispose();
+          best = { lr, valMse: det.valMse, epochs: det.epochs, det };
+        } else det.dispose();
+      }
+      const scores = await best!.det.score(split.test);
+      best!.det.dispose();
+      const r: Run = {
+        variant, cls, seed,
+        auroc: auroc(split.test.labels!, scores),
+        ap: averagePrecision(split.test.labels!, scores),
+        lr: best!.lr, epochs: best!.epochs, valMse: best!.valMse,
+        trainSeconds: (performance.now() - t0) / 1000, trainSize: train.size,
+      };
+      runs.push(r);
+      console.log(`${dataName} class ${cls} (${classNames[cls]}) seed ${seed} ${VARIANT_NAMES[variant]}: AUROC ${r.auroc.toFixed(4)} (lr ${r.lr}, ${r.epochs} epochs, val MSE ${r.valMse.toFixed(5)}, ${r.trainSeconds.toFixed(0)} s)`);
+    }
+  }
+}
+
+const pick = (v: BenchVariant, c?: number) => runs.filter((r) => r.variant === v && (c === undefined || r.cls === c));
+// mean over classes per seed, then mean ± std over seeds
+const perSeedMean = (v: BenchVariant) => seeds.map((s) => mean(pick(v).filter((r) => r.seed === s).map((r) => r.auroc)));
+const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
+rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
+const title = `# One-class AUROC, ${dataName}\n\n` +
+  `classes ${classes.join(',')}, seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
+  `${trainLimit ? `, at most ${trainLimit} training images per class` : ''}${testLimit ? `, first ${testLimit} test images` : ''}. Mean ± sample std over seeds; the mean row averages over classes within a seed first.\n\n`;
+const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) + `\nwall time ${((Date.now() - started) / 1000).toFixed(0)} s. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
+const name = a.name ?? `one-class-${dataName}`;
+const out = writeResults(name, { data: dataName, args: a, runs, summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
+console.log(`\n${md}\nwrote ${out.json} and ${out.md}`);

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs';
+import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
+import { referenceModel, trainer } from './reference-model.js';
+registerLibtorchBackend({ threads: 2 });
+await tf.setBackend('libtorch');
+const model = referenceModel();
+const step = trainer(model);
+const x = tf.randomUniform([64, 28, 28, 1]);
+for (let i = 0; i < 3; i++) step(x);
+const t0 = performance.now();
+for (let i = 0; i < 15; i++) step(x);
+console.log('ms/step', (performance.now() - t0) / 15);

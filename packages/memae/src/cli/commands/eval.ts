@@ -1,0 +1,63 @@
+// memae eval: score labelled data with a saved model and write a run directory (scores, metrics, images, report).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeReport } from '../../report/build-report.js';
+import { loadDetector } from '../../run/detector-port.js';
+import { RUN_FILES } from '../../run/run-files.js';
+import { writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
+import { UserError } from '../../errors/user-error.js';
+import { mergeConfig, parseRunConfig, type RunConfig } from '../config.js';
+import { loadData } from '../data-source.js';
+import { Output } from '../output.js';
+
+export interface DataFlags {
+  data?: string;
+  dataPath?: string;
+  normalClass?: number;
+  labelColumn?: string;
+  testLimit?: number;
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** The data config for a saved model: that of its training run (config.json beside the model) overridden by flags. */
+export function dataConfigFor(modelDir: string, f: DataFlags): RunConfig['data'] {
+  const runCfg = join(dirname(resolve(modelDir)), RUN_FILES.config);
+  let base: unknown = {};
+  if (existsSync(runCfg)) {
+    try {
+      base = { data: (JSON.parse(readFileSync(runCfg, 'utf8')) as { data?: unknown }).data };
+    } catch {
+      base = {};
+    }
+  }
+  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, testLimit: f.testLimit, trainLimit: undefined } };
+  return parseRunConfig(mergeConfig(base, flags), 'options').data;
+}
+
+export async function evaluate(modelDir: string, flags: DataFlags): Promise<void> {
+  const out = new Output(flags);
+  const dataCfg = dataConfigFor(modelDir, flags);
+  const data = await loadData(dataCfg, { train: false });
+  if (!data.test) throw new UserError(`${data.description}: no test set to evaluate on`);
+  if (!data.test.labels) throw new UserError(`${data.description}: the test set has no labels; use memae score for unlabelled data`);
+  const det = await loadDetector(modelDir);
+  try {
+    const runDir = resolve(flags.out ?? join(dirname(resolve(modelDir)), 'eval'));
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ model: resolve(modelDir), data: dataCfg }, null, 2) + '\n');
+    out.note(`scoring ${data.test.size} samples (${data.description})`);
+    const scores = await det.score(data.test);
+    writeScores(runDir, data.test, scores, det.threshold, data.classNames);
+    const m = writeMetrics(runDir, data.test, scores, det.threshold);
+    await writeSamples(runDir, det, data.test, scores);
+    await writeMemoryImages(runDir, det);
+    const report = writeReport(runDir);
+    if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
+    out.result(`report: ${report}`);
+    out.emitJson({ runDir, report, auroc: m.auroc, auprc: m.auprc, threshold: det.threshold, samples: data.test.size });
+  } finally {
+    det.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+// memae train: fit a detector on normal data, score the test set, write a run directory and its report.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeReport } from '../../report/build-report.js';
+import { createDetector, type EpochRecord, type Kind } from '../../run/detector-port.js';
+import { RUN_FILES } from '../../run/run-files.js';
+import { writeHistory, writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
+import { UserError } from '../../errors/user-error.js';
+import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
+import { loadData } from '../data-source.js';
+import { Output } from '../output.js';
+
+export interface TrainFlags {
+  config?: string;
+  data?: string;
+  dataPath?: string;
+  normalClass?: number;
+  labelColumn?: string;
+  testLimit?: number;
+  trainLimit?: number;
+  variant?: string;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  memorySize?: number;
+  shrink?: number;
+  entropyWeight?: number;
+  seed?: number;
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** The run config from the config file (if any) overridden by command-line flags. */
+export function trainConfig(f: TrainFlags): RunConfig {
+  const file = f.config ? readConfigFile(f.config) : {};
+  const flags = {
+    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit },
+    model: { variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight },
+    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
+    out: f.out,
+  };
+  return parseRunConfig(mergeConfig(file, flags), f.config ? `config ${f.config}` : 'options');
+}
+
+export const kindOf = (shape: number[]): Kind => {
+  if (shape.length === 3) return 'image';
+  if (shape.length === 1) return 'tabular';
+  if (shape.length === 4) return 'video';
+  throw new UserError(`samples of shape [${shape}] are neither images, clips nor rows`);
+};
+
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+export async function train(flags: TrainFlags): Promise<void> {
+  const cfg = trainConfig(flags);
+  const out = new Output(flags);
+  const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
+
+  const data = await loadData(cfg.data, { train: true });
+  if (!data.train) throw new UserError('no training data');
+  out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
+
+  const det = await createDetector({
+    kind: kindOf(data.train.sampleShape),
+    variant: cfg.model.variant,
+    inputShape: data.train.sampleShape,
+    slots: cfg.model.memorySize,
+    shrinkThreshold: cfg.model.shrinkThreshold,
+    entropyWeight: cfg.model.entropyWeight,
+    seed: cfg.train.seed,
+  });
+  try {
+    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${cfg.train.epochs} epochs, batch ${cfg.train.batchSize}`);
+    const batches = Math.ceil(data.train.size / cfg.train.batchSize);
+    out.startBar(cfg.train.epochs * batches);
+    const t0 = performance.now();
+    let epochs: EpochRecord[];
+    try {
+      epochs = await det.fit(data.train, {
+        epochs: cfg.train.epochs,
+        batchSize: cfg.train.batchSize,
+        learningRate: cfg.train.learningRate,
+        seed: cfg.train.seed,
+        onProgress: (p) => out.progress(p),
+      });
+    } finally {
+      out.stopBar();
+    }
+    const trainSeconds = (performance.now() - t0) / 1000;
+    writeHistory(runDir, epochs);
+    await det.save(join(runDir, RUN_FILES.model));
+
+    const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss };
+    if (data.test) {
+      out.note(`scoring ${data.test.size} test samples`);
+      const scores = await det.score(data.test);
+      writeScores(runDir, data.test, scores, det.threshold, data.classNames);
+      const m = writeMetrics(runDir, data.test, scores, det.threshold);
+      await writeSamples(runDir, det, data.test, scores);
+      await writeMemoryImages(runDir, det);
+      Object.assign(result, { auroc: m.auroc, auprc: m.auprc, threshold: det.threshold });
+      if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
+    }
+    const report = writeReport(runDir);
+    result.report = report;
+    out.result(`run: ${runDir}  (model in ${RUN_FILES.model}/)`);
+    out.result(`report: ${report}`);
+    out.emitJson(result);
+  } finally {
+    det.dispose();
+  }
+}

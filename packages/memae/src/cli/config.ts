@@ -1,0 +1,95 @@
+// The train/eval configuration: a JSON or YAML file and command-line options, validated with zod.
+// Unknown keys and wrong types are user errors that name the key.
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors/user-error.js';
+
+export const DEFAULT_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
+const int = (min: number) => z.number().int().min(min);
+
+export const DataSchema = z.strictObject({
+  /** fashion-mnist | mnist (IDX files), folder (image folders), csv (tabular rows) */
+  source: z.enum(['fashion-mnist', 'mnist', 'folder', 'csv']).default('fashion-mnist'),
+  /** directory (IDX, folder) or file (csv); fashion-mnist defaults to the Debian dataset */
+  path: z.string().optional(),
+  /** the class used as "normal" in the one-class protocol (IDX data) */
+  normalClass: int(0).default(0),
+  /** csv: name of the label column (1/true/anomaly = anomaly) */
+  labelColumn: z.string().optional(),
+  /** use at most this many training samples (of the normal class) */
+  trainLimit: int(1).optional(),
+  /** use at most this many test samples (stratified: classes kept in proportion) */
+  testLimit: int(1).optional(),
+});
+
+export const ModelSchema = z.strictObject({
+  variant: z.enum(['ae', 'memae-nonspar', 'memae']).default('memae'),
+  memorySize: int(1).optional(),
+  shrinkThreshold: z.number().min(0).optional(),
+  entropyWeight: z.number().min(0).optional(),
+});
+
+export const TrainSchema = z.strictObject({
+  epochs: int(1).default(3),
+  batchSize: int(1).default(64),
+  learningRate: z.number().positive().optional(),
+  seed: int(0).default(1),
+});
+
+export const RunConfigSchema = z.strictObject({
+  data: DataSchema.default(DataSchema.parse({})),
+  model: ModelSchema.default(ModelSchema.parse({})),
+  train: TrainSchema.default(TrainSchema.parse({})),
+  /** run directory to write */
+  out: z.string().optional(),
+});
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+
+/** One line describing the first problem zod found, naming the key. */
+export function describeIssue(error: z.ZodError, where: string): string {
+  const i = error.issues[0];
+  const path = i.path.join('.');
+  if (i.code === 'unrecognized_keys') {
+    const keys = i.keys.map((k) => (path ? `${path}.${k}` : k));
+    return `${where}: unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  return `${where}: '${path || '(root)'}': ${i.message.replace(/^Invalid input: /, '')}`;
+}
+
+/** Reads a JSON (.json) or YAML (.yaml/.yml) config file as a plain value. */
+export function readConfigFile(file: string): unknown {
+  if (!existsSync(file)) throw new UserError(`config file ${file} not found`);
+  const text = readFileSync(file, 'utf8');
+  const ext = extname(file).toLowerCase();
+  try {
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(text) ?? {};
+    if (ext === '.json') return JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`config file ${file}: cannot parse: ${(e as Error).message.split('\n')[0]}`);
+  }
+  throw new UserError(`config file ${file}: use .json, .yaml or .yml`);
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge: values of `over` (command-line options) win over `base` (the config file); undefined is skipped. */
+export function mergeConfig(base: unknown, over: Plain): unknown {
+  if (!isPlain(base)) return base === undefined ? over : base;
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlain(v) && isPlain(out[k]) ? mergeConfig(out[k], v) : v;
+  }
+  return out;
+}
+
+/** Validates a merged config; `where` names its origin in errors. */
+export function parseRunConfig(raw: unknown, where: string): RunConfig {
+  const r = RunConfigSchema.safeParse(raw ?? {});
+  if (!r.success) throw new UserError(describeIssue(r.error, where));
+  return r.data;
+}

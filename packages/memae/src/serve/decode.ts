@@ -1,0 +1,128 @@
+// Turning request bodies into model inputs: PNG/JPEG images (sharp, as the data loaders), CSV rows
+// (csv-parse) and JSON tensors. Every problem is a RequestError with an HTTP status and a one-line message.
+import { parse as parseCsv } from 'csv-parse/sync';
+import sharp from 'sharp';
+import { z } from 'zod';
+
+export class RequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export interface Inputs {
+  x: Float32Array;
+  n: number;
+}
+
+const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Decodes one PNG or JPEG into an [H, W, C] sample in [-1, 1], resized to the model's input. */
+export async function decodeImage(buf: Buffer, shape: readonly number[]): Promise<Float32Array> {
+  if (shape.length !== 3) throw new RequestError(415, `this model takes ${shape.length === 1 ? 'tabular rows' : 'video clips'}, not images`);
+  const [h, w, c] = shape;
+  let raw: Buffer;
+  try {
+    let img = sharp(buf, { limitInputPixels: 4096 * 4096, failOn: 'error' }).removeAlpha().resize(w, h, { fit: 'fill' });
+    img = c === 1 ? img.greyscale() : img.toColourspace('srgb');
+    const r = await img.raw().toBuffer({ resolveWithObject: true });
+    raw = r.data;
+    if (r.info.channels !== c) throw new Error(`decoded ${r.info.channels} channels`);
+  } catch (e) {
+    throw new RequestError(400, `cannot decode the image: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const out = new Float32Array(h * w * c);
+  for (let i = 0; i < out.length; i++) out[i] = raw[i] / 127.5 - 1;
+  return out;
+}
+
+/** Decodes several images into one batch. */
+export async function decodeImages(bufs: Buffer[], shape: readonly number[]): Promise<Inputs> {
+  const size = prod(shape);
+  const x = new Float32Array(bufs.length * size);
+  for (let i = 0; i < bufs.length; i++) x.set(await decodeImage(bufs[i], shape), i * size);
+  return { x, n: bufs.length };
+}
+
+function checkValues(values: number[], shape: readonly number[], where: string): void {
+  const size = prod(shape);
+  if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
+}
+
+/** Parses CSV rows of numbers (an optional header row is skipped). */
+export function decodeCsv(text: string, shape: readonly number[], maxRows: number): Inputs {
+  if (shape.length !== 1) throw new RequestError(415, `this model takes [${shape.join(', ')}] samples, not CSV rows`);
+  let rows: string[][];
+  try {
+    rows = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
+  } catch (e) {
+    throw new RequestError(400, `bad CSV: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (rows.length && rows[0].some((v) => v !== '' && !Number.isFinite(Number(v)))) rows = rows.slice(1);
+  if (rows.length === 0) throw new RequestError(400, 'CSV body has no data rows');
+  if (rows.length > maxRows) throw new RequestError(413, `${rows.length} rows, at most ${maxRows} per request`);
+  const size = shape[0];
+  const x = new Float32Array(rows.length * size);
+  rows.forEach((row, r) => {
+    const vals = row.map(Number);
+    const bad = vals.findIndex((v, i) => !Number.isFinite(v) || row[i] === '');
+    if (bad >= 0) throw new RequestError(400, `CSV row ${r + 1}, column ${bad + 1}: '${row[bad]}' is not a number`);
+    checkValues(vals, shape, `CSV row ${r + 1}`);
+    x.set(vals, r * size);
+  });
+  return { x, n: rows.length };
+}
+
+type Nested = number | Nested[];
+const Nested: z.ZodType<Nested> = z.lazy(() => z.union([z.number(), z.array(Nested)]));
+
+export const JsonBodySchema = z.strictObject({
+  /** samples, each nested in the model's input shape or flat */
+  instances: z.array(Nested).min(1).optional(),
+  /** one tensor: shape [n, ...inputShape] and its values row-major */
+  tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.array(z.number()) }).optional(),
+  /** also return per-sample error maps */
+  errorMaps: z.boolean().optional(),
+});
+export type JsonBody = z.infer<typeof JsonBodySchema>;
+
+const flatten = (v: Nested, out: number[]): number[] => {
+  if (typeof v === 'number') out.push(v);
+  else for (const e of v) flatten(e, out);
+  return out;
+};
+
+/** Validates a JSON body and returns its samples. */
+export function decodeJson(body: unknown, shape: readonly number[], maxRows: number): Inputs & { errorMaps: boolean } {
+  const r = JsonBodySchema.safeParse(body);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const key = i.path.join('.') || 'body';
+    const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message;
+    throw new RequestError(400, `${key}: ${msg}`);
+  }
+  const b = r.data;
+  if ((b.instances ? 1 : 0) + (b.tensor ? 1 : 0) !== 1) throw new RequestError(400, "give exactly one of 'instances' or 'tensor'");
+  const size = prod(shape);
+  let values: number[];
+  let n: number;
+  if (b.tensor) {
+    const [first, ...rest] = b.tensor.shape;
+    if (rest.join(',') !== shape.join(',')) throw new RequestError(400, `tensor.shape [${b.tensor.shape.join(', ')}] does not match [n, ${shape.join(', ')}]`);
+    n = first;
+    values = b.tensor.data;
+    if (values.length !== n * size) throw new RequestError(400, `tensor.data has ${values.length} values, shape needs ${n * size}`);
+  } else {
+    const inst = b.instances!;
+    n = inst.length;
+    values = [];
+    inst.forEach((s, i) => {
+      const flat = flatten(s, []);
+      checkValues(flat, shape, `instances[${i}]`);
+      for (const v of flat) values.push(v);
+    });
+  }
+  if (n > maxRows) throw new RequestError(413, `${n} samples, at most ${maxRows} per request`);
+  return { x: Float32Array.from(values), n, errorMaps: Boolean(b.errorMaps) };
+}

@@ -1,0 +1,16 @@
+// A saved detector as a ServedModel: scores and error maps of a batch in one forward pass.
+import type { DetectorPort } from '../run/detector-port.js';
+import type { ServedModel } from './served-model.js';
+
+export function servedModel(name: string, det: DetectorPort): ServedModel {
+  return {
+    name,
+    kind: det.kind,
+    variant: det.variant,
+    inputShape: det.inputShape,
+    threshold: det.threshold,
+    mapShape: det.errorMapShape,
+    run: (x, n, withMaps) => det.scoreArray(x, n, withMaps),
+    dispose: () => det.dispose(),
+  };
+}
