@@ -1,8 +1,8 @@
 // MNIST one-class benchmark: digit 0 is normal. Train on the digit-0 images among the first MNIST training
 // images (up to 2000 of them), 5 epochs; score the full MNIST test set (digit 0 normal, 1-9 anomalous).
 //   npx tsx bench/mnist-memae.ts [--variant memae|memae-nonspar|ae] [--epochs 5] [--limit 2000] [--digit 0]
-//                                [--batch 32] [--lr 0.001] [--seed 0] [--backend auto|libtorch|cpu]
-// Prints AUROC and writes bench/results/mnist-memae-<variant>.json (and .md).
+//                                [--batch 32] [--lr 0.001] [--seed 0] [--backend auto|libtorch|cpu] [--lambda 0.01] [--tag name]
+// Prints AUROC and writes bench/results/mnist-memae-<variant>[-<tag>].json (and .md).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { MemAE, type Variant } from '../packages/memae/src/index.js';
@@ -15,7 +15,7 @@ const { values: a } = parseArgs({
   options: {
     variant: { type: 'string', default: 'memae' }, epochs: { type: 'string', default: '5' }, limit: { type: 'string', default: '2000' },
     digit: { type: 'string', default: '0' }, batch: { type: 'string', default: '32' }, lr: { type: 'string', default: '0.001' },
-    seed: { type: 'string', default: '0' }, backend: { type: 'string', default: 'auto' },
+    seed: { type: 'string', default: '0' }, backend: { type: 'string', default: 'auto' }, lambda: { type: 'string' }, tag: { type: 'string' },
   },
 });
 const digit = Number(a.digit);
@@ -30,7 +30,7 @@ const testAll = await loadMnist({ split: 'test' });
 const test = new ArrayDataset(testAll.values, testAll.sampleShape, Uint8Array.from(testAll.classes!, (c) => (c === digit ? 0 : 1)), testAll.classes);
 console.log(`train: ${train.size} images of digit ${digit} (from the first ${keep[keep.length - 1] + 1} training images); test: ${test.size} images, ${test.labels!.reduce((s, v) => s + v, 0)} anomalies`);
 
-const det = await MemAE.create({ kind: 'image', variant, inputShape: [28, 28, 1], seed: Number(a.seed), backend: a.backend as 'auto' });
+const det = await MemAE.create({ kind: 'image', variant, inputShape: [28, 28, 1], seed: Number(a.seed), backend: a.backend as 'auto', ...(a.lambda !== undefined ? { shrinkThreshold: Number(a.lambda) } : {}) });
 const backend = tf.getBackend();
 console.log(`backend ${backend}; model ${variant}: encoder [${det.config.encoderChannels}], N = ${det.config.slots}, lambda = ${det.config.shrinkThreshold}, alpha = ${det.config.entropyWeight}; ${det.model.countParams()} parameters`);
 
@@ -64,6 +64,6 @@ const md = `# MNIST one-class (digit ${digit} normal), ${variant}\n\n` + markdow
   ['variant', 'train images', 'epochs', 'AUROC', 'AP', 'train samples/s', 'score samples/s', 'backend'],
   [[variant, String(train.size), String(fit.epochsDone), auc.toFixed(4), ap.toFixed(4), result.trainSamplesPerSec.toFixed(1), result.scoreSamplesPerSec.toFixed(0), backend]],
 );
-const out = writeResults(`mnist-memae-${variant}`, result, md);
+const out = writeResults(`mnist-memae-${variant}${a.tag ? `-${a.tag}` : ''}`, result, md);
 console.log(`wrote ${out.json}`);
 det.dispose();

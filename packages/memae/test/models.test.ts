@@ -52,7 +52,7 @@ test('variants: nonSpar has lambda = alpha = 0, MemAE the paper values, AE no me
   const ns = resolveConfig({ kind: 'image', inputShape: [28, 28, 1], variant: 'memae-nonspar', shrinkThreshold: 0.3, entropyWeight: 1 });
   assert.deepEqual([ns.shrinkThreshold, ns.entropyWeight], [0, 0]);
   const me = resolveConfig({ kind: 'image', inputShape: [28, 28, 1] });
-  assert.deepEqual([me.shrinkThreshold, me.entropyWeight], [0.01, 0.0002]);
+  assert.deepEqual([me.shrinkThreshold, me.entropyWeight], [0.03, 0.0002]);
 });
 
 test('bad configs give one-line UserErrors', () => {

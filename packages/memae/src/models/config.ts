@@ -51,7 +51,8 @@ function kindDefaults(kind: DataKind, inputShape: number[], enc?: number[]): Kin
   const e = enc ?? (small ? [16, 32, 64] : [64, 128, 128, 256]);
   const slots = small ? 100 : 500;
   // paper: Dconv(64)-Dconv(32)-Dconv(1) after Conv(16)-Conv(32)-Conv(64): the reversed encoder widths, last replaced
-  return { encoderChannels: e, decoderChannels: e.slice().reverse().slice(0, -1), slots, shrinkThreshold: 1 / slots };
+  // lambda = 3/N, the top of the paper's range [1/N, 3/N]: on MNIST digit 0 it gave AUROC 0.855 against 0.721 for 1/N (docs/api.md)
+  return { encoderChannels: e, decoderChannels: e.slice().reverse().slice(0, -1), slots, shrinkThreshold: 3 / slots };
 }
 
 function checkShape(kind: DataKind, s: number[]): void {

@@ -88,7 +88,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
 
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
 
   const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
