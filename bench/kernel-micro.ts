@@ -1,11 +1,11 @@
-// Micro-benchmark of the native gradient kernels against their ATen compositions (docs/engine.md):
+// Micro-benchmark of the native gradient kernels against the kernels tfjs' own gradients run (docs/engine.md):
 // same inputs, alternating runs, median of per-call times. Shapes are the reference model's first
 // block (batch 64, 14x14x16, NHWC).
-//   npx tsx bench/kernel-micro.ts
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/kernel-micro.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 
-registerLibtorchBackend({ threads: 2 });
+registerLibtorchBackend(); // threads: $LIBTORCH_NUM_THREADS or all cores
 await tf.setBackend('libtorch');
 const a = loadAddon();
 const shape = [64, 14, 14, 16];
@@ -26,7 +26,7 @@ function median(f: () => void, reps = 200): number {
 }
 const free = (r: number | number[]) => (Array.isArray(r) ? r : [r]).forEach((id) => a.free(id));
 const rows: [string, () => void, () => void][] = [
-  // [C] statistics take the single-pass loop; [1,1,1,C] ones take the ATen composition.
+  // One call computing all five batch-norm gradients vs [C] and [1,1,1,C] statistics (same ATen ops).
   ['batchNormGrad', () => free(a.batchNormGrad(dy, x, mean, v, s, 1e-3)), () => free(a.batchNormGrad(dy, x, mean4, v, s, 1e-3))],
   ['leakyReluGrad', () => free(a.leakyReluGrad(dy, x, 0.2)), leakyComposed],
   // tfjs' own Square gradient: mul(dy, mul(x, 2)), two kernels.
