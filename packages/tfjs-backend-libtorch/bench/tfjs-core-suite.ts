@@ -23,14 +23,10 @@ const opt = (name: string): string | undefined => { const i = args.indexOf(name)
 const onlyOps = args.includes('--ops');
 const trace = args.includes('--trace'); // print each spec name as it starts (to find a crash)
 const grep = new RegExp(opt('--grep') ?? '');
-const outFile = opt('--out') ?? join(pkg, 'bench', 'results', 'tfjs-core-suite.txt');
+const outFile = opt('--out') ?? join(pkg, 'bench', 'results', onlyOps ? 'tfjs-core-suite-ops.txt' : 'tfjs-core-suite.txt');
 
-/** Specs that test tfjs-core itself or a platform, not a backend (as tfjs-node skips them). */
-const IGNORE = [
-  'version version',
-  // the engine's memory bookkeeping: native memory is reported as unreliable
-  'unreliable is true due to',
-];
+/** Specs that test tfjs-core's packaging, not a backend (tfjs-node's run_tests skips it too). */
+const IGNORE = ['version version'];
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -61,8 +57,8 @@ env.configure({
   random: false,
   specFilter: (spec) => grep.test(spec.getFullName()) && !IGNORE.some((s) => spec.getFullName().includes(s)),
 });
-const failed: string[] = [];
-const counts = { passed: 0, failed: 0, pending: 0 };
+const failed: string[] = []; // full name, then the first failure message
+const counts = { passed: 0, failed: 0, pending: 0, excluded: 0 };
 const t0 = performance.now();
 env.addReporter({
   specStarted: (r) => { if (trace) process.stderr.write(`${r.fullName}\n`); },
@@ -72,13 +68,15 @@ env.addReporter({
       counts.failed++;
       failed.push(`${r.fullName}\n    ${(r.failedExpectations[0]?.message ?? '').split('\n')[0].slice(0, 300)}`);
     } else if (r.status === 'pending') counts.pending++;
+    else if (r.status === 'excluded') counts.excluded++;
   },
 });
 process.on('unhandledRejection', (e) => { throw e; });
 require(bundle);
 await runner.execute();
 const secs = ((performance.now() - t0) / 1000).toFixed(0);
-const summary = `tfjs-core ${onlyOps ? 'ops' : 'full'} suite on libtorch: ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending (${secs} s)`;
+const summary = `tfjs-core ${onlyOps ? 'ops' : 'full'} suite on libtorch: ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending, ${counts.excluded} excluded (${secs} s)`;
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${summary}\n\nFailed specs:\n${failed.join('\n')}\n`);
+writeFileSync(outFile.replace(/\.txt$/, '') + '.json', `${JSON.stringify({ suite: onlyOps ? 'ops' : 'full', ...counts, seconds: Number(secs), failed }, null, 1)}\n`);
 console.log(`${summary}\nfailing spec names written to ${relative(process.cwd(), outFile)}`);

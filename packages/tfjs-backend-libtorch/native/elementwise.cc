@@ -115,7 +115,10 @@ at::Tensor binaryNamed(const std::string& op, const at::Tensor& a, const at::Ten
 at::Tensor castTo(const at::Tensor& x, at::ScalarType st) {
   if (x.scalar_type() == st) return x;
   if (st == at::kBool) return x.ne(0);
-  if (st == at::kInt && x.is_floating_point()) return at::where(at::isfinite(x), x, at::zeros_like(x)).to(at::kInt);
+  if (st == at::kInt && x.is_floating_point()) {
+    if (at::isfinite(x).all().item<bool>()) return x.to(at::kInt);
+    return at::where(at::isfinite(x), x, at::zeros_like(x)).to(at::kInt);
+  }
   return x.to(st);
 }
 

@@ -40,7 +40,8 @@ int reg() {
     return a;
   });
   // unsortedSegmentSum(x, segmentIds, numSegments) -> id of shape [numSegments] + x[ids.dim:];
-  // ids outside [0, numSegments) are dropped.
+  // ids outside [0, numSegments) are dropped. The result is float32 whatever x's dtype, as tfjs'
+  // cpu kernel (which multiplies x by a float32 mask) returns.
   def("unsortedSegmentSum", [](const Napi::CallbackInfo& info) {
     const auto& x = T(info, 0);
     auto ids = T(info, 1).reshape({-1}).to(at::kLong);
@@ -57,7 +58,41 @@ int reg() {
     auto acc = x.scalar_type() == at::kBool ? at::kInt : x.scalar_type();
     auto out = at::zeros(outShape, at::TensorOptions().dtype(acc));
     out.index_add_(0, ids.index({keep}), rows.index({keep}).to(acc));
-    return R(info, out);
+    return R(info, out.to(at::kFloat));
+  });
+  // diag(x) -> id of shape x.shape ++ x.shape with x's values on the diagonal
+  def("diag", [](const Napi::CallbackInfo& info) {
+    const auto& x = T(info, 0);
+    std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+    shape.insert(shape.end(), x.sizes().begin(), x.sizes().end());
+    auto v = x.reshape({-1});
+    auto out = at::zeros({v.size(0), v.size(0)}, x.options());
+    out.diagonal().copy_(v);
+    return R(info, out.reshape(shape));
+  });
+  // scatterNd(indices, updates, shape) -> id: zeros of shape with the slices of updates added
+  // at indices (duplicates summed); an index outside shape throws as tfjs does.
+  def("scatterNd", [](const Napi::CallbackInfo& info) {
+    auto idx = T(info, 0).to(at::kLong);
+    const auto& upd = T(info, 1);
+    auto shape = V(info, 2);
+    int64_t k = idx.size(-1);
+    if (k > int64_t(shape.size())) throw std::runtime_error("scatterNd: index depth exceeds the output rank");
+    std::vector<int64_t> strides(k);
+    int64_t s = 1;
+    for (int64_t d = k - 1; d >= 0; --d) {
+      strides[d] = s;
+      s *= shape[d];
+    }
+    int64_t slice = 1;
+    for (size_t d = k; d < shape.size(); ++d) slice *= shape[d];
+    auto flat = (idx * at::tensor(strides, at::kLong)).sum(-1).reshape({-1});
+    auto bad = flat.lt(0).logical_or(flat.ge(s)).logical_or(idx.lt(0).any(-1).reshape({-1}));
+    if (flat.numel() && bad.any().item<bool>()) throw std::runtime_error("scatterNd: Invalid indices: an index does not index into the output shape");
+    auto acc = upd.scalar_type() == at::kBool ? at::kInt : upd.scalar_type();
+    auto out = at::zeros({s, slice}, upd.options().dtype(acc));
+    out.index_add_(0, flat, upd.reshape({flat.size(0), slice}).to(acc));
+    return R(info, out.reshape(shape).to(upd.scalar_type()));
   });
   return 0;
 }

@@ -54,6 +54,7 @@ int reg() {
     // tfjs scans with `value > best`: a NaN never wins, except that a NaN in first place is
     // never replaced (every comparison with it is false)
     auto nan = at::isnan(x);
+    if (!nan.any().item<bool>()) return R(info, (isMax ? at::argmax(x, axis) : at::argmin(x, axis)).to(at::kInt));
     auto y = at::where(nan, at::full({}, isMax ? -INFINITY : INFINITY, x.options()), x);
     auto r = isMax ? at::argmax(y, axis) : at::argmin(y, axis);
     r = at::where(nan.select(axis, 0), at::zeros_like(r), r);

@@ -56,6 +56,13 @@ export class LibtorchBackend extends KernelBackend {
     return v;
   }
 
+  /** Wraps a native result whose shape and dtype the kernel already knows (multi-result kernels). */
+  known(nativeId: number, shape: number[], dtype: DataType): TensorInfo {
+    const dataId = {};
+    this.data.set(dataId, { id: nativeId, dtype, shape, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
   /** t's data under another shape, without a copy (Reshape, ExpandDims, Identity). */
   alias(t: TensorInfo, shape: number[]): TensorInfo {
     this.incRef(t.dataId);

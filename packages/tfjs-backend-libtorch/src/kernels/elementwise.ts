@@ -28,9 +28,10 @@ const MATH: Record<string, [string, K.DataType?]> = {
   [K.LogicalNot]: ['logicalNot', 'bool'],
 };
 
-/** Binary kernels of native `binaryNamed`, and the output dtype when it is not the inputs' upcast. */
+/** Binary kernels of native `binaryNamed`, and the output dtype when it is not the inputs' upcast
+ * (tfjs' cpu FloorDiv returns int32 whatever its inputs). */
 const BINARY_NAMED: Record<string, [string, K.DataType?]> = {
-  [K.FloorDiv]: ['floorDiv'], [K.Mod]: ['mod'], [K.Atan2]: ['atan2'], [K.BitwiseAnd]: ['bitwiseAnd'],
+  [K.FloorDiv]: ['floorDiv', 'int32'], [K.Mod]: ['mod'], [K.Atan2]: ['atan2'], [K.BitwiseAnd]: ['bitwiseAnd'],
   [K.LogicalAnd]: ['logicalAnd', 'bool'], [K.LogicalOr]: ['logicalOr', 'bool'],
 };
 
@@ -60,7 +61,16 @@ export const elementwiseKernels = [
     return b.out(b.addon.addN(xs.map((t) => b.id(t)), code(xs[0].dtype)));
   }),
   ...Object.entries(UNARY).map(([name, op]) =>
-    kernel(name, ({ inputs: { x }, b }) => b.out(b.addon.unary(op, b.id(x))))),
+    kernel(name, ({ inputs: { x }, b }) => {
+      if (x.dtype === 'float32') return b.out(b.addon.unary(op, b.id(x)));
+      // int32/bool: compute in float32, return the dtype tfjs' cpu gives (x's; float32 for Exp)
+      const fx = b.addon.cast(b.id(x), code('float32'));
+      const r = b.addon.unary(op, fx);
+      const out = b.addon.cast(r, code(name === K.Exp ? 'float32' : x.dtype));
+      b.addon.free(fx);
+      b.addon.free(r);
+      return b.out(out);
+    })),
   ...Object.entries(BINARY).map(([name, [op, isBool]]) =>
     kernel(name, ({ inputs: { a, b: y }, b }) => {
       const dtype = isBool ? 'bool' : upcastType(a.dtype, y.dtype);

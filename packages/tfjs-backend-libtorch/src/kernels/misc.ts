@@ -22,13 +22,33 @@ export const miscKernels = [
     const values = shared.rangeImpl(start, stop, step, dtype);
     return b.fromValues(values, [values.length], dtype);
   }),
+  kernel(K.LinSpace, ({ attrs, b }) => {
+    const { start, stop, num } = attrs as unknown as K.LinSpaceAttrs;
+    return b.fromValues(shared.linSpaceImpl(start, stop, num), [num], 'float32');
+  }),
+  // the two shapes are tiny int32 vectors: read them, broadcast with tfjs' own rule, write the result
+  kernel(K.BroadcastArgs, ({ inputs: { s0, s1 }, b }) => {
+    const shape = K.backend_util.assertAndGetBroadcastShape(
+      Array.from(b.readSync(s0.dataId) as Int32Array), Array.from(b.readSync(s1.dataId) as Int32Array));
+    return b.fromValues(Int32Array.from(shape), [shape.length], 'int32');
+  }),
+  kernel(K.Diag, ({ inputs: { x }, b }) => b.out(b.addon.diag(b.id(x)))),
+  kernel(K.ScatterNd, ({ inputs: { indices, updates }, attrs, b }) => {
+    const { shape } = attrs as unknown as K.ScatterNdAttrs;
+    // rank-1 indices address the first dimension: one index per update
+    const idx = indices.shape.length === 1 ? { ...indices, shape: [indices.shape[0], 1] } : indices;
+    return b.out(b.addon.scatterNd(b.id(idx), b.id(updates), shape));
+  }),
   kernel(K.OneHot, ({ inputs: { indices }, attrs, b }) => {
     const { depth, onValue, offValue, dtype } = attrs as unknown as K.OneHotAttrs;
     return b.out(b.addon.oneHot(b.id(indices), depth, onValue, offValue, code(dtype)));
   }),
   kernel(K.TopK, ({ inputs: { x }, attrs, b }) => {
     const { k } = attrs as unknown as K.TopKAttrs;
-    return (b.addon.topK(b.id(x), k) as number[]).map((id) => b.out(id));
+    const shape = x.shape.slice();
+    shape[shape.length - 1] = k;
+    const [values, indices] = b.addon.topK(b.id(x), k) as number[];
+    return [b.known(values, shape, x.dtype), b.known(indices, shape.slice(), 'int32')];
   }),
   kernel(K.UnsortedSegmentSum, ({ inputs: { x, segmentIds }, attrs, b }) => {
     const { numSegments } = attrs as unknown as K.UnsortedSegmentSumAttrs;

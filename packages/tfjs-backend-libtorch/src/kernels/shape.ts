@@ -5,6 +5,7 @@ import * as K from '@tensorflow/tfjs-core';
 import { TensorInfo, backend_util, slice_util, util } from '@tensorflow/tfjs-core';
 import { DTYPE_CODE, NativeDtype } from '../native.js';
 import { kernel } from './define.js';
+import { layoutKernels } from './layout.js';
 
 const code = (dtype: K.DataType) => DTYPE_CODE[dtype as NativeDtype];
 const list = (inputs: unknown) => inputs as TensorInfo[];
@@ -65,14 +66,19 @@ export const shapeKernels = [
   }),
   kernel(K.Unpack, ({ inputs: { value }, attrs, b }) => {
     const { axis } = attrs as unknown as K.UnpackAttrs;
-    const ids = b.addon.unpack(b.id(value), axis < 0 ? axis + value.shape.length : axis) as number[];
-    return ids.map((id) => b.out(id));
+    const ax = axis < 0 ? axis + value.shape.length : axis;
+    const shape = value.shape.filter((_, d) => d !== ax);
+    return (b.addon.unpack(b.id(value), ax) as number[]).map((id) => b.known(id, shape, value.dtype));
   }),
   kernel(K.SplitV, ({ inputs: { x }, attrs, b }) => {
     const { numOrSizeSplits, axis } = attrs as unknown as K.SplitVAttrs;
     const ax = util.parseAxisParam(axis, x.shape)[0];
     const sizes = backend_util.prepareSplitSize(x as K.Tensor, numOrSizeSplits, ax);
-    return (b.addon.split(b.id(x), sizes, ax) as number[]).map((id) => b.out(id));
+    return (b.addon.split(b.id(x), sizes, ax) as number[]).map((id, k) => {
+      const shape = x.shape.slice();
+      shape[ax] = sizes[k];
+      return b.known(id, shape, x.dtype);
+    });
   }),
   kernel(K.PadV2, ({ inputs: { x }, attrs, b }) => {
     const { paddings, constantValue } = attrs as unknown as K.PadV2Attrs;
@@ -97,4 +103,5 @@ export const shapeKernels = [
     return b.out(b.addon.gather(b.id(x), b.id(indices), ax, bd));
   }),
   kernel(K.GatherNd, ({ inputs: { params, indices }, b }) => b.out(b.addon.gatherNd(b.id(params), b.id(indices)))),
+  ...layoutKernels,
 ];
