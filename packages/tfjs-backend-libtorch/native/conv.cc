@@ -110,8 +110,10 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
 // Gradient of a convolution with respect to its input of spatial sizes `size`:
 // a transposed convolution, cropped to [lo, lo + size) of the full result.
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
-  auto dyf = toFirst(dy);
-  auto wf = filterFirst(grouped(w, groups));
+  // Transposed convolutions take oneDNN's path only with NCHW-contiguous operands in libtorch 1.13;
+  // with channels_last they fall to a per-image im2col path measured 30x slower (docs/engine.md).
+  auto dyf = toFirst(dy).contiguous();
+  auto wf = filterFirst(grouped(w, groups)).contiguous();
   int64_t n = static_cast<int64_t>(size.size());
   std::vector<int64_t> pad(n), outPad(n), crop(n, -1);
   for (int64_t k = 0; k < n; ++k) {

@@ -38,6 +38,18 @@ describe('fallback to tfjs-cpu', () => {
       return [tf.abs(w), tf.real(w), tf.imag(tf.reshape(w, [2, 3]))];
     }));
 
+  it('Fill with a string value and Cast to complex64 run on cpu', () => onLibtorch(async () => {
+    const s = tf.fill([2, 2], 'ab');
+    assert.equal(s.dtype, 'string');
+    assert.deepEqual(await s.data(), ['ab', 'ab', 'ab', 'ab']);
+    const z = tf.cast(tf.tensor1d([1.5, -2]), 'complex64');
+    assert.equal(z.dtype, 'complex64');
+    const [re, im] = [tf.real(z), tf.imag(z)];
+    assert.deepEqual(Array.from(await re.data()), [1.5, -2]);
+    assert.deepEqual(Array.from(await im.data()), [0, 0]);
+    tf.dispose([s, z, re, im]);
+  }));
+
   it('kernels without a native version (Unique, LinSpace, Einsum) match cpu', () => expectSameAsCpu(
     [{ values: [3, 1, 3, 2, 1], shape: [5] }, { values: rand([2, 3], 3), shape: [2, 3] }, { values: rand([3, 4], 4), shape: [3, 4] }],
     (x, a, b) => { const u = tf.unique(x); return [u.values, u.indices, tf.linspace(0, 1, 5), tf.einsum('ij,jk->ik', a, b)]; }));
