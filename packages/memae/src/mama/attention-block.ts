@@ -125,8 +125,11 @@ export class AttentionBlock extends tfl.layers.Layer {
       }
       if (this.wr) {
         // residual: 1x1 conv on the input taken at the output grid (stride 2 for down, nearest x2 for up)
-        const src = this.mode === 'down' ? tf.stridedSlice(x, [0, 0, 0, 0], [b, h, w, c], [1, 2, 2, 1]) as tf.Tensor4D : grid;
-        y = tf.add(y, tf.matMul(flat(src), this.wr.read() as tf.Tensor2D));
+        const wr = this.wr.read() as tf.Tensor2D;
+        const res = this.mode === 'down'
+          ? tf.reshape(tf.conv2d(x, tf.reshape(wr, [1, 1, c, this.filters]) as tf.Tensor4D, 2, 'same'), [-1, this.filters])
+          : tf.matMul(flat(grid), wr);
+        y = tf.add(y, res);
       }
       return tf.reshape(tf.add(y, this.bias.read()), [b, ho, wo, this.filters]);
     });
