@@ -43,6 +43,8 @@ export function topKWeights(distance: tf.Tensor2D, k: number): tf.Tensor2D {
   const f = tf.customGrad(((d: tf.Tensor2D) => ({
     value: tf.tidy(() => {
       const [q, n] = d.shape;
+      // k = 1: argmin (first minimum, so ties go to the lower index) is much cheaper than TopK
+      if (k === 1) return tf.cast(tf.oneHot(tf.cast(tf.argMin(d, 1), 'int32'), n), 'float32');
       const { values, indices } = tf.topk(tf.neg(d), k); // values = -distance of the k nearest
       const sel = tf.softmax(values, -1); // [Q, k]
       const oneHot = tf.oneHot(tf.cast(tf.reshape(indices, [-1]), 'int32'), n); // [Q*k, N]

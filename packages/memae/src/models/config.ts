@@ -112,7 +112,7 @@ export function resolveConfig(o: ModelOptions): ModelConfig {
   const mama = variant === 'mama';
   const hashMemory = o.hashMemory ?? mama;
   // the hash memory reads one-hot (or top-k) weights: shrinkage and the entropy loss do not apply
-  const sparse = variant === 'memae' || (mama && !hashMemory);
+  const sparse = (variant === 'memae' || mama) && !hashMemory;
   const cfg: ModelConfig = {
     kind: o.kind,
     variant,
