@@ -34,6 +34,14 @@ export function effectivePool(h: number, w: number, s: number, maxKeys: number):
   return f;
 }
 
+/** Nearest-neighbour x2 upsampling from reshape + concat (ResizeNearestNeighbor has no native libtorch kernel). */
+export function upsample2(x: tf.Tensor4D): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const rows = tf.reshape(x, [b, h, 1, w, c]);
+  const r2 = tf.reshape(tf.concat([rows, rows], 2), [b, 2 * h, w, 1, c]);
+  return tf.reshape(tf.concat([r2, r2], 3), [b, 2 * h, 2 * w, c]) as tf.Tensor4D;
+}
+
 export class AttentionBlock extends tfl.layers.Layer {
   static className = 'MamaAttentionBlock';
   readonly filters: number;
@@ -95,7 +103,7 @@ export class AttentionBlock extends tfl.layers.Layer {
   /** Input resampled to the output grid: 2x2 average pool (down), nearest x2 (up) or itself. */
   private toOutputGrid(x: tf.Tensor4D): tf.Tensor4D {
     if (this.mode === 'down') return tf.avgPool(x, 2, 2, 'same');
-    if (this.mode === 'up') return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
+    if (this.mode === 'up') return upsample2(x);
     return x;
   }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AttentionBlock, effectivePool } from '../../src/mama/attention-block.js';
+import { AttentionBlock, effectivePool, upsample2 } from '../../src/mama/attention-block.js';
 import { useTestBackend } from '../helpers/backend.js';
 
 const x = () => tf.randomUniform([2, 7, 5, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
@@ -60,6 +60,14 @@ test('attention block: serialization round trip in a model gives the same output
   tf.dispose([xin, a, b]);
   m.dispose();
   m2.dispose();
+});
+
+test('attention block: nearest x2 upsampling equals tfjs resizeNearestNeighbor', async () => {
+  await useTestBackend();
+  const a = x();
+  const [u, r] = [upsample2(a), tf.image.resizeNearestNeighbor(a, [14, 10])];
+  assert.deepEqual(Array.from(await u.data()), Array.from(await r.data()));
+  tf.dispose([a, u, r]);
 });
 
 test('attention block: key positions are capped at large resolutions', () => {
