@@ -4,7 +4,7 @@ import { MemAE, type BackendChoice, type Variant } from '../../packages/memae/sr
 import type { Dataset } from '../../packages/memae/src/data/dataset.js';
 
 export type BenchVariant = Variant;
-export const VARIANT_NAMES: Record<BenchVariant, string> = { ae: 'AE', 'memae-nonspar': 'MemAE-nonSpar', memae: 'MemAE' };
+export const VARIANT_NAMES: Record<BenchVariant, string> = { ae: 'AE', 'memae-nonspar': 'MemAE-nonSpar', memae: 'MemAE', mama: 'MAMA' };
 
 export interface FitSettings {
   seed: number;

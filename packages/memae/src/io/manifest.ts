@@ -11,7 +11,7 @@ const stats = z.object({
 
 const config = z.object({
   kind: z.enum(['image', 'video', 'tabular']),
-  variant: z.enum(['ae', 'memae-nonspar', 'memae']),
+  variant: z.enum(['ae', 'memae-nonspar', 'memae', 'mama']),
   inputShape: z.array(z.number().int().positive()).min(1),
   encoderChannels: z.array(z.number().int().positive()).min(1),
   decoderChannels: z.array(z.number().int().positive()),
@@ -21,6 +21,16 @@ const config = z.object({
   similarity: z.enum(['dot', 'cosine']),
   leakySlope: z.number(),
   seed: z.number().int(),
+  // MAMA Net options (absent in models saved before they existed; resolveConfig fills the defaults)
+  attention: z.boolean().optional(),
+  attentionScales: z.array(z.number().int().positive()).optional(),
+  attentionFusion: z.enum(['mean', 'concat']).optional(),
+  hashMemory: z.boolean().optional(),
+  hashBits: z.number().int().positive().optional(),
+  hashTopK: z.number().int().positive().optional(),
+  wassersteinWeight: z.number().min(0).optional(),
+  swProjections: z.number().int().positive().optional(),
+  swTarget: z.enum(['memory', 'gaussian']).optional(),
 });
 
 export const manifestSchema = z.object({
@@ -28,7 +38,7 @@ export const manifestSchema = z.object({
   formatVersion: z.literal(1),
   library: z.object({ name: z.literal('memae'), version: z.string() }),
   kind: z.enum(['image', 'video', 'tabular']),
-  variant: z.enum(['ae', 'memae-nonspar', 'memae']),
+  variant: z.enum(['ae', 'memae-nonspar', 'memae', 'mama']),
   config,
   /** how samples were normalised before they reached the model (free-form, from the data loader) */
   normalization: z.record(z.string(), z.unknown()).nullable(),

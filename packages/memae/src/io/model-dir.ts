@@ -72,7 +72,7 @@ export async function loadModelDir(dir: string): Promise<{ model: tfl.LayersMode
     throw new UserError(`${dir}: cannot read the model: ${(e as Error).message.split('\n')[0]}`);
   }
   const inShape = model.inputs[0].shape.slice(1);
-  const hasMemory = model.layers.some((l) => l.getClassName() === 'MemAEMemory');
+  const hasMemory = model.layers.some((l) => l.getClassName() === 'MemAEMemory' || l.getClassName() === 'MamaHashMemory');
   if (inShape.join(',') !== config.inputShape.join(',') || hasMemory !== usesMemory(config)) {
     model.dispose();
     throw new UserError(`${dir}: model.json does not match the manifest (input [${inShape}] vs [${config.inputShape}], memory ${hasMemory} vs ${usesMemory(config)})`);

@@ -1,7 +1,10 @@
 // Builds the autoencoder for a ModelConfig as a tfjs functional model.
-// Outputs: [reconstruction] for 'ae', [reconstruction, addressing weights] with a memory.
+// Outputs: [reconstruction] for 'ae', [reconstruction, addressing weights] with a memory, and the encodings
+// as a third output when the sliced Wasserstein loss is on.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MemoryLayer } from '../memory/memory-layer.js';
+import { HashMemoryLayer } from '../memory/hash-memory-layer.js';
+import { AttentionBlock } from '../mama/attention-block.js';
 import { ModelConfig, usesMemory } from './config.js';
 import { BatchNorm } from './batch-norm-layer.js';
 import { CropToSize } from './crop-layer.js';
@@ -24,6 +27,11 @@ function bnAct(x: Sym, name: string, init: Init, slope: number): Sym {
   return tfl.layers.leakyReLU({ name: `${name}_act`, alpha: slope }).apply(bn) as Sym;
 }
 
+/** MAMA Net's multi-scale global spatial attention block in place of a stride-2 (transposed) convolution. */
+function attention(cfg: ModelConfig, name: string, filters: number, mode: 'down' | 'up', init: Init): AttentionBlock {
+  return new AttentionBlock({ name, filters, mode, scales: cfg.attentionScales, fusion: cfg.attentionFusion, seed: init.next() });
+}
+
 function convStack(cfg: ModelConfig, x: Sym, init: Init): Sym {
   const video = cfg.kind === 'video';
   cfg.encoderChannels.forEach((ch, i) => {
@@ -31,7 +39,8 @@ function convStack(cfg: ModelConfig, x: Sym, init: Init): Sym {
     const common = { name, filters: ch, kernelSize: 3, padding: 'same' as const, kernelInitializer: init.conv(), biasInitializer: 'zeros' as const };
     x = (video
       ? tfl.layers.conv3d({ ...common, strides: i === 0 ? [1, 2, 2] : [2, 2, 2] })
-      : tfl.layers.conv2d({ ...common, strides: 2 })).apply(x) as Sym;
+      : cfg.attention ? attention(cfg, name, ch, 'down', init)
+        : tfl.layers.conv2d({ ...common, strides: 2 })).apply(x) as Sym;
     x = bnAct(x, name, init, cfg.leakySlope);
   });
   return x;
@@ -47,6 +56,7 @@ function deconvStack(cfg: ModelConfig, x: Sym, init: Init): Sym {
     const common = { name, filters: ch, kernelSize: 3, padding: 'same' as const, kernelInitializer: init.conv(), biasInitializer: 'zeros' as const };
     x = (video
       ? tfl.layers.conv3dTranspose({ ...common, strides: last ? [1, 2, 2] : [2, 2, 2] })
+      : cfg.attention ? attention(cfg, name, ch, 'up', init)
       : tfl.layers.conv2dTranspose({ ...common, strides: 2 })).apply(x) as Sym;
     if (!last) x = bnAct(x, name, init, cfg.leakySlope);
   });
@@ -69,11 +79,15 @@ export function buildModel(cfg: ModelConfig): tfl.LayersModel {
   let latent = code;
   let weights: Sym | undefined;
   if (usesMemory(cfg)) {
-    const mem = new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
+    const mem = cfg.hashMemory
+      ? new HashMemoryLayer({ name: 'memory', slots: cfg.slots, bits: cfg.hashBits, topK: cfg.hashTopK, seed: init.next() })
+      : new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
     [latent, weights] = mem.apply(code) as Sym[];
   }
   const recon = tabular
     ? mlp([...cfg.decoderChannels, cfg.inputShape[0]], latent, 'dec', init, true)
     : deconvStack(cfg, latent, init);
-  return tfl.model({ name: `memae_${cfg.kind}_${cfg.variant}`, inputs: input, outputs: weights ? [recon, weights] : [recon] });
+  // the sliced Wasserstein loss needs the encodings: a third output (ignored by scoring)
+  const outputs = weights ? (cfg.wassersteinWeight > 0 ? [recon, weights, code] : [recon, weights]) : [recon];
+  return tfl.model({ name: `memae_${cfg.kind}_${cfg.variant}`, inputs: input, outputs });
 }

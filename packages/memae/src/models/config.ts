@@ -4,9 +4,12 @@ import { UserError } from '../errors/user-error.js';
 
 export type DataKind = 'image' | 'video' | 'tabular';
 /** The paper's ablations: plain autoencoder, memory without sparsity (lambda = alpha = 0), full MemAE. */
-export type Variant = 'ae' | 'memae-nonspar' | 'memae';
+/** 'mama': MAMA Net (images): attention blocks + hash memory + sliced Wasserstein loss (each switchable). */
+export type Variant = 'ae' | 'memae-nonspar' | 'memae' | 'mama';
 export const DATA_KINDS: readonly DataKind[] = ['image', 'video', 'tabular'];
-export const VARIANTS: readonly Variant[] = ['ae', 'memae-nonspar', 'memae'];
+export const VARIANTS: readonly Variant[] = ['ae', 'memae-nonspar', 'memae', 'mama'];
+export type AttentionFusionName = 'mean' | 'concat';
+export type SwTarget = 'memory' | 'gaussian';
 
 export interface ModelConfig {
   kind: DataKind;
@@ -28,11 +31,48 @@ export interface ModelConfig {
   leakySlope: number;
   /** seed of the weight initialisation */
   seed: number;
+  // MAMA Net parts (images; see docs/mama.md). Default on for 'mama', off otherwise; each can be set on any
+  // memory variant for ablations (attention also on 'ae').
+  /** multi-scale global spatial attention blocks instead of (transposed) convolutions */
+  attention: boolean;
+  /** key/value pooling factors of the attention blocks */
+  attentionScales: number[];
+  attentionFusion: AttentionFusionName;
+  /** hash (Hamming) addressing instead of softmax addressing */
+  hashMemory: boolean;
+  /** code length of the hash memory */
+  hashBits: number;
+  /** slots read per query by the hash memory */
+  hashTopK: number;
+  /** weight of the sliced Wasserstein loss between encodings and the target distribution (0 = off) */
+  wassersteinWeight: number;
+  /** random projections of the sliced Wasserstein distance */
+  swProjections: number;
+  /** target distribution of the encodings: the memory slots, or N(0, I) */
+  swTarget: SwTarget;
 }
 
 export type ModelOptions = Pick<ModelConfig, 'kind' | 'inputShape'> & Partial<Omit<ModelConfig, 'kind' | 'inputShape'>>;
 
 const ALPHA = 0.0002; // official video script
+/** default weight of the sliced Wasserstein loss for 'mama' (chosen in docs/mama.md) */
+export const SW_WEIGHT = 0.1;
+
+function checkMama(c: ModelConfig): void {
+  const any = c.attention || c.hashMemory || c.wassersteinWeight > 0;
+  if (any && c.kind !== 'image') throw new UserError(`attention, hashMemory and wassersteinWeight are MAMA Net options for image models, not ${c.kind}`);
+  if ((c.hashMemory || c.wassersteinWeight > 0) && c.variant === 'ae') throw new UserError('hashMemory and wassersteinWeight need a memory: use variant "memae" or "mama", not "ae"');
+  if (typeof c.attention !== 'boolean' || typeof c.hashMemory !== 'boolean') throw new UserError('attention and hashMemory must be true or false');
+  if (!Array.isArray(c.attentionScales) || c.attentionScales.length === 0 || !c.attentionScales.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new UserError(`attentionScales must be a non-empty list of integers >= 1, got ${JSON.stringify(c.attentionScales)}`);
+  }
+  if (c.attentionFusion !== 'mean' && c.attentionFusion !== 'concat') throw new UserError(`attentionFusion must be "mean" or "concat", got "${String(c.attentionFusion)}"`);
+  if (!Number.isInteger(c.hashBits) || c.hashBits < 1 || c.hashBits > 1024) throw new UserError(`hashBits must be an integer in [1, 1024], got ${c.hashBits}`);
+  if (!Number.isInteger(c.hashTopK) || c.hashTopK < 1 || c.hashTopK > c.slots) throw new UserError(`hashTopK must be an integer in [1, slots], got ${c.hashTopK}`);
+  if (!(c.wassersteinWeight >= 0)) throw new UserError(`wassersteinWeight must be >= 0, got ${c.wassersteinWeight}`);
+  if (!Number.isInteger(c.swProjections) || c.swProjections < 1) throw new UserError(`swProjections must be a positive integer, got ${c.swProjections}`);
+  if (c.swTarget !== 'memory' && c.swTarget !== 'gaussian') throw new UserError(`swTarget must be "memory" or "gaussian", got "${String(c.swTarget)}"`);
+}
 
 interface KindDefaults { encoderChannels: number[]; decoderChannels: number[]; slots: number; shrinkThreshold: number }
 
@@ -70,7 +110,10 @@ export function resolveConfig(o: ModelOptions): ModelConfig {
   if (!VARIANTS.includes(variant)) throw new UserError(`variant must be one of ${VARIANTS.join(', ')}, got "${String(variant)}"`);
   checkShape(o.kind, o.inputShape);
   const d = kindDefaults(o.kind, o.inputShape, o.encoderChannels);
-  const sparse = variant === 'memae';
+  const mama = variant === 'mama';
+  const hashMemory = o.hashMemory ?? mama;
+  // the hash memory reads one-hot (or top-k) weights: shrinkage and the entropy loss do not apply
+  const sparse = (variant === 'memae' || mama) && !hashMemory;
   const cfg: ModelConfig = {
     kind: o.kind,
     variant,
@@ -83,7 +126,17 @@ export function resolveConfig(o: ModelOptions): ModelConfig {
     similarity: o.similarity ?? 'dot',
     leakySlope: o.leakySlope ?? 0.2,
     seed: o.seed ?? 0,
+    attention: o.attention ?? mama,
+    attentionScales: o.attentionScales ?? [1, 2, 4],
+    attentionFusion: o.attentionFusion ?? 'mean',
+    hashMemory,
+    hashBits: o.hashBits ?? 16,
+    hashTopK: o.hashTopK ?? 1,
+    wassersteinWeight: o.wassersteinWeight ?? (mama ? SW_WEIGHT : 0),
+    swProjections: o.swProjections ?? 64,
+    swTarget: o.swTarget ?? 'memory',
   };
+  checkMama(cfg);
   const positiveInts = (a: number[]) => Array.isArray(a) && a.length > 0 && a.every((v) => Number.isInteger(v) && v > 0);
   if (!positiveInts(cfg.encoderChannels)) throw new UserError(`encoderChannels must be a non-empty list of positive integers, got ${JSON.stringify(cfg.encoderChannels)}`);
   if (!Array.isArray(cfg.decoderChannels) || !(cfg.decoderChannels.length === 0 || positiveInts(cfg.decoderChannels))) throw new UserError(`decoderChannels must be a list of positive integers, got ${JSON.stringify(cfg.decoderChannels)}`);

@@ -1,16 +1,45 @@
-// The MemAE training loss: L = MSE(x, x_rec) + alpha * entropy(w_hat).
+// The training loss: L = MSE(x, x_rec) + alpha * entropy(w_hat) (MemAE) + w_sw * SW(encodings, target) (MAMA Net).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { entropyLoss } from '../memory/addressing.js';
+import { cachedDirections, gaussianSamples, slicedWasserstein } from '../mama/wasserstein.js';
 
-export interface LossParts { total: tf.Scalar; mse: tf.Scalar; entropy: tf.Scalar }
+export interface LossParts { total: tf.Scalar; mse: tf.Scalar; entropy: tf.Scalar; wasserstein: tf.Scalar }
 
-/** Runs the model on x and returns the loss parts (entropy is 0 without a memory). */
-export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, entropyWeight: number, training: boolean): LossParts {
+/** Loss weights; a number is the entropy weight alone (MemAE). */
+export interface LossWeights {
+  entropyWeight: number;
+  /** MAMA Net: weight of SW(encodings, target); needs the model's third output (the encodings) */
+  wassersteinWeight?: number;
+  swProjections?: number;
+  swTarget?: 'memory' | 'gaussian';
+  seed?: number;
+}
+
+/** Runs the model on x and returns the loss parts (entropy is 0 without a memory, wasserstein 0 when off). */
+export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, weights: number | LossWeights, training: boolean): LossParts {
+  const w: LossWeights = typeof weights === 'number' ? { entropyWeight: weights } : weights;
   const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
-  const [rec, weights] = Array.isArray(out) ? out : [out];
+  const [rec, addressing, code] = Array.isArray(out) ? out : [out];
   const mse = tf.mean(tf.squaredDifference(x, rec)) as tf.Scalar;
-  const entropy = weights ? entropyLoss(weights) : tf.scalar(0);
-  const total = entropyWeight > 0 ? tf.add(mse, tf.mul(entropy, entropyWeight)) as tf.Scalar : mse;
-  return { total, mse, entropy };
+  const entropy = addressing ? entropyLoss(addressing) : tf.scalar(0);
+  let total = w.entropyWeight > 0 ? tf.add(mse, tf.mul(entropy, w.entropyWeight)) as tf.Scalar : mse;
+  let wasserstein = tf.scalar(0);
+  if ((w.wassersteinWeight ?? 0) > 0 && code) {
+    wasserstein = encodingWasserstein(model, code, w);
+    total = tf.add(total, tf.mul(wasserstein, w.wassersteinWeight!)) as tf.Scalar;
+  }
+  return { total, mse, entropy, wasserstein };
+}
+
+/** SW_2^2 between the batch's encodings (one per spatial position) and the memory slots or N(0, I) samples. */
+function encodingWasserstein(model: tfl.LayersModel, code: tf.Tensor, w: LossWeights): tf.Scalar {
+  const c = code.shape[code.rank - 1];
+  const queries = tf.reshape(code, [-1, c]) as tf.Tensor2D;
+  const seed = w.seed ?? 0;
+  const directions = cachedDirections(c, w.swProjections ?? 64, seed + 7919);
+  let target: tf.Tensor2D;
+  if (w.swTarget === 'gaussian') target = gaussianSamples(queries.shape[0], c, seed + 104729);
+  else target = (model.getLayer('memory') as unknown as { memoryMatrix: tf.Tensor2D }).memoryMatrix;
+  return slicedWasserstein(queries, target, directions);
 }

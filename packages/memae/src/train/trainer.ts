@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
 import { TRAIN_DEFAULTS } from './defaults.js';
-import { computeLoss } from './loss.js';
+import { computeLoss, type LossWeights } from './loss.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
 
@@ -59,6 +59,11 @@ async function readScalars(ts: tf.Tensor[]): Promise<number[]> {
 
 const configKey = (c: ModelConfig) => JSON.stringify(c);
 
+/** The loss weights of a model configuration. */
+export const lossWeights = (c: ModelConfig): LossWeights => ({
+  entropyWeight: c.entropyWeight, wassersteinWeight: c.wassersteinWeight, swProjections: c.swProjections, swTarget: c.swTarget, seed: c.seed,
+});
+
 /** Mean loss parts over a dataset in inference mode. */
 export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, batchSize: number): Promise<{ loss: number; mse: number; entropy: number }> {
   let loss = 0, mse = 0, entropy = 0;
@@ -66,7 +71,7 @@ export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, dat
   for (const idx of batches(order, batchSize)) {
     const parts = tf.tidy(() => {
       const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
-      const l = computeLoss(model, x, cfg.entropyWeight, false);
+      const l = computeLoss(model, x, lossWeights(cfg), false);
       return [l.total, l.mse, l.entropy];
     });
     const v = await readScalars(parts);
@@ -132,7 +137,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
           let mse: tf.Scalar | undefined, ent: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
-            const l = computeLoss(model, x, cfg.entropyWeight, true);
+            const l = computeLoss(model, x, lossWeights(cfg), true);
             // kept copies escape every tidy scope; readScalars disposes them
             mse = tf.keep(tf.clone(l.mse));
             ent = tf.keep(tf.clone(l.entropy));

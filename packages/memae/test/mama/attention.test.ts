@@ -1,0 +1,79 @@
+// Multi-scale global spatial attention block: output shapes of the three modes, gradients to every weight,
+// serialization round trip, and the cost cap on key positions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { AttentionBlock, effectivePool, upsample2 } from '../../src/mama/attention-block.js';
+import { useTestBackend } from '../helpers/backend.js';
+
+const x = () => tf.randomUniform([2, 7, 5, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+
+test('attention block: down (ceil /2), same and up (x2) shapes, for mean and concat fusion', async () => {
+  await useTestBackend();
+  for (const fusion of ['mean', 'concat'] as const) {
+    for (const [mode, shape] of [['down', [2, 4, 3, 6]], ['same', [2, 7, 5, 6]], ['up', [2, 14, 10, 6]]] as const) {
+      const layer = new AttentionBlock({ filters: 6, mode, fusion, seed: 1 });
+      const y = tf.tidy(() => layer.apply(x()) as tf.Tensor);
+      assert.deepEqual(y.shape, shape, `${mode}/${fusion}`);
+      assert.deepEqual(layer.computeOutputShape([null, 7, 5, 3]), [null, ...shape.slice(1)]);
+      assert.ok((await y.data()).every(Number.isFinite));
+      y.dispose();
+      layer.dispose();
+    }
+  }
+});
+
+test('attention block: gradients reach every weight (q, k, v, fusion, residual, bias)', async () => {
+  await useTestBackend();
+  for (const mode of ['down', 'same', 'up'] as const) {
+    const layer = new AttentionBlock({ filters: 4, mode, fusion: 'concat', seed: 2 });
+    const input = x();
+    layer.apply(input);
+    const vars = layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    assert.equal(vars.length, 6);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layer.apply(input) as tf.Tensor)) as tf.Scalar, vars);
+    for (const v of vars) {
+      const g = grads[v.name];
+      assert.ok(g, `${mode}: no gradient for ${v.name}`);
+      assert.ok((await tf.max(tf.abs(g)).data())[0] > 0, `${mode}: zero gradient for ${v.name}`);
+    }
+    tf.dispose([value, input, ...Object.values(grads)]);
+    layer.dispose();
+  }
+});
+
+test('attention block: serialization round trip in a model gives the same outputs', async () => {
+  await useTestBackend();
+  const inp = tfl.input({ shape: [6, 6, 2] });
+  const out = new AttentionBlock({ filters: 3, mode: 'down', scales: [1, 3], fusion: 'concat', residual: false, seed: 5 }).apply(inp) as tfl.SymbolicTensor;
+  const m = tfl.model({ inputs: inp, outputs: out });
+  let saved: tf.io.ModelArtifacts | undefined;
+  await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  const layer = m2.layers[1] as AttentionBlock;
+  assert.equal(layer.getClassName(), 'MamaAttentionBlock');
+  assert.deepEqual([layer.scales, layer.fusion, layer.residual, layer.mode], [[1, 3], 'concat', false, 'down']);
+  const xin = tf.randomUniform([2, 6, 6, 2], -1, 1, 'float32', 9);
+  const [a, b] = [m.predict(xin) as tf.Tensor, m2.predict(xin) as tf.Tensor];
+  assert.deepEqual(Array.from(await a.data()), Array.from(await b.data()));
+  tf.dispose([xin, a, b]);
+  m.dispose();
+  m2.dispose();
+});
+
+test('attention block: nearest x2 upsampling equals tfjs resizeNearestNeighbor', async () => {
+  await useTestBackend();
+  const a = x();
+  const [u, r] = [upsample2(a), tf.image.resizeNearestNeighbor(a, [14, 10])];
+  assert.deepEqual(Array.from(await u.data()), Array.from(await r.data()));
+  tf.dispose([a, u, r]);
+});
+
+test('attention block: key positions are capped at large resolutions', () => {
+  assert.equal(effectivePool(28, 28, 1, 1024), 1);
+  assert.equal(effectivePool(64, 64, 1, 1024), 2);
+  assert.equal(effectivePool(64, 64, 4, 1024), 4);
+  assert.equal(effectivePool(100, 100, 1, 256), 7);
+  assert.throws(() => new AttentionBlock({ filters: 2, mode: 'sideways' as 'down' }), /mode/);
+});
