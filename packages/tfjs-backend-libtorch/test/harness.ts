@@ -54,3 +54,11 @@ export async function expectSameAsCpu(specs: InputSpec[], fn: (...xs: tf.Tensor[
     }
   });
 }
+
+/** Input specs for conformance tests: seeded floats in [lo, hi), integers, booleans (1 where u > p), explicit int32 indices. */
+export const floats = (shape: number[], seed: number, lo = -2, hi = 2): InputSpec => ({ values: rand(shape, seed, lo, hi), shape });
+export const ints = (shape: number[], seed: number, lo = -9, hi = 9): InputSpec =>
+  ({ values: Int32Array.from(rand(shape, seed, lo, hi), Math.round), shape, dtype: 'int32' });
+export const bools = (shape: number[], seed: number, p = 0.5): InputSpec =>
+  ({ values: Uint8Array.from(rand(shape, seed, 0, 1), (v) => (v > p ? 1 : 0)), shape, dtype: 'bool' });
+export const idx = (values: number[], shape = [values.length]): InputSpec => ({ values, shape, dtype: 'int32' });

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, it } from 'node:test';
-import { InputSpec, expectSameAsCpu, rand } from './harness.js';
+import { expectSameAsCpu, floats as f, ints, idx } from './harness.js';
 
-const f = (shape: number[], seed: number, lo = -2, hi = 2): InputSpec => ({ values: rand(shape, seed, lo, hi), shape });
-const ints = (shape: number[], seed: number, lo = -9, hi = 9): InputSpec =>
-  ({ values: Int32Array.from(rand(shape, seed, lo, hi), Math.round), shape, dtype: 'int32' });
-const idx = (values: number[], shape = [values.length]): InputSpec => ({ values, shape, dtype: 'int32' });
 
 describe('space/batch/depth rearrangements match cpu', () => {
   it('spaceToBatchND with and without padding', () => expectSameAsCpu([f([2, 4, 6, 3], 1), f([1, 3, 5, 2], 2)],

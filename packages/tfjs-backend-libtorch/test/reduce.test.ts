@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, it } from 'node:test';
-import { InputSpec, expectSameAsCpu, rand } from './harness.js';
+import { expectSameAsCpu, floats as f, ints, bools } from './harness.js';
 
-const f = (shape: number[], seed: number, lo = -2, hi = 2): InputSpec => ({ values: rand(shape, seed, lo, hi), shape });
-const ints = (shape: number[], seed: number, lo = -9, hi = 9): InputSpec =>
-  ({ values: Int32Array.from(rand(shape, seed, lo, hi), Math.round), shape, dtype: 'int32' });
-const bools = (shape: number[], seed: number, p = 0.5): InputSpec =>
-  ({ values: Uint8Array.from(rand(shape, seed, 0, 1), (v) => (v > p ? 1 : 0)), shape, dtype: 'bool' });
 
 type Reducer = (x: tf.Tensor, axis?: number | number[], keepDims?: boolean) => tf.Tensor;
 const reducers: [string, Reducer][] = [['sum', tf.sum], ['mean', tf.mean], ['max', tf.max], ['min', tf.min], ['prod', tf.prod]];

@@ -1,21 +1,11 @@
 // How a command talks: human lines and progress bars on a terminal, nothing but one JSON object with --json,
 // only the essential lines with --quiet. Progress and notes go to stderr so stdout stays clean for results.
 import cliProgress from 'cli-progress';
+import type { FitProgress } from '../run/detector-port.js';
 
 export interface OutputOptions {
   quiet?: boolean;
   json?: boolean;
-}
-
-export interface EpochProgress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  reconstruction?: number;
-  entropy?: number;
-  samplesPerSec?: number;
 }
 
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v < 0.01 ? v.toExponential(2) : v.toFixed(4));
@@ -65,7 +55,7 @@ export class Output {
   }
 
   /** Moves the bar to the step of `p`. */
-  progress(p: EpochProgress): void {
+  progress(p: FitProgress): void {
     if (!this.bar) return;
     this.bar.update((p.epoch - 1) * p.batches + p.batch, {
       epoch: p.epoch,
