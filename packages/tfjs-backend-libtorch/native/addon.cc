@@ -50,21 +50,10 @@ int registerData() {
     release(info[0].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();
   });
-  // info(id) -> [dtypeCode, ...shape]
-  def("info", [](const Napi::CallbackInfo& info) -> Napi::Value {
-    const auto& t = T(info, 0);
-    auto a = Napi::Array::New(info.Env(), t.dim() + 1);
-    a.Set(uint32_t(0), Napi::Number::New(info.Env(), double(dtypeCode(t.scalar_type()))));
-    for (int64_t d = 0; d < t.dim(); ++d) a.Set(uint32_t(d + 1), Napi::Number::New(info.Env(), double(t.size(d))));
-    return a;
-  });
   // setShapeBuffer(int32Array): where results' dtype, rank and sizes are written (see core.h R/RN).
   def("setShapeBuffer", [](const Napi::CallbackInfo& info) -> Napi::Value {
     setShapeBuffer(info);
     return info.Env().Undefined();
-  });
-  def("isContiguous", [](const Napi::CallbackInfo& info) -> Napi::Value {
-    return Napi::Boolean::New(info.Env(), T(info, 0).is_contiguous());
   });
   def("count", [](const Napi::CallbackInfo& info) -> Napi::Value { return Napi::Number::New(info.Env(), double(count())); });
   def("setThreads", [](const Napi::CallbackInfo& info) -> Napi::Value {

@@ -17,9 +17,6 @@ export interface Addon {
   write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): number;
   read(id: number): Float32Array | Int32Array | Uint8Array;
   free(id: number): void;
-  /** [dtypeCode, ...shape] */
-  info(id: number): number[];
-  isContiguous(id: number): boolean;
   /** Where native results report dtype code, rank and sizes (see LibtorchBackend.out). */
   setShapeBuffer(buf: Int32Array): void;
   count(): number;
