@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
+import { VARIANTS } from '../models/config.js';
 
 export const DEFAULT_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
@@ -26,10 +27,15 @@ export const DataSchema = z.strictObject({
 });
 
 export const ModelSchema = z.strictObject({
-  variant: z.enum(['ae', 'memae-nonspar', 'memae']).default('memae'),
+  /** the model's variants (models/config.ts), so the CLI cannot drift from the library */
+  variant: z.enum(VARIANTS).default('memae'),
   memorySize: int(1).optional(),
   shrinkThreshold: z.number().min(0).optional(),
   entropyWeight: z.number().min(0).optional(),
+  /** MAMA Net parts (image data; default on for variant mama, off otherwise): see docs/mama.md */
+  attention: z.boolean().optional(),
+  hashMemory: z.boolean().optional(),
+  wassersteinWeight: z.number().min(0).optional(),
 });
 
 export const TrainSchema = z.strictObject({

@@ -1,6 +1,7 @@
 // The `memae` command line (commander). Subcommands load their code lazily so `--help` stays instant.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors/user-error.js';
+import { VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
 
 const intArg = (name: string, min = 0) => (v: string): number => {
@@ -53,13 +54,18 @@ ${EXIT_CODES_HELP}`,
   addDataOptions(commonOptions(program.command('train')))
     .description('Train a detector on the normal class, evaluate it on the test set and write a run directory with a report.')
     .option('-c, --config <file>', 'JSON or YAML config file (command-line options win)')
-    .addOption(new Option('--variant <v>', 'model variant').choices(['ae', 'memae-nonspar', 'memae']))
+    .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net, image data only)').choices(VARIANTS))
     .option('--epochs <n>', 'training epochs (default 3)', intArg('--epochs', 1))
     .option('--batch-size <n>', 'batch size (default 64)', intArg('--batch-size', 1))
     .option('--lr <x>', 'learning rate', numArg('--lr'))
     .option('--memory-size <n>', 'memory slots N', intArg('--memory-size', 1))
     .option('--shrink <x>', 'hard-shrinkage threshold lambda', numArg('--shrink'))
     .option('--entropy-weight <x>', 'entropy loss weight alpha', numArg('--entropy-weight'))
+    .option('--attention', 'MAMA Net attention blocks instead of (transposed) convolutions (default on for mama)')
+    .option('--no-attention', 'plain (transposed) convolutions')
+    .option('--hash-memory', 'MAMA Net hash (Hamming) addressing instead of softmax addressing (default on for mama)')
+    .option('--no-hash-memory', 'softmax addressing')
+    .option('--wasserstein-weight <x>', 'weight of the sliced Wasserstein loss (default 0.1 for mama, else 0)', numArg('--wasserstein-weight'))
     .option('--train-limit <n>', 'train on at most n normal samples', intArg('--train-limit', 1))
     .option('--seed <n>', 'random seed', intArg('--seed'))
     .option('-o, --out <dir>', 'run directory (default runs/<date>-<variant>-c<class>)')
@@ -69,12 +75,14 @@ ${EXIT_CODES_HELP}`,
 Examples:
   memae train                                      Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
   memae train --variant ae --epochs 5 -o runs/ae   the plain autoencoder baseline
+  memae train --variant mama --no-hash-memory      MAMA Net with softmax addressing (ablation)
   memae train --train-limit 500 --test-limit 500 --epochs 1 --json   a quick scripted run
   memae train --data csv --data-path kdd.csv --label-column label
 
 Config file (YAML; every key optional, unknown keys are errors):
   data:  { source: fashion-mnist, normalClass: 3, trainLimit: 6000, testLimit: 2000 }
   model: { variant: memae, memorySize: 100, shrinkThreshold: 0.0025, entropyWeight: 0.0002 }
+  # MAMA Net, one part off: model: { variant: mama, hashMemory: false, wassersteinWeight: 0.1 }
   train: { epochs: 5, batchSize: 64, learningRate: 0.001, seed: 1 }
   out: runs/fmnist-c3`,
     )
@@ -104,7 +112,7 @@ Examples:
     .description('Measure training and inference speed (samples/s) on real Fashion-MNIST batches.')
     .option('--batch-size <n>', 'batch size', intArg('--batch-size', 1), 64)
     .option('--steps <n>', 'timed steps per phase', intArg('--steps', 1), 20)
-    .addOption(new Option('--variant <v>', 'model variant').choices(['ae', 'memae-nonspar', 'memae']).default('memae'))
+    .addOption(new Option('--variant <v>', 'model variant').choices(VARIANTS).default('memae'))
     .addHelpText('after', `
 Examples:
   memae bench

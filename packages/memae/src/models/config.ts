@@ -60,6 +60,7 @@ export const SW_WEIGHT = 0.1;
 
 function checkMama(c: ModelConfig): void {
   const any = c.attention || c.hashMemory || c.wassersteinWeight > 0;
+  if (c.variant === 'mama' && c.kind !== 'image') throw new UserError(`variant "mama" (MAMA Net) is for image data, not ${c.kind}: use "memae" or "ae"`);
   if (any && c.kind !== 'image') throw new UserError(`attention, hashMemory and wassersteinWeight are MAMA Net options for image models, not ${c.kind}`);
   if ((c.hashMemory || c.wassersteinWeight > 0) && c.variant === 'ae') throw new UserError('hashMemory and wassersteinWeight need a memory: use variant "memae" or "mama", not "ae"');
   if (typeof c.attention !== 'boolean' || typeof c.hashMemory !== 'boolean') throw new UserError('attention and hashMemory must be true or false');

@@ -4,9 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import { MemAE } from '../index.js';
+import type { DataKind, Variant } from '../models/config.js';
 
-export type Kind = 'image' | 'video' | 'tabular';
-export type Variant = 'ae' | 'memae-nonspar' | 'memae';
+// the model config's types, so the CLI's choices cannot drift from what the model builds
+export type Kind = DataKind;
+export type { Variant };
 
 export interface FitProgress {
   epoch: number;
@@ -35,6 +37,10 @@ export interface CreateOptions {
   slots?: number;
   shrinkThreshold?: number;
   entropyWeight?: number;
+  /** MAMA Net parts (image models; default on for 'mama') */
+  attention?: boolean;
+  hashMemory?: boolean;
+  wassersteinWeight?: number;
   seed?: number;
 }
 
@@ -163,7 +169,8 @@ class MemAEPort implements DetectorPort {
     const c = this.det.config;
     return {
       kind: c.kind, variant: c.variant, inputShape: c.inputShape, slots: this.slots, encoderChannels: c.encoderChannels,
-      shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity, threshold: this.threshold,
+      shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity,
+      attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, threshold: this.threshold,
       training: this.det.training, backend: tf.getBackend(),
     };
   }
@@ -174,9 +181,7 @@ class MemAEPort implements DetectorPort {
 }
 
 export async function createDetector(o: CreateOptions): Promise<DetectorPort> {
-  return new MemAEPort(
-    await MemAE.create({ kind: o.kind, variant: o.variant, inputShape: o.inputShape, slots: o.slots, shrinkThreshold: o.shrinkThreshold, entropyWeight: o.entropyWeight, seed: o.seed }),
-  );
+  return new MemAEPort(await MemAE.create(o));
 }
 
 export async function loadDetector(dir: string): Promise<DetectorPort> {

@@ -25,3 +25,36 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     });
   });
 }
+
+export interface ServeProcess {
+  port: number;
+  /** stdout so far */
+  out: () => string;
+  /** sends SIGTERM and resolves with the exit code and stderr */
+  stop: () => Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts `memae serve MODEL... --port 0 --quiet` and waits for its "listening" line. */
+export function startServe(models: string[]): Promise<ServeProcess> {
+  const p = spawn(process.execPath, [BIN, 'serve', ...models, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  p.stdout.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    p.stdout.on('data', () => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+) with /.exec(out);
+      if (!m) return;
+      p.removeAllListeners('exit');
+      resolve({
+        port: Number(m[1]),
+        out: () => out,
+        stop: () => new Promise((done) => {
+          p.on('close', (code) => done({ code, stderr: err }));
+          p.kill('SIGTERM');
+        }),
+      });
+    });
+    p.on('exit', (c) => reject(new Error(`exited ${c}: ${err}`)));
+  });
+}

@@ -4,32 +4,18 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { tinyModel } from '../ui-helpers/tiny-model.js';
-import { BIN } from './run-cli.js';
+import { BIN, startServe } from './run-cli.js';
 
 test('serve starts on an ephemeral port, scores a PNG, exits 0 on SIGTERM', async () => {
   const tiny = await tinyModel();
-  const p = spawn(process.execPath, [BIN, 'serve', `shirts=${tiny.dir}`, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  p.stderr.on('data', (d) => (err += d));
-  const port = await new Promise<number>((resolve, reject) => {
-    p.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+) with shirts/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    p.on('exit', (c) => reject(new Error(`exited ${c}: ${err}`)));
-  });
-  const r = await fetch(`http://127.0.0.1:${port}/v1/models/shirts/score`, { method: 'POST', body: new Uint8Array(readFileSync(tiny.pngs.normal)), headers: { 'content-type': 'image/png' } });
+  const p = await startServe([`shirts=${tiny.dir}`]);
+  assert.match(p.out(), /with shirts/);
+  const r = await fetch(`http://127.0.0.1:${p.port}/v1/models/shirts/score`, { method: 'POST', body: new Uint8Array(readFileSync(tiny.pngs.normal)), headers: { 'content-type': 'image/png' } });
   assert.equal(r.status, 200);
   assert.equal(((await r.json()) as { scores: number[] }).scores.length, 1);
-  const code = await new Promise<number | null>((resolve) => {
-    p.removeAllListeners('exit');
-    p.on('exit', (c) => resolve(c));
-    p.kill('SIGTERM');
-  });
-  assert.equal(code, 0, err);
-  assert.match(out, /memae serve: stopped/);
+  const { code, stderr } = await p.stop();
+  assert.equal(code, 0, stderr);
+  assert.match(p.out(), /memae serve: stopped/);
 });
 
 test('serve with a bad model name or missing directory is a usage error', async () => {

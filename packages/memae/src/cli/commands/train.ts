@@ -25,6 +25,9 @@ export interface TrainFlags {
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
+  attention?: boolean;
+  hashMemory?: boolean;
+  wassersteinWeight?: number;
   seed?: number;
   out?: string;
   quiet?: boolean;
@@ -36,7 +39,10 @@ export function trainConfig(f: TrainFlags): RunConfig {
   const file = f.config ? readConfigFile(f.config) : {};
   const flags = {
     data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit },
-    model: { variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight },
+    model: {
+      variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight,
+      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight,
+    },
     train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
     out: f.out,
   };
@@ -55,24 +61,17 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
   const out = new Output(flags);
-  const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
-
   const data = await loadData(cfg.data, { train: true });
   if (!data.train) throw new UserError('no training data');
-  out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
-
-  const det = await createDetector({
-    kind: kindOf(data.train.sampleShape),
-    variant: cfg.model.variant,
-    inputShape: data.train.sampleShape,
-    slots: cfg.model.memorySize,
-    shrinkThreshold: cfg.model.shrinkThreshold,
-    entropyWeight: cfg.model.entropyWeight,
-    seed: cfg.train.seed,
-  });
+  // the model before any output: a model option that does not fit the data (mama on rows) is the only line printed,
+  // and no run directory is left behind
+  const { memorySize, ...model } = cfg.model;
+  const det = await createDetector({ ...model, kind: kindOf(data.train.sampleShape), inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed });
   try {
+    out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
+    const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
     out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${cfg.train.epochs} epochs, batch ${cfg.train.batchSize}`);
     const batches = Math.ceil(data.train.size / cfg.train.batchSize);
     out.startBar(cfg.train.epochs * batches);
