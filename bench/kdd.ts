@@ -11,34 +11,21 @@ import { trainValSplit } from '../packages/memae/src/data/split.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc, reportAtThreshold, thresholdFromContamination } from '../packages/memae/src/metrics/index.js';
 import { fmt } from './lib/stats.js';
-import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { markdownTable, writeResults } from './lib/results.js';
 import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '0,1,2' },
-    variants: { type: 'string', default: 'ae,memae' },
-    epochs: { type: 'string', default: '50' },
-    lr: { type: 'string', default: '1e-4' },
-    'batch-size': { type: 'string', default: '1024' },
-    patience: { type: 'string', default: '5' },
-    'val-fraction': { type: 'string', default: '0.1' },
-    'train-limit': { type: 'string' },
+    ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae', epochs: '50', lr: '1e-4', batchSize: '1024' }),
     'eval-limit': { type: 'string' },
     backend: { type: 'string' },
     name: { type: 'string', default: 'kdd' },
   },
 });
-const seeds = parseList(a.seeds, [0]);
-const variants = a.variants!.split(',') as BenchVariant[];
-const lrs = a.lr!.split(',').map(Number);
-const epochs = Number(a.epochs);
-const batchSize = Number(a['batch-size']);
-const patience = Number(a.patience);
-const valFraction = Number(a['val-fraction']);
-const trainLimit = a['train-limit'] ? Number(a['train-limit']) : undefined;
+const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLimit } = readSelection(a);
 // quick runs only: score a seeded random subset of this many train and this many test rows
-const evalLimit = a['eval-limit'] ? Number(a['eval-limit']) : undefined;
+const evalLimit = optionalNumber(a['eval-limit']);
 const subsample = (d: Dataset, seed: number): Dataset => (evalLimit && d.size > evalLimit ? trainValSplit(d, evalLimit / d.size, seed).val : d);
 
 interface Run { variant: BenchVariant; seed: number; precision: number; recall: number; f1: number; auroc: number; threshold: number; lr: number; epochs: number; valMse: number; seconds: number }

@@ -15,6 +15,7 @@ import { auroc } from '../packages/memae/src/metrics/index.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { trainOptions } from './lib/options.js';
 
 const ROWS: Record<string, Partial<CreateOptions>> = {
   AE: { variant: 'ae' },
@@ -31,9 +32,7 @@ const { values: a } = parseArgs({
     classes: { type: 'string', default: '0,1' },
     seeds: { type: 'string', default: '0' },
     rows: { type: 'string', default: Object.keys(ROWS).join(',') },
-    epochs: { type: 'string', default: '3' },
-    lr: { type: 'string', default: '1e-3' },
-    'batch-size': { type: 'string', default: '64' },
+    ...trainOptions({ epochs: '3', lr: '1e-3', batchSize: '64' }),
     'train-limit': { type: 'string', default: '2000' },
     'test-limit': { type: 'string', default: '2000' },
     backend: { type: 'string', default: 'auto' },

@@ -13,19 +13,13 @@ import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
 import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
   options: {
     data: { type: 'string', default: 'mnist' },
     classes: { type: 'string', default: 'all' },
-    seeds: { type: 'string', default: '0,1,2' },
-    variants: { type: 'string', default: 'ae,memae-nonspar,memae' },
-    epochs: { type: 'string', default: '30' },
-    lr: { type: 'string', default: '1e-3,3e-4' },
-    'batch-size': { type: 'string', default: '64' },
-    patience: { type: 'string', default: '5' },
-    'val-fraction': { type: 'string', default: '0.1' },
-    'train-limit': { type: 'string' },
+    ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae-nonspar,memae', epochs: '30', lr: '1e-3,3e-4', batchSize: '64' }),
     'test-limit': { type: 'string' },
     backend: { type: 'string' },
     name: { type: 'string' },
@@ -36,15 +30,8 @@ const dataName = a.data!;
 if (dataName !== 'mnist' && dataName !== 'fashion-mnist') throw new Error('--data must be mnist or fashion-mnist');
 const classNames = dataName === 'mnist' ? MNIST_CLASSES : FASHION_MNIST_CLASSES;
 const classes = parseList(a.classes, classNames.map((_, i) => i));
-const seeds = parseList(a.seeds, [0]);
-const variants = a.variants!.split(',') as BenchVariant[];
-const lrs = a.lr!.split(',').map(Number);
-const epochs = Number(a.epochs);
-const batchSize = Number(a['batch-size']);
-const patience = Number(a.patience);
-const valFraction = Number(a['val-fraction']);
-const trainLimit = a['train-limit'] ? Number(a['train-limit']) : undefined;
-const testLimit = a['test-limit'] ? Number(a['test-limit']) : undefined;
+const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLimit } = readSelection(a);
+const testLimit = optionalNumber(a['test-limit']);
 
 const load = dataName === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
