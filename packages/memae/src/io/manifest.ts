@@ -1,6 +1,7 @@
 // manifest.json beside model.json: what the model is, how it was trained, its training-score statistics
 // and a checksum of the weights. Validated with zod when loading.
 import { z } from 'zod';
+import { DATA_KINDS, VARIANTS } from '../models/config.js';
 
 const stats = z.object({
   count: z.number().int().positive(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(),
@@ -10,8 +11,8 @@ const stats = z.object({
 });
 
 const config = z.object({
-  kind: z.enum(['image', 'video', 'tabular']),
-  variant: z.enum(['ae', 'memae-nonspar', 'memae', 'mama']),
+  kind: z.enum(DATA_KINDS),
+  variant: z.enum(VARIANTS),
   inputShape: z.array(z.number().int().positive()).min(1),
   encoderChannels: z.array(z.number().int().positive()).min(1),
   decoderChannels: z.array(z.number().int().positive()),
@@ -37,8 +38,8 @@ export const manifestSchema = z.object({
   format: z.literal('memae-model'),
   formatVersion: z.literal(1),
   library: z.object({ name: z.literal('memae'), version: z.string() }),
-  kind: z.enum(['image', 'video', 'tabular']),
-  variant: z.enum(['ae', 'memae-nonspar', 'memae', 'mama']),
+  kind: z.enum(DATA_KINDS),
+  variant: z.enum(VARIANTS),
   config,
   /** how samples were normalised before they reached the model (free-form, from the data loader) */
   normalization: z.record(z.string(), z.unknown()).nullable(),
