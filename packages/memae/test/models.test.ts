@@ -18,11 +18,29 @@ function outputs(o: ModelOptions, batch = 2): number[][] {
   return shapes;
 }
 
-test('image (2D): MNIST config, crop back to 28x28, addressing weights per location', async () => {
+test('image (2D): MNIST config, crop back to 28x28, the whole code as one query', async () => {
   await useTestBackend();
   const cfg = resolveConfig({ kind: 'image', inputShape: [28, 28, 1] });
-  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots], [[16, 32, 64], [64, 32], 100]);
-  assert.deepEqual(outputs({ kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8] }), [[2, 28, 28, 1], [2, 4, 4, 100]]);
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots, cfg.memoryQuery], [[16, 32, 64], [64, 32], 50, 'code']);
+  assert.deepEqual(outputs({ kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8] }), [[2, 28, 28, 1], [2, 50]]);
+  // the memory holds whole codes: 4 x 4 positions x 8 channels
+  const m = buildModel(resolveConfig({ kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8] }));
+  assert.deepEqual(m.getLayer('memory').getWeights()[0].shape, [50, 128]);
+  m.dispose();
+});
+
+test('image (2D): per-location queries (official code) on request', async () => {
+  await useTestBackend();
+  const o: ModelOptions = { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], memoryQuery: 'location', slots: 100 };
+  assert.deepEqual(outputs(o), [[2, 28, 28, 1], [2, 4, 4, 100]]);
+  const m = buildModel(resolveConfig(o));
+  assert.deepEqual(m.getLayer('memory').getWeights()[0].shape, [100, 8]);
+  m.dispose();
+});
+
+test('image (2D): whole-code memory with MAMA parts gives the flat code to the Wasserstein loss', async () => {
+  await useTestBackend();
+  assert.deepEqual(outputs({ kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], hashMemory: true, wassersteinWeight: 0.1 }), [[2, 28, 28, 1], [2, 50], [2, 128]]);
 });
 
 test('image (2D): CIFAR-sized RGB config and any input size', async () => {
@@ -52,7 +70,7 @@ test('variants: nonSpar has lambda = alpha = 0, MemAE the paper values, AE no me
   const ns = resolveConfig({ kind: 'image', inputShape: [28, 28, 1], variant: 'memae-nonspar', shrinkThreshold: 0.3, entropyWeight: 1 });
   assert.deepEqual([ns.shrinkThreshold, ns.entropyWeight], [0, 0]);
   const me = resolveConfig({ kind: 'image', inputShape: [28, 28, 1] });
-  assert.deepEqual([me.shrinkThreshold, me.entropyWeight], [0.03, 0.0002]);
+  assert.deepEqual([me.shrinkThreshold, me.entropyWeight], [1.5 / 50, 0.0002]);
 });
 
 test('bad configs give one-line UserErrors', () => {
@@ -64,6 +82,8 @@ test('bad configs give one-line UserErrors', () => {
     [{ kind: 'image', inputShape: [28, 28, 1], slots: 0 }, /slots/],
     [{ kind: 'image', inputShape: [28, 28, 1], decoderChannels: [3] }, /decoderChannels needs 2/],
     [{ kind: 'image', inputShape: [28, 28, 1], similarity: 'l2' as 'dot' }, /similarity/],
+    [{ kind: 'image', inputShape: [28, 28, 1], memoryQuery: 'pixel' as 'code' }, /memoryQuery must be/],
+    [{ kind: 'tabular', inputShape: [12], memoryQuery: 'code' }, /memoryQuery "code" is for image/],
   ];
   for (const [o, re] of bad) {
     assert.throws(() => resolveConfig(o), (e: unknown) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'));

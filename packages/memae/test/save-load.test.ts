@@ -103,6 +103,28 @@ test('damaged or mismatched model directories give clear UserErrors', async () =
   }
 });
 
+test('models saved before memoryQuery existed load as per-location models', async () => {
+  await useTestBackend();
+  const det = await MemAE.create({ ...small, memoryQuery: 'location', slots: 20 });
+  const test = await mnistSlice({ split: 'test', limit: 8 });
+  const before = await det.score(test);
+  const dir = mkdtempSync(join(tmpdir(), 'memae-old-'));
+  try {
+    await det.save(dir);
+    const mp = join(dir, 'manifest.json');
+    const m = JSON.parse(readFileSync(mp, 'utf8'));
+    delete m.config.memoryQuery;
+    writeFileSync(mp, JSON.stringify(m));
+    const back = await MemAE.load(dir);
+    assert.equal(back.config.memoryQuery, 'location');
+    assertClose(await back.score(test), before, 1e-6, 'scores after load');
+    back.dispose();
+  } finally {
+    det.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('library version matches package.json', () => {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   assert.equal(VERSION, pkg.version);

@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
-import { VARIANTS } from '../models/config.js';
+import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 
 export const DEFAULT_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
@@ -32,6 +32,8 @@ export const ModelSchema = z.strictObject({
   memorySize: int(1).optional(),
   shrinkThreshold: z.number().min(0).optional(),
   entropyWeight: z.number().min(0).optional(),
+  /** image data: the whole code as one memory query ('code', default) or one query per latent position ('location') */
+  memoryQuery: z.enum(MEMORY_QUERIES).optional(),
   /** MAMA Net parts (image data; default on for variant mama, off otherwise): see docs/mama.md */
   attention: z.boolean().optional(),
   hashMemory: z.boolean().optional(),

@@ -1,7 +1,7 @@
 // The `memae` command line (commander). Subcommands load their code lazily so `--help` stays instant.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors/user-error.js';
-import { VARIANTS } from '../models/config.js';
+import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
 
 const intArg = (name: string, min = 0) => (v: string): number => {
@@ -61,6 +61,7 @@ ${EXIT_CODES_HELP}`,
     .option('--memory-size <n>', 'memory slots N', intArg('--memory-size', 1))
     .option('--shrink <x>', 'hard-shrinkage threshold lambda', numArg('--shrink'))
     .option('--entropy-weight <x>', 'entropy loss weight alpha', numArg('--entropy-weight'))
+    .addOption(new Option('--memory-query <q>', 'images: the whole code is one memory query (code, default) or every latent position is one (location, the official code)').choices(MEMORY_QUERIES))
     .option('--attention', 'MAMA Net attention blocks instead of (transposed) convolutions (default on for mama)')
     .option('--no-attention', 'plain (transposed) convolutions')
     .option('--hash-memory', 'MAMA Net hash (Hamming) addressing instead of softmax addressing (default on for mama)')
@@ -81,7 +82,7 @@ Examples:
 
 Config file (YAML; every key optional, unknown keys are errors):
   data:  { source: fashion-mnist, normalClass: 3, trainLimit: 6000, testLimit: 2000 }
-  model: { variant: memae, memorySize: 100, shrinkThreshold: 0.0025, entropyWeight: 0.0002 }
+  model: { variant: memae, memorySize: 50, shrinkThreshold: 0.03, entropyWeight: 0.0002, memoryQuery: code }
   # MAMA Net, one part off: model: { variant: mama, hashMemory: false, wassersteinWeight: 0.1 }
   train: { epochs: 5, batchSize: 64, learningRate: 0.001, seed: 1 }
   out: runs/fmnist-c3`,

@@ -22,6 +22,8 @@ const config = z.object({
   similarity: z.enum(['dot', 'cosine']),
   leakySlope: z.number(),
   seed: z.number().int(),
+  // absent in models saved before it existed: those used per-location queries (loadModelDir)
+  memoryQuery: z.enum(['location', 'code']).optional(),
   // MAMA Net options (absent in models saved before they existed; resolveConfig fills the defaults)
   attention: z.boolean().optional(),
   attentionScales: z.array(z.number().int().positive()).optional(),

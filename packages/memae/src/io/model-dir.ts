@@ -54,7 +54,7 @@ export async function loadModelDir(dir: string): Promise<{ model: tfl.LayersMode
   }
   let config: ModelConfig;
   try {
-    config = resolveConfig(manifest.config);
+    config = resolveConfig({ memoryQuery: 'location', ...manifest.config });
   } catch (e) {
     throw new UserError(`${dir}: invalid model config: ${(e as Error).message}`);
   }

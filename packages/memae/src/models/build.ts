@@ -78,16 +78,20 @@ export function buildModel(cfg: ModelConfig): tfl.LayersModel {
   const code = tabular ? mlp(cfg.encoderChannels, input, 'enc', init, true) : convStack(cfg, input, init);
   let latent = code;
   let weights: Sym | undefined;
+  // with memoryQuery 'code' the memory sees the flattened code (one query per sample), and so does the SW loss
+  const wholeCode = usesMemory(cfg) && cfg.memoryQuery === 'code' && !tabular;
+  const query = wholeCode ? tfl.layers.flatten({ name: 'code_flat' }).apply(code) as Sym : code;
   if (usesMemory(cfg)) {
     const mem = cfg.hashMemory
       ? new HashMemoryLayer({ name: 'memory', slots: cfg.slots, bits: cfg.hashBits, topK: cfg.hashTopK, seed: init.next() })
       : new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
-    [latent, weights] = mem.apply(code) as Sym[];
+    [latent, weights] = mem.apply(query) as Sym[];
+    if (wholeCode) latent = tfl.layers.reshape({ name: 'code_unflat', targetShape: code.shape.slice(1) as number[] }).apply(latent) as Sym;
   }
   const recon = tabular
     ? mlp([...cfg.decoderChannels, cfg.inputShape[0]], latent, 'dec', init, true)
     : deconvStack(cfg, latent, init);
   // the sliced Wasserstein loss needs the encodings: a third output (ignored by scoring)
-  const outputs = weights ? (cfg.wassersteinWeight > 0 ? [recon, weights, code] : [recon, weights]) : [recon];
+  const outputs = weights ? (cfg.wassersteinWeight > 0 ? [recon, weights, query] : [recon, weights]) : [recon];
   return tfl.model({ name: `memae_${cfg.kind}_${cfg.variant}`, inputs: input, outputs });
 }

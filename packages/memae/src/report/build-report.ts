@@ -97,7 +97,7 @@ export function buildReport(runDir: string): string {
   const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
   const chartData = JSON.stringify(charts.map((c) => ({ id: c.id, config: c.config }))).replace(/</g, '\\u003c');
   const memHtml = memory && memory.slots.length
-    ? `<section><h2>Memory items decoded (${memory.slots.length} slots)</h2><p>Each memory slot, used as a constant code at every position of the latent map, passed through the decoder: the prototypes the model can reconstruct from.</p><div class="mem">${memory.slots
+    ? `<section><h2>Memory items decoded (${memory.slots.length} slots)</h2><p>Each memory slot passed through the decoder (a per-location slot is repeated at every position of the latent map): the prototypes the model can reconstruct from.</p><div class="mem">${memory.slots
         .map((s) => `<figure><img class="px" src="${imageUri(dir, s.image)}" alt="slot ${s.slot}"><figcaption>${s.slot}</figcaption></figure>`)
         .join('')}</div></section>`
     : '';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import { MemAE } from '../index.js';
-import type { DataKind, Variant } from '../models/config.js';
+import type { DataKind, MemoryQuery, Variant } from '../models/config.js';
 
 // the model config's types, so the CLI's choices cannot drift from what the model builds
 export type Kind = DataKind;
@@ -37,6 +37,8 @@ export interface CreateOptions {
   slots?: number;
   shrinkThreshold?: number;
   entropyWeight?: number;
+  /** image models: one memory query per latent position ('location') or per sample ('code', the default) */
+  memoryQuery?: MemoryQuery;
   /** MAMA Net parts (image models; default on for 'mama') */
   attention?: boolean;
   hashMemory?: boolean;
@@ -83,8 +85,8 @@ export interface DetectorPort {
 }
 
 /**
- * The decoder applied to every memory slot used as a constant code map: the slot's C values at every position
- * of the latent map, then the layers after the memory layer (the decoder is a chain).
+ * The decoder applied to every memory slot: a whole-code slot as it is; a per-location slot as a constant code map
+ * (its C values at every position of the latent map). Then the layers after the memory layer (the decoder is a chain).
  */
 function decodeMemorySlots(net: tfl.LayersModel): tf.Tensor | null {
   const idx = net.layers.findIndex((l) => l.name === 'memory');
@@ -169,7 +171,7 @@ class MemAEPort implements DetectorPort {
     const c = this.det.config;
     return {
       kind: c.kind, variant: c.variant, inputShape: c.inputShape, slots: this.slots, encoderChannels: c.encoderChannels,
-      shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity,
+      shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity, memoryQuery: c.memoryQuery,
       attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, threshold: this.threshold,
       training: this.det.training, backend: tf.getBackend(),
     };

@@ -32,9 +32,9 @@ test('train --variant mama writes a run directory whose model is MAMA Net with e
   assert.equal(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).model.variant, 'mama');
   assert.equal(JSON.parse(readFileSync(join(run, 'scores.json'), 'utf8')).scores.length, 40);
   // the hash memory's slots decoded for the report
-  assert.equal(JSON.parse(readFileSync(join(run, 'memory.json'), 'utf8')).slots.length, 100);
+  assert.equal(JSON.parse(readFileSync(join(run, 'memory.json'), 'utf8')).slots.length, 50);
   const m = await modelInfo(join(run, 'model'));
-  assert.deepEqual([m.variant, m.attention, m.hashMemory, m.wassersteinWeight, m.slots], ['mama', true, true, 0.1, 100]);
+  assert.deepEqual([m.variant, m.attention, m.hashMemory, m.wassersteinWeight, m.slots], ['mama', true, true, 0.1, 50]);
   const model = readFileSync(join(run, 'model', 'model.json'), 'utf8');
   assert.match(model, /MamaAttentionBlock/);
   assert.match(model, /MamaHashMemory/);

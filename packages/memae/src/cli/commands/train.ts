@@ -25,6 +25,7 @@ export interface TrainFlags {
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
+  memoryQuery?: 'location' | 'code';
   attention?: boolean;
   hashMemory?: boolean;
   wassersteinWeight?: number;
@@ -40,7 +41,7 @@ export function trainConfig(f: TrainFlags): RunConfig {
   const flags = {
     data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit },
     model: {
-      variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight,
+      variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
       attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight,
     },
     train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
