@@ -1,6 +1,7 @@
 // The engine speed reference model (docs/engine.md): a small convolutional autoencoder on
 // 28x28x1 images, written with tf.layers exactly as a user would, trained with MSE and Adam.
 import * as tf from '@tensorflow/tfjs';
+import { adam } from '../packages/memae/src/train/adam.js';
 
 export const IMAGE = 28;
 
@@ -27,9 +28,12 @@ export function referenceModel(seed = 1): tf.LayersModel {
   return tf.model({ inputs: input, outputs: h });
 }
 
-/** One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back). */
-export function trainer(model: tf.LayersModel, lr = 1e-3): (x: tf.Tensor) => void {
-  const opt = tf.train.adam(lr);
+/**
+ * One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back).
+ * The optimizer is memae's (tfjs' Adam with one fused native update on libtorch), or tf.train.adam.
+ */
+export function trainer(model: tf.LayersModel, lr = 1e-3, optimizer: 'memae' | 'tfjs' = 'memae'): (x: tf.Tensor) => void {
+  const opt = optimizer === 'memae' ? adam(lr) : tf.train.adam(lr);
   return (x) => {
     tf.tidy(() => {
       opt.minimize(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false);
