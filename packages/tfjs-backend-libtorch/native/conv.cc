@@ -107,11 +107,44 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
   return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
 }
 
+// How convInputGrad computes (setConvInputGradMode, for measurements): 0 always a transposed
+// convolution on NCHW copies, 1 always oneDNN's backward-data convolution on channels_last views
+// where the geometry allows, 2 (default) the latter where it measured faster.
+int64_t inputGradMode = 2;
+
+// The input gradient as the backward pass of the forward convolution (at::convolution_backward
+// with only the input gradient), which in libtorch 1.13 runs oneDNN's backward-data kernel on
+// channels_last operands: dy's NHWC memory is used as is and no NCHW copy is made, unlike
+// at::convolution(transposed), which takes a slow im2col path there (docs/engine.md).
+// The forward geometry pads lo before and hi >= lo after: the backward pass runs on an input
+// longer by hi - lo with symmetric padding lo, and the tail is cropped (a view).
+// Returns an undefined tensor when the geometry or the shapes do not suit it.
+at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
+  int64_t n = static_cast<int64_t>(size.size());
+  if (n != 2 || !channelsLast || inputGradMode == 0) return {};
+  for (int64_t k = 0; k < n; ++k) if (g.hi[k] < g.lo[k]) return {};
+  auto wf = filterFirst(grouped(w, groups));  // [O, I/groups, k...]
+  int64_t inC = wf.size(1) * groups;
+  // oneDNN's backward data is slower than the im2col path when the result has very few channels.
+  if (inputGradMode == 2 && inC < 4) return {};
+  std::vector<int64_t> xs = {dy.size(0), inC};
+  for (int64_t k = 0; k < n; ++k) xs.push_back(size[k] + g.hi[k] - g.lo[k]);
+  auto x = at::empty(xs, dy.options().memory_format(cl(n)));
+  std::vector<int64_t> outPad(n, 0);
+  auto r = std::get<0>(at::convolution_backward(toFirst(dy), x, wf, c10::nullopt, g.stride, g.lo, g.dilation, false, outPad, groups, {true, false, false}));
+  for (int64_t k = 0; k < n; ++k) {
+    if (r.size(2 + k) != size[k]) r = r.narrow(2 + k, 0, size[k]);
+  }
+  return toLast(r);
+}
+
 // Gradient of a convolution with respect to its input of spatial sizes `size`:
 // a transposed convolution, cropped to [lo, lo + size) of the full result.
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
-  // Transposed convolutions take oneDNN's path only with NCHW-contiguous operands in libtorch 1.13;
-  // with channels_last they fall to a per-image im2col path measured 30x slower (docs/engine.md).
+  auto viaBackward = convInputGradBackward(dy, w, size, g, groups);
+  if (viaBackward.defined()) return viaBackward;
+  // at::convolution(transposed) is an im2col path in libtorch 1.13, 30x slower with channels_last
+  // operands than with NCHW-contiguous ones (docs/engine.md).
   auto dyf = toFirst(dy).contiguous();
   auto wf = filterFirst(grouped(w, groups)).contiguous();
   int64_t n = static_cast<int64_t>(size.size());
@@ -178,6 +211,11 @@ int reg() {
   // convFilterGrad(x, dy, filterShape, strides, pads, dilations, groups) -> id
   def("convFilterGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
+  });
+  // setConvInputGradMode(0 | 1 | 2): see inputGradMode.
+  def("setConvInputGradMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    inputGradMode = I(info, 0);
+    return info.Env().Undefined();
   });
   // setConvChannelsLast(bool): layout mode for measurements.
   def("setConvChannelsLast", [](const Napi::CallbackInfo& info) -> Napi::Value {
