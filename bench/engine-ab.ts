@@ -2,7 +2,7 @@
 // that all see the same machine load; the best round of each counts. Absolute figures on a loaded
 // machine mean little; the ratios between variants of one run are what this measures.
 //   npx tsx bench/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';

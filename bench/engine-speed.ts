@@ -3,7 +3,7 @@
 // (engine_speed_torch.py, Debian's python3-torch, same thread count), in one run.
 //   npx tsx bench/engine-speed.ts [--threads 2] [--train-steps 60] [--infer-steps 200] [--leak-steps 1000] [--rounds 3] [--nchw]
 // Prints a table and writes bench/results/engine-speed.json.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,7 @@
 // Kernels per step of the reference model (bench/reference-model.ts) on the libtorch backend:
 // training with tfjs' own Adam and with memae's fused Adam, and inference. Load-independent figures
 // (docs/engine.md). Usage: npx tsx bench/kernel-count.ts [--names]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
