@@ -25,10 +25,10 @@ const defaults = () => { addon.setConvInputGradMode(2); };
 const all: Variant[] = [
   { group: 'adam', name: 'train, tf.train.adam', setup: defaults, step: () => train.tfjs(x), samplesPerStep: 64 },
   { group: 'adam', name: 'train, memae adam (fused)', setup: defaults, step: () => train.memae(x), samplesPerStep: 64 },
-  { group: 'inputgrad', name: 'train, input grad transposed', setup: () => addon.setConvInputGradMode(0), step: () => train.memae(x), samplesPerStep: 64 },
-  { group: 'inputgrad', name: 'train, input grad oneDNN', setup: defaults, step: () => train.memae(x), samplesPerStep: 64 },
-  { group: 'inputgrad', name: 'infer, input grad transposed', setup: () => addon.setConvInputGradMode(0), step: inferStep, samplesPerStep: 64 },
-  { group: 'inputgrad', name: 'infer, input grad oneDNN', setup: defaults, step: inferStep, samplesPerStep: 64 },
+  ...(['train', 'infer'] as const).flatMap((kind) => ([[0, 'im2col transposed'], [1, 'oneDNN backward'], [2, 'default (oneDNN / sub-pixel)']] as const).map(([mode, what]) => ({
+    group: 'inputgrad', name: `${kind}, input grad ${what}`, setup: () => addon.setConvInputGradMode(mode),
+    step: kind === 'train' ? () => train.memae(x) : inferStep, samplesPerStep: 64,
+  }))),
 ];
 const only = o.only ? o.only.split(',') : undefined;
 const variants = all.filter((v) => !only || only.includes(v.group));
