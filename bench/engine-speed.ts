@@ -48,9 +48,10 @@ function torchSide(): Side & { torch: string } {
   return lastJsonLine(r, 'PyTorch side (is python3-torch installed?)');
 }
 
-// The libtorch side as one bundled ES module; @tensorflow packages stay in node_modules.
+// The libtorch side as one bundled ES module (in node_modules/.cache: ignored by git and eslint,
+// and node_modules resolution still finds the @tensorflow packages and the addon).
 const source = join(here, 'engine-speed-libtorch.ts');
-const bundle = join(here, 'results', '.engine-speed-libtorch.mjs');
+const bundle = join(here, '..', 'node_modules', '.cache', 'memae-bench', 'engine-speed-libtorch.mjs');
 if (o.runner === 'node') {
   mkdirSync(dirname(bundle), { recursive: true });
   await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', external: ['@tensorflow/*'], outfile: bundle, logLevel: 'error' });
