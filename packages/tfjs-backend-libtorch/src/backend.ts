@@ -103,7 +103,8 @@ export class LibtorchBackend extends KernelBackend {
   /**
    * tfjs' Adam update of every variable in one native call, in place (native/optimizer.cc): the
    * params, both moments and the two accumulated-beta scalars are overwritten, so each must be the
-   * only tensor on its data (refCount 1); returns false, changing nothing, when one is not.
+   * only tensor on its data (refCount 1); returns false, changing nothing, when one is not or when a
+   * gradient is not float32 or differs in size from its variable (tfjs' own update then runs).
    */
   adamUpdate(params: TensorInfo[], grads: TensorInfo[], m: TensorInfo[], v: TensorInfo[], accBeta1: TensorInfo, accBeta2: TensorInfo,
     hp: { learningRate: number; beta1: number; beta2: number; epsilon: number }): boolean {
@@ -112,7 +113,8 @@ export class LibtorchBackend extends KernelBackend {
       const e = this.data.get(t.dataId);
       if (e === undefined || e.refCount !== 1 || e.id === 0 || e.dtype !== 'float32') return false;
     }
-    for (const g of grads) if (g.dtype !== 'float32') return false;
+    const size = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+    if (grads.length !== params.length || grads.some((g, i) => g.dtype !== 'float32' || size(g) !== size(params[i]))) return false;
     // A cached view shares the storage: the native side would then update a private copy instead.
     for (const t of written) this.dropViews(this.data.get(t.dataId));
     const ids = (ts: TensorInfo[]) => ts.map((t) => this.data.get(t.dataId).id);
