@@ -1,9 +1,15 @@
-// Kernels per step of the reference model (bench/reference-model.ts) on the libtorch backend:
-// training with tfjs' own Adam and with memae's fused Adam, and inference. Load-independent figures
-// (docs/engine.md). Usage: npx tsx bench/kernel-count.ts [--names]
+// Kernels per step on the libtorch backend (load-independent figures, docs/engine.md): the reference
+// model (bench/reference-model.ts) trained with tfjs' own Adam and with memae's fused Adam, and run
+// for inference; and one training step of memae's default image model (batch 16, 28x28x1) and video
+// model (batch 2, 8x32x32x1) as memae's trainer runs it.
+// Usage: npx tsx bench/kernel-count.ts [--names]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
+import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
+import { adam } from '../packages/memae/src/train/adam.js';
+import { computeLoss } from '../packages/memae/src/train/loss.js';
+import { lossWeights } from '../packages/memae/src/train/trainer.js';
 import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
 
 const { values: o } = parseArgs({ options: { names: { type: 'boolean', default: false } } });
@@ -25,3 +31,15 @@ const tfjsStep = trainer(model, 1e-3, 'tfjs'), memaeStep = trainer(model, 1e-3, 
 await count('train step, tf.train.adam', () => tfjsStep(x));
 await count('train step, memae adam (fused)', () => memaeStep(x));
 await count('inference step', () => infer(model, x).dispose());
+
+for (const [kind, inputShape, n] of [['image', [28, 28, 1], 16], ['video', [8, 32, 32, 1], 2]] as const) {
+  const cfg = resolveConfig({ kind, inputShape: [...inputShape] });
+  const m = buildModel(cfg);
+  const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+  const opt = adam(1e-4);
+  const xm = tf.randomUniform([n, ...inputShape], 0, 1, 'float32', 3);
+  await count(`memae ${kind} model, train step`, () => tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => computeLoss(m, xm, lossWeights(cfg), true).total, vars);
+    opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+  }));
+}

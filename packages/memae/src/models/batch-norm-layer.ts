@@ -70,7 +70,8 @@ export class BatchNorm extends tfl.layers.Layer {
       // forward and, on libtorch, one native gradient kernel, instead of Sub, Mul, Add and their
       // gradients (docs/engine.md). tfjs' own gradient of it fails above rank 4, so video inputs
       // [N, D, H, W, C] are normalised as [N * D, H, W, C] (a free reshape, same statistics axes).
-      const x4 = x.rank > 4 ? tf.reshape(x, [-1, ...x.shape.slice(-3)]) : x;
+      if (x.rank <= 4) return tf.batchNorm(x, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon);
+      const x4 = tf.reshape(x, [-1, ...x.shape.slice(-3)]);
       return tf.reshape(tf.batchNorm(x4, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon), x.shape);
     });
   }
