@@ -25,7 +25,7 @@ const defaults = () => { addon.setConvInputGradMode(2); };
 const all: Variant[] = [
   { group: 'adam', name: 'train, tf.train.adam', setup: defaults, step: () => train.tfjs(x), samplesPerStep: 64 },
   { group: 'adam', name: 'train, memae adam (fused)', setup: defaults, step: () => train.memae(x), samplesPerStep: 64 },
-  ...(['train', 'infer'] as const).flatMap((kind) => ([[0, 'im2col transposed'], [1, 'oneDNN backward'], [2, 'default (oneDNN / sub-pixel)']] as const).map(([mode, what]) => ({
+  ...(['train', 'infer'] as const).flatMap((kind) => ([[0, 'im2col transposed'], [1, 'oneDNN backward'], [2, 'default (oneDNN, im2col < 4 ch)'], [3, 'sub-pixel where it applies']] as const).map(([mode, what]) => ({
     group: 'inputgrad', name: `${kind}, input grad ${what}`, setup: () => addon.setConvInputGradMode(mode),
     step: kind === 'train' ? () => train.memae(x) : inferStep, samplesPerStep: 64,
   }))),

@@ -109,8 +109,9 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
 
 // How convInputGrad computes (setConvInputGradMode, for measurements and tests): 0 always a
 // transposed convolution on NCHW copies; 1 oneDNN's backward-data convolution on channels_last
-// views where the geometry allows; 2 (default) the latter, or for results with fewer than 4
-// channels the sub-pixel convolution; 3 the sub-pixel convolution wherever it applies.
+// views where the geometry allows; 2 (default) the latter for results with >= 4 channels, the
+// transposed convolution for the others (measured fastest, docs/engine.md); 3 the sub-pixel
+// convolution wherever it applies (measured no faster, kept for measurements).
 int64_t inputGradMode = 2;
 
 // The input gradient as the backward pass of the forward convolution (at::convolution_backward
@@ -126,7 +127,7 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
   for (int64_t k = 0; k < n; ++k) if (g.hi[k] < g.lo[k]) return {};
   auto wf = filterFirst(grouped(w, groups));  // [O, I/groups, k...]
   int64_t inC = wf.size(1) * groups;
-  // oneDNN's backward data is slow when the result has very few channels (convInputGradSubpixel).
+  // oneDNN's backward data is slow when the result has very few channels.
   if (inputGradMode >= 2 && inC < 4) return {};
   if (inputGradMode == 3) return {};
   std::vector<int64_t> xs = {dy.size(0), inC};
@@ -141,8 +142,8 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
 }
 
 // The input gradient (a transposed convolution) as ONE regular convolution plus a pixel shuffle
-// ("sub-pixel" form), for results with few channels, where both oneDNN's backward-data kernel and
-// the im2col path are slow. Output position o = s*q + r of the full transposed result collects
+// ("sub-pixel" form). Tried for results with few channels, where oneDNN's backward-data kernel is
+// slow; it measured no faster than the im2col path there (docs/engine.md), so only mode 3 uses it. Output position o = s*q + r of the full transposed result collects
 // dy[q - j] * w[r + s*j]: for each phase r, a correlation of dy (padded by P = ceil(K/s) - 1) with
 // the taps w[r + s*(P - t)]. All s_y*s_x phases become output channels of one convolution with a
 // ceil(K/s)-wide kernel; the shuffle interleaves them; the crop takes [lo, lo + size).
@@ -186,7 +187,7 @@ at::Tensor convInputGradSubpixel(const at::Tensor& dy, const at::Tensor& w, cons
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
   auto viaBackward = convInputGradBackward(dy, w, size, g, groups);
   if (viaBackward.defined()) return viaBackward;
-  if (inputGradMode >= 2) {
+  if (inputGradMode == 3) {
     auto viaSubpixel = convInputGradSubpixel(dy, w, size, g, groups);
     if (viaSubpixel.defined()) return viaSubpixel;
   }
@@ -259,7 +260,7 @@ int reg() {
   def("convFilterGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
   });
-  // setConvInputGradMode(0 | 1 | 2): see inputGradMode.
+  // setConvInputGradMode(0 | 1 | 2 | 3): see inputGradMode.
   def("setConvInputGradMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
     inputGradMode = I(info, 0);
     return info.Env().Undefined();
