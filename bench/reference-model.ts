@@ -1,35 +1,42 @@
 // The engine speed reference model (docs/engine.md): a small convolutional autoencoder on
 // 28x28x1 images, written with tf.layers exactly as a user would, trained with MSE and Adam.
-import * as tf from '@tensorflow/tfjs';
+// tfjs-core + tfjs-layers, as memae imports them (the @tensorflow/tfjs bundle also loads the
+// converter, data and webgl packages: about 40 MB more resident memory under tsx).
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { adam } from '../packages/memae/src/train/adam.js';
 
 export const IMAGE = 28;
 
 /** Conv(3x3,s2,16) BN LReLU, Conv(32) BN LReLU, Conv(64) BN LReLU, ConvT(32) BN LReLU, ConvT(16) BN LReLU, ConvT(1), crop 28x28. */
-export function referenceModel(seed = 1): tf.LayersModel {
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 100 + k });
-  const input = tf.input({ shape: [IMAGE, IMAGE, 1] });
-  let h: tf.SymbolicTensor = input;
+export function referenceModel(seed = 1): tfl.LayersModel {
+  const init = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 100 + k });
+  const input = tfl.input({ shape: [IMAGE, IMAGE, 1] });
+  let h: tfl.SymbolicTensor = input;
   let k = 0;
-  const block = (layer: tf.layers.Layer) => {
-    h = layer.apply(h) as tf.SymbolicTensor;
-    h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
-    h = tf.layers.leakyReLU({ alpha: 0.2 }).apply(h) as tf.SymbolicTensor;
+  const block = (layer: tfl.layers.Layer) => {
+    h = layer.apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.batchNormalization().apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.leakyReLU({ alpha: 0.2 }).apply(h) as tfl.SymbolicTensor;
   };
   for (const filters of [16, 32, 64]) {
-    block(tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k++) }));
+    block(tfl.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k++) }));
   }
   for (const filters of [32, 16]) {
-    block(tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k++) }));
+    block(tfl.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k++) }));
   }
-  h = tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k) }).apply(h) as tf.SymbolicTensor;
+  h = tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: init(k) }).apply(h) as tfl.SymbolicTensor;
   // 4x4 -> 32x32 after three stride-2 transposed convolutions: crop back to 28x28.
-  h = tf.layers.cropping2D({ cropping: [[2, 2], [2, 2]] }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: h });
+  h = tfl.layers.cropping2D({ cropping: [[2, 2], [2, 2]] }).apply(h) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: h });
 }
 
-/** One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back). */
-export function trainer(model: tf.LayersModel, lr = 1e-3): (x: tf.Tensor) => void {
-  const opt = tf.train.adam(lr);
+/**
+ * One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back).
+ * The optimizer is memae's (tfjs' Adam with one fused native update on libtorch), or tf.train.adam.
+ */
+export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 'tfjs' = 'memae'): (x: tf.Tensor) => void {
+  const opt = optimizer === 'memae' ? adam(lr) : tf.train.adam(lr);
   return (x) => {
     tf.tidy(() => {
       opt.minimize(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false);
@@ -38,6 +45,6 @@ export function trainer(model: tf.LayersModel, lr = 1e-3): (x: tf.Tensor) => voi
 }
 
 /** Inference on a batch (BN uses its moving statistics). */
-export function infer(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
+export function infer(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor);
 }

@@ -107,11 +107,92 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
   return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
 }
 
+// How convInputGrad computes (setConvInputGradMode, for measurements and tests): 0 always a
+// transposed convolution on NCHW copies; 1 oneDNN's backward-data convolution on channels_last
+// views where the geometry allows; 2 (default) the latter for results with >= 4 channels, the
+// transposed convolution for the others (measured fastest, docs/engine.md); 3 the sub-pixel
+// convolution wherever it applies (measured no faster, kept for measurements).
+int64_t inputGradMode = 2;
+
+// The input gradient as the backward pass of the forward convolution (at::convolution_backward
+// with only the input gradient), which in libtorch 1.13 runs oneDNN's backward-data kernel on
+// channels_last operands: dy's NHWC memory is used as is and no NCHW copy is made, unlike
+// at::convolution(transposed), which takes a slow im2col path there (docs/engine.md).
+// The forward geometry pads lo before and hi >= lo after: the backward pass runs on an input
+// longer by hi - lo with symmetric padding lo, and the tail is cropped (a view).
+// Returns an undefined tensor when the geometry or the shapes do not suit it.
+at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
+  int64_t n = static_cast<int64_t>(size.size());
+  if (n != 2 || !channelsLast || inputGradMode == 0) return {};
+  for (int64_t k = 0; k < n; ++k) if (g.hi[k] < g.lo[k]) return {};
+  auto wf = filterFirst(grouped(w, groups));  // [O, I/groups, k...]
+  int64_t inC = wf.size(1) * groups;
+  // oneDNN's backward data is slow when the result has very few channels.
+  if (inputGradMode >= 2 && inC < 4) return {};
+  if (inputGradMode == 3) return {};
+  std::vector<int64_t> xs = {dy.size(0), inC};
+  for (int64_t k = 0; k < n; ++k) xs.push_back(size[k] + g.hi[k] - g.lo[k]);
+  auto x = at::empty(xs, dy.options().memory_format(cl(n)));
+  std::vector<int64_t> outPad(n, 0);
+  auto r = std::get<0>(at::convolution_backward(toFirst(dy), x, wf, c10::nullopt, g.stride, g.lo, g.dilation, false, outPad, groups, {true, false, false}));
+  for (int64_t k = 0; k < n; ++k) {
+    if (r.size(2 + k) != size[k]) r = r.narrow(2 + k, 0, size[k]);
+  }
+  return toLast(r);
+}
+
+// The input gradient (a transposed convolution) as ONE regular convolution plus a pixel shuffle
+// ("sub-pixel" form). Tried for results with few channels, where oneDNN's backward-data kernel is
+// slow; it measured no faster than the im2col path there (docs/engine.md), so only mode 3 uses it. Output position o = s*q + r of the full transposed result collects
+// dy[q - j] * w[r + s*j]: for each phase r, a correlation of dy (padded by P = ceil(K/s) - 1) with
+// the taps w[r + s*(P - t)]. All s_y*s_x phases become output channels of one convolution with a
+// ceil(K/s)-wide kernel; the shuffle interleaves them; the crop takes [lo, lo + size).
+at::Tensor convInputGradSubpixel(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
+  int64_t n = static_cast<int64_t>(size.size());
+  if (n != 2 || groups != 1 || !channelsLast || w.scalar_type() != at::kFloat) return {};
+  int64_t s[2], K[2], Km[2], P[2], Q[2];
+  for (int64_t k = 0; k < 2; ++k) {
+    if (g.dilation[k] != 1) return {};
+    s[k] = g.stride[k];
+    K[k] = w.size(k);
+    Km[k] = (K[k] + s[k] - 1) / s[k];
+    P[k] = Km[k] - 1;
+    Q[k] = dy.size(1 + k) + P[k];
+    if (g.lo[k] + size[k] > s[k] * Q[k]) return {};
+  }
+  int64_t inC = w.size(2), outC = w.size(3), phases = s[0] * s[1];
+  auto wc = w.contiguous();
+  auto v = at::zeros({Km[0], Km[1], outC, phases * inC}, wc.options());
+  const float* pw = wc.data_ptr<float>();
+  float* pv = v.data_ptr<float>();
+  for (int64_t ry = 0; ry < s[0]; ++ry)
+    for (int64_t rx = 0; rx < s[1]; ++rx)
+      for (int64_t ty = 0; ty < Km[0]; ++ty)
+        for (int64_t tx = 0; tx < Km[1]; ++tx) {
+          int64_t ky = ry + s[0] * (P[0] - ty), kx = rx + s[1] * (P[1] - tx);
+          if (ky >= K[0] || kx >= K[1]) continue;
+          for (int64_t co = 0; co < outC; ++co)
+            for (int64_t ci = 0; ci < inC; ++ci)
+              pv[((ty * Km[1] + tx) * outC + co) * phases * inC + (ry * s[1] + rx) * inC + ci] = pw[((ky * K[1] + kx) * inC + ci) * outC + co];
+        }
+  Geometry unit{{1, 1}, {P[0], P[1]}, {P[0], P[1]}, {1, 1}};
+  auto y = conv(dy, v, {}, unit, 1).contiguous();  // [N, Qy, Qx, phases * inC]
+  int64_t N = dy.size(0);
+  auto full = y.view({N, Q[0], Q[1], s[0], s[1], inC}).permute({0, 1, 3, 2, 4, 5}).reshape({N, Q[0] * s[0], Q[1] * s[1], inC});
+  return full.narrow(1, g.lo[0], size[0]).narrow(2, g.lo[1], size[1]);
+}
+
 // Gradient of a convolution with respect to its input of spatial sizes `size`:
 // a transposed convolution, cropped to [lo, lo + size) of the full result.
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
-  // Transposed convolutions take oneDNN's path only with NCHW-contiguous operands in libtorch 1.13;
-  // with channels_last they fall to a per-image im2col path measured 30x slower (docs/engine.md).
+  auto viaBackward = convInputGradBackward(dy, w, size, g, groups);
+  if (viaBackward.defined()) return viaBackward;
+  if (inputGradMode == 3) {
+    auto viaSubpixel = convInputGradSubpixel(dy, w, size, g, groups);
+    if (viaSubpixel.defined()) return viaSubpixel;
+  }
+  // at::convolution(transposed) is an im2col path in libtorch 1.13, 30x slower with channels_last
+  // operands than with NCHW-contiguous ones (docs/engine.md).
   auto dyf = toFirst(dy).contiguous();
   auto wf = filterFirst(grouped(w, groups)).contiguous();
   int64_t n = static_cast<int64_t>(size.size());
@@ -178,6 +259,11 @@ int reg() {
   // convFilterGrad(x, dy, filterShape, strides, pads, dilations, groups) -> id
   def("convFilterGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
+  });
+  // setConvInputGradMode(0 | 1 | 2 | 3): see inputGradMode.
+  def("setConvInputGradMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    inputGradMode = I(info, 0);
+    return info.Env().Undefined();
   });
   // setConvChannelsLast(bool): layout mode for measurements.
   def("setConvChannelsLast", [](const Napi::CallbackInfo& info) -> Napi::Value {

@@ -31,7 +31,9 @@ int32_t put(at::Tensor t) {
   return id;
 }
 
-const at::Tensor& get(int32_t id) {
+const at::Tensor& get(int32_t id) { return mut(id); }
+
+at::Tensor& mut(int32_t id) {
   if (id <= 0 || static_cast<size_t>(id) >= slots.size() || !slots[id].defined()) {
     throw std::runtime_error("libtorch backend: unknown tensor id " + std::to_string(id));
   }

@@ -11,6 +11,8 @@ namespace ltb {
 // Store: every tfjs dataId on this backend owns one slot. Id 0 is never used.
 int32_t put(at::Tensor t);
 const at::Tensor& get(int32_t id);
+// The slot itself, for kernels that update a tensor in place or replace it (optimizer.cc).
+at::Tensor& mut(int32_t id);
 void release(int32_t id);
 size_t count();
 

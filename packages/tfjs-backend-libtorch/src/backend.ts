@@ -100,6 +100,35 @@ export class LibtorchBackend extends KernelBackend {
     return { dataId, shape, dtype };
   }
 
+  /**
+   * tfjs' Adam update of every variable in one native call, in place (native/optimizer.cc): the
+   * params, both moments and the two accumulated-beta scalars are overwritten, so each must be the
+   * only tensor on its data (refCount 1); returns false, changing nothing, when one is not or when a
+   * gradient is not float32 or differs in size from its variable (tfjs' own update then runs).
+   */
+  adamUpdate(params: TensorInfo[], grads: TensorInfo[], m: TensorInfo[], v: TensorInfo[], accBeta1: TensorInfo, accBeta2: TensorInfo,
+    hp: { learningRate: number; beta1: number; beta2: number; epsilon: number }): boolean {
+    const written = [...params, ...m, ...v, accBeta1, accBeta2];
+    for (const t of written) {
+      const e = this.data.get(t.dataId);
+      if (e === undefined || e.refCount !== 1 || e.id === 0 || e.dtype !== 'float32') return false;
+    }
+    const size = (t: TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+    if (grads.length !== params.length || grads.some((g, i) => g.dtype !== 'float32' || size(g) !== size(params[i]))) return false;
+    // A cached view shares the storage: the native side would then update a private copy instead.
+    for (const t of written) this.dropViews(this.data.get(t.dataId));
+    const ids = (ts: TensorInfo[]) => ts.map((t) => this.data.get(t.dataId).id);
+    this.addon.adamUpdate(ids(params), grads.map((g) => this.id(g)), ids(m), ids(v), this.data.get(accBeta1.dataId).id,
+      this.data.get(accBeta2.dataId).id, hp.learningRate, hp.beta1, hp.beta2, hp.epsilon);
+    return true;
+  }
+
+  private dropViews(e: Entry): void {
+    if (!e.views) return;
+    e.views.forEach((v) => this.addon.free(v));
+    e.views = undefined;
+  }
+
   override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
     const dataId = {};
     this.data.set(dataId, this.entry(values, shape, dtype));
@@ -140,7 +169,7 @@ export class LibtorchBackend extends KernelBackend {
     e.refCount--;
     if (!force && e.refCount > 0) return false;
     if (e.id !== 0) this.addon.free(e.id);
-    e.views?.forEach((v) => this.addon.free(v));
+    this.dropViews(e);
     this.data.delete(dataId);
     return true;
   }

@@ -34,13 +34,23 @@ export class LibtorchNotFoundError extends Error {
   }
 }
 
-const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 let cached: Addon | undefined;
+
+/** The package directory: next to this module, or, when bundled elsewhere (bench/engine-speed.ts), found through node_modules. */
+function packageRoot(): string {
+  const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+  if (existsSync(join(here, 'binding.gyp'))) return here;
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('tfjs-backend-libtorch')), '..');
+  } catch {
+    return here;
+  }
+}
 
 export function loadAddon(): Addon {
   if (cached) return cached;
   if (!findLibtorch()) throw new LibtorchNotFoundError(process.env.LIBTORCH ? `LIBTORCH=${process.env.LIBTORCH} has no include/ATen/ATen.h and lib/` : 'no /usr/include/ATen/ATen.h');
-  const file = join(pkgRoot, 'build', 'Release', 'torch_addon.node');
+  const file = join(packageRoot(), 'build', 'Release', 'torch_addon.node');
   if (!existsSync(file)) {
     throw new Error(`tfjs-backend-libtorch: the native addon is not built (${file}); run "npm run build:native"`);
   }

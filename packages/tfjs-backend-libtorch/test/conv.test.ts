@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, it } from 'node:test';
+import { loadAddon } from '../src/native.js';
 import { expectSameAsCpu, rand } from './harness.js';
 
 const f = (shape: number[], seed: number) => ({ values: rand(shape, seed), shape });
@@ -61,6 +62,33 @@ describe('conv2dTranspose matches cpu', () => {
     const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, outShape as [number, number, number, number], s, pad);
     it(name, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], op));
     it(`${name} gradients`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)], gradsOf(op)));
+  }
+});
+
+// native/conv.cc computes input gradients (and conv2dTranspose) one of three ways, chosen by
+// geometry and channel count; every way must match cpu wherever it applies (mode 0: im2col
+// transposed convolution; 1: oneDNN backward data; 2: the default choice; 3: sub-pixel convolution).
+describe('every input-gradient path matches cpu', () => {
+  const cases: [string, number[], number[], number[], P2, 'same' | 'valid'][] = [
+    ['3x3 s2 same 16->1 channel', [2, 8, 8, 16], [3, 3, 1, 16], [2, 16, 16, 1], [2, 2], 'same'],
+    ['3x3 s2 same 4->8', [2, 4, 4, 6], [3, 3, 5, 6], [2, 8, 8, 5], [2, 2], 'same'],
+    ['3x3 s2 same 7->14, 2 channels', [1, 7, 7, 3], [3, 3, 2, 3], [1, 14, 14, 2], [2, 2], 'same'],
+    ['4x4 s2 valid, 3 channels', [1, 3, 3, 2], [4, 4, 3, 2], [1, 8, 8, 3], [2, 2], 'valid'],
+    ['5x3 s(3,1) same, 1 channel', [2, 4, 5, 3], [5, 3, 1, 3], [2, 12, 5, 1], [3, 1], 'same'],
+  ];
+  for (const mode of [0, 1, 2, 3]) {
+    for (const [name, xs, ws, outShape, s, pad] of cases) {
+      const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, outShape as [number, number, number, number], s, pad);
+      it(`mode ${mode}: ${name}`, async () => {
+        loadAddon().setConvInputGradMode(mode);
+        try {
+          await expectSameAsCpu([f(xs, 1), f(ws, 2)], op);
+          await expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)], gradsOf(op));
+        } finally {
+          loadAddon().setConvInputGradMode(2);
+        }
+      });
+    }
   }
 });
 

@@ -66,8 +66,13 @@ export class BatchNorm extends tfl.layers.Layer {
         mean = this.runningMean.read();
         variance = this.runningVar.read();
       }
-      const scale = tf.mul(this.gamma.read(), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(tf.sub(x, mean), scale), this.beta.read());
+      // One FusedBatchNorm kernel ((x - mean) * rsqrt(variance + eps) * gamma + beta): one pass over x
+      // forward and, on libtorch, one native gradient kernel, instead of Sub, Mul, Add and their
+      // gradients (docs/engine.md). tfjs' own gradient of it fails above rank 4, so video inputs
+      // [N, D, H, W, C] are normalised as [N * D, H, W, C] (a free reshape, same statistics axes).
+      if (x.rank <= 4) return tf.batchNorm(x, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon);
+      const x4 = tf.reshape(x, [-1, ...x.shape.slice(-3)]);
+      return tf.reshape(tf.batchNorm(x4, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon), x.shape);
     });
   }
 

@@ -4,4 +4,5 @@ export type { ProgressEvent, ProgressCallback } from './progress.js';
 export { computeLoss } from './loss.js';
 export type { LossParts } from './loss.js';
 export { TRAIN_DEFAULTS } from './defaults.js';
+export { adam, FusedAdam } from './adam.js';
 export { epochPermutation } from './shuffle.js';

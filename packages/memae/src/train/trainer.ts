@@ -5,6 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
+import { adam } from './adam.js';
 import { TRAIN_DEFAULTS } from './defaults.js';
 import { computeLoss, type LossWeights } from './loss.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
@@ -98,7 +99,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
 
   const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
   const state = opts.resume && ckpt && opts.checkpoint ? ckpt.readCheckpoint(opts.checkpoint) : undefined;
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = adam(learningRate); // tfjs' Adam, one fused native update on libtorch
   if (state) {
     try {
       const m = state.meta as unknown as TrainerMeta;

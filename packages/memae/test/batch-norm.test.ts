@@ -1,0 +1,41 @@
+// memae's BatchNorm layer (src/models/batch-norm-layer.ts) normalises with one FusedBatchNorm kernel;
+// its output and gradients must equal the explicit formula (x - mean) * gamma / sqrt(var + eps) + beta,
+// on tfjs cpu and on the test backend, for tabular, image and video ranks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { BatchNorm } from '../src/models/batch-norm-layer.js';
+import { useTestBackend } from './helpers/backend.js';
+
+const SHAPES = [[8, 6], [2, 5, 5, 6], [2, 3, 4, 5, 6]];
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-12, tf.max(tf.abs(b)).dataSync()[0]));
+}
+
+test('BatchNorm in training matches the explicit formula, values and gradients', async () => {
+  const testBackend = await useTestBackend();
+  for (const backend of new Set(['cpu', testBackend])) {
+    await tf.setBackend(backend);
+    for (const shape of SHAPES) {
+      tf.tidy(() => {
+        const layer = new BatchNorm({ seed: 3 });
+        layer.build(shape);
+        const [gamma, beta] = layer.getWeights().slice(0, 2);
+        const x = tf.randomNormal(shape, 0.5, 2, 'float32', 1);
+        const r = tf.randomNormal(shape, 0, 1, 'float32', 2);
+        const axes = shape.slice(0, -1).map((_, i) => i);
+        const viaLayer = (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t, { training: true }) as tf.Tensor, r));
+        const explicit = (t: tf.Tensor) => {
+          const m = tf.moments(t, axes);
+          return tf.sum(tf.mul(tf.add(tf.mul(tf.sub(t, m.mean), tf.div(gamma, tf.sqrt(tf.add(m.variance, 1e-5)))), beta), r));
+        };
+        const what = `${backend} [${shape}]`;
+        assert.ok(maxRelDiff(viaLayer(x), explicit(x)) < 1e-5, `${what}: value`);
+        assert.ok(maxRelDiff(tf.grad(viaLayer)(x), tf.grad(explicit)(x)) < 1e-4, `${what}: gradient`);
+        layer.weights.forEach((w) => w.dispose());
+      });
+    }
+  }
+  await tf.setBackend(testBackend);
+});
