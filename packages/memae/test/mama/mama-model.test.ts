@@ -14,7 +14,8 @@ import { UserError } from '../../src/errors/user-error.js';
 import { useTestBackend } from '../helpers/backend.js';
 import { mnistSlice } from '../helpers/mnist.js';
 
-const tiny: ModelOptions = { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], slots: 12, hashBits: 8 };
+// per-location queries (the layout docs/mama.md describes); the whole-code default is covered in models.test.ts
+const tiny: ModelOptions = { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], slots: 12, hashBits: 8, memoryQuery: 'location' };
 
 test('mama config: all parts on by default, no shrinkage/entropy with hash memory; flags for ablations; clear errors', () => {
   const c = resolveConfig({ ...tiny, variant: 'mama' });
@@ -37,6 +38,7 @@ test('mama model: outputs for each switch (encodings appear only with the SW los
     [{ ...tiny, variant: 'memae', hashMemory: true }, [[2, 28, 28, 1], [2, 4, 4, 12]]],
     [{ ...tiny, variant: 'memae', wassersteinWeight: 0.1 }, [[2, 28, 28, 1], [2, 4, 4, 12], [2, 4, 4, 8]]],
     [{ ...tiny, variant: 'mama' }, [[2, 28, 28, 1], [2, 4, 4, 12], [2, 4, 4, 8]]],
+    [{ ...tiny, variant: 'mama', memoryQuery: 'code' }, [[2, 28, 28, 1], [2, 12], [2, 128]]],
   ];
   for (const [o, shapes] of cases) {
     const cfg = resolveConfig(o);
