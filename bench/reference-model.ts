@@ -46,5 +46,5 @@ export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 
 
 /** Inference on a batch (BN uses its moving statistics). */
 export function infer(model: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor);
+  return tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
 }
