@@ -4,15 +4,13 @@
 // tfjs and native tensor counts over that many training steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
+import { engineModelOptions } from './lib/engine-options.js';
 import { LibtorchBackend, loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
 
 const { values: o } = parseArgs({
   options: {
-    threads: { type: 'string', default: '2' },
-    batch: { type: 'string', default: '64' },
-    'train-steps': { type: 'string', default: '60' },
-    'infer-steps': { type: 'string', default: '200' },
+    ...engineModelOptions,
     'leak-steps': { type: 'string', default: '0' },
     warmup: { type: 'string', default: '5' },
     nchw: { type: 'boolean', default: false },

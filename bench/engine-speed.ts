@@ -15,14 +15,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { engineModelOptions } from './lib/engine-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: o } = parseArgs({
   options: {
-    threads: { type: 'string', default: '2' },
-    batch: { type: 'string', default: '64' },
-    'train-steps': { type: 'string', default: '60' },
-    'infer-steps': { type: 'string', default: '200' },
+    ...engineModelOptions,
     'leak-steps': { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
     nchw: { type: 'boolean', default: false },
