@@ -21,28 +21,23 @@ export async function fileToSample(file: Blob, h: number, w: number, c: number):
   return out;
 }
 
-/** Draws an [H, W, C] sample in [-1, 1] on a canvas. */
-export function drawSample(canvas: HTMLCanvasElement, v: Float32Array, h: number, w: number, c: number): void {
+/** Sizes the canvas to w x h and fills each pixel's RGBA with `rgba(p)` (p = row-major pixel index). */
+function paint(canvas: HTMLCanvasElement, h: number, w: number, rgba: (p: number) => [number, number, number, number]): void {
   canvas.width = w;
   canvas.height = h;
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(w, h);
-  for (let p = 0; p < h * w; p++) {
-    for (let k = 0; k < 3; k++) img.data[p * 4 + k] = Math.max(0, Math.min(255, Math.round((v[p * c + (c === 3 ? k : 0)] + 1) * 127.5)));
-    img.data[p * 4 + 3] = 255;
-  }
+  for (let p = 0; p < h * w; p++) img.data.set(rgba(p), p * 4);
   ctx.putImageData(img, 0, 0);
+}
+
+/** Draws an [H, W, C] sample in [-1, 1] on a canvas. */
+export function drawSample(canvas: HTMLCanvasElement, v: Float32Array, h: number, w: number, c: number): void {
+  const byte = (p: number, k: number) => Math.max(0, Math.min(255, Math.round((v[p * c + (c === 3 ? k : 0)] + 1) * 127.5)));
+  paint(canvas, h, w, (p) => [byte(p, 0), byte(p, 1), byte(p, 2), 255]);
 }
 
 /** Draws an [H, W] error map as a heatmap scaled to [0, max]. */
 export function drawHeatmap(canvas: HTMLCanvasElement, m: Float32Array, h: number, w: number, max: number): void {
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d')!;
-  const img = ctx.createImageData(w, h);
-  for (let p = 0; p < h * w; p++) {
-    const [r, g, b] = heatColor(m[p] / max);
-    img.data.set([r, g, b, 255], p * 4);
-  }
-  ctx.putImageData(img, 0, 0);
+  paint(canvas, h, w, (p) => [...heatColor(m[p] / max), 255]);
 }
