@@ -1,7 +1,7 @@
 // manifest.json beside model.json: what the model is, how it was trained, its training-score statistics
 // and a checksum of the weights. Validated with zod when loading.
 import { z } from 'zod';
-import { DATA_KINDS, VARIANTS } from '../models/config.js';
+import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 
 const stats = z.object({
   count: z.number().int().positive(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(),
@@ -23,7 +23,7 @@ const config = z.object({
   leakySlope: z.number(),
   seed: z.number().int(),
   // absent in models saved before it existed: those used per-location queries (loadModelDir)
-  memoryQuery: z.enum(['location', 'code']).optional(),
+  memoryQuery: z.enum(MEMORY_QUERIES).optional(),
   // MAMA Net options (absent in models saved before they existed; resolveConfig fills the defaults)
   attention: z.boolean().optional(),
   attentionScales: z.array(z.number().int().positive()).optional(),

@@ -79,7 +79,7 @@ export function buildModel(cfg: ModelConfig): tfl.LayersModel {
   let latent = code;
   let weights: Sym | undefined;
   // with memoryQuery 'code' the memory sees the flattened code (one query per sample), and so does the SW loss
-  const wholeCode = usesMemory(cfg) && cfg.memoryQuery === 'code' && !tabular;
+  const wholeCode = usesMemory(cfg) && cfg.memoryQuery === 'code';
   const query = wholeCode ? tfl.layers.flatten({ name: 'code_flat' }).apply(code) as Sym : code;
   if (usesMemory(cfg)) {
     const mem = cfg.hashMemory

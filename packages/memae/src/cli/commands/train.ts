@@ -6,6 +6,7 @@ import { createDetector, type EpochRecord, type Kind } from '../../run/detector-
 import { RUN_FILES } from '../../run/run-files.js';
 import { writeHistory, writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
 import { UserError } from '../../errors/user-error.js';
+import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
@@ -25,7 +26,7 @@ export interface TrainFlags {
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
-  memoryQuery?: 'location' | 'code';
+  memoryQuery?: MemoryQuery;
   attention?: boolean;
   hashMemory?: boolean;
   wassersteinWeight?: number;
