@@ -126,35 +126,23 @@ export async function readIdx(path: string, opts: { limit?: number } = {}): Prom
   }
   const n = items * itemValues;
   const body = buf.subarray(offset, offset + n * width);
-  const data = decode(type, body, n);
+  const data = decode(type, width, body, n);
   return { type, fileShape: shape, shape: [items, ...shape.slice(1)], data };
 }
 
-function decode(type: IdxType, b: Buffer, n: number): IdxData {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(b);
-    case 'int8':
-      return new Int8Array(b.buffer.slice(b.byteOffset, b.byteOffset + n));
-    case 'int16': {
-      const o = new Int16Array(n);
-      for (let i = 0; i < n; i++) o[i] = b.readInt16BE(2 * i);
-      return o;
-    }
-    case 'int32': {
-      const o = new Int32Array(n);
-      for (let i = 0; i < n; i++) o[i] = b.readInt32BE(4 * i);
-      return o;
-    }
-    case 'float32': {
-      const o = new Float32Array(n);
-      for (let i = 0; i < n; i++) o[i] = b.readFloatBE(4 * i);
-      return o;
-    }
-    case 'float64': {
-      const o = new Float64Array(n);
-      for (let i = 0; i < n; i++) o[i] = b.readDoubleBE(8 * i);
-      return o;
-    }
-  }
+/** Big-endian multi-byte IDX types: the typed array to fill and the Buffer reader of one value. */
+const WIDE: Record<Exclude<IdxType, 'uint8' | 'int8'>, [new (n: number) => Int16Array | Int32Array | Float32Array | Float64Array, (b: Buffer, at: number) => number]> = {
+  int16: [Int16Array, (b, at) => b.readInt16BE(at)],
+  int32: [Int32Array, (b, at) => b.readInt32BE(at)],
+  float32: [Float32Array, (b, at) => b.readFloatBE(at)],
+  float64: [Float64Array, (b, at) => b.readDoubleBE(at)],
+};
+
+function decode(type: IdxType, width: number, b: Buffer, n: number): IdxData {
+  if (type === 'uint8') return new Uint8Array(b);
+  if (type === 'int8') return new Int8Array(b.buffer.slice(b.byteOffset, b.byteOffset + n));
+  const [Make, read] = WIDE[type];
+  const o = new Make(n);
+  for (let i = 0; i < n; i++) o[i] = read(b, width * i);
+  return o;
 }

@@ -24,6 +24,28 @@ const labelSlice = (n: number): Buffer => {
 };
 
 describe('IDX and MNIST / Fashion-MNIST', () => {
+  it('every IDX value type reads back big-endian values', async () => {
+    const cases: [number, number, (b: Buffer, v: number, at: number) => void, number[]][] = [
+      [0x0b, 2, (b, v, at) => b.writeInt16BE(v, at), [-300, 0, 12345]],
+      [0x0c, 4, (b, v, at) => b.writeInt32BE(v, at), [-70000, 1, 2 ** 30]],
+      [0x0d, 4, (b, v, at) => b.writeFloatBE(v, at), [-1.5, 0.25, 1048576.5]],
+      [0x0e, 8, (b, v, at) => b.writeDoubleBE(v, at), [-1e-300, Math.PI, 7]],
+      [0x09, 1, (b, v, at) => b.writeInt8(v, at), [-128, 5, 127]],
+    ];
+    for (const [code, width, write, values] of cases) {
+      const b = Buffer.alloc(8 + values.length * width);
+      b[2] = code;
+      b[3] = 1;
+      b.writeUInt32BE(values.length, 4);
+      values.forEach((v, i) => write(b, v, 8 + i * width));
+      const f = join(dir, `type-${code}.idx`);
+      writeFileSync(f, b);
+      const r = await readIdx(f);
+      assert.deepEqual(Array.from(r.data), values, `type 0x${code.toString(16)}`);
+      assert.deepEqual(Array.from((await readIdx(f, { limit: 2 })).data), values.slice(0, 2));
+    }
+  });
+
   it('first 100 MNIST training images: shape, range, known labels', async () => {
     const ds = await loadMnist({ limit: 100 });
     assert.equal(ds.size, 100);
