@@ -33,7 +33,7 @@ def load(data_dir, name):
 
 
 DEFAULTS = dict(name='paper', enc=[16, 32, 64], slots=100, shrink=3 / 100, alpha=0.0002, variant='memae', memory='location',
-                epochs=20, lr=1e-3, batch=64, score='mse', out_act='none', weight_decay=0.0, code=None)
+                epochs=20, lr=1e-3, batch=64, score='mse', out_act='none', weight_decay=0.0, code=None, adam_eps=1e-8)
 
 
 class Memory(nn.Module):
@@ -126,7 +126,7 @@ def run_job(job):
     val_a = other[torch.randperm(len(other), generator=g)[:n_val * 4]]
     xt = x_tr[tr_idx].to(dev)
     model = AE(r).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=r['lr'], weight_decay=r['weight_decay'])
+    opt = torch.optim.Adam(model.parameters(), lr=r['lr'], weight_decay=r['weight_decay'], eps=r['adam_eps'])
     t0 = time.time()
     alpha = r['alpha'] if r['variant'] == 'memae' else 0.0
     for ep in range(r['epochs']):
