@@ -81,5 +81,7 @@ describe('activations match cpu', () => {
     it(name, () => expectSameAsCpu([x], op));
     it(`${name} gradient`, () => expectSameAsCpu([x, r], gradsOf(op)));
   }
+  it('softmax gradient over a long last axis (native fused backward)', () =>
+    expectSameAsCpu([f([2, 3, 300], 4, -6, 6), f([2, 3, 300], 5)], gradsOf((x) => tf.softmax(x))));
   it('prelu and its gradient', () => expectSameAsCpu([x, f([5], 3), r], (x, a, r) => [tf.prelu(x, a), ...gradsOf((x, a) => tf.prelu(x, a))(x, a, r)]));
 });
