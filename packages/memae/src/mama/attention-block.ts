@@ -130,7 +130,7 @@ export class AttentionBlock extends tfl.layers.Layer {
     // 1/sqrt(keyDim) folded into the (small) query weight instead of the [m, n] score matrix
     const wqs = tf.mul(wq, 1 / Math.sqrt(this.keyDim)) as tf.Tensor2D;
     const qw = scoresViaInput ? tf.matMul(wqs, wk, false, true) : wqs; // [c, c] or [c, keyDim]
-    const q = tf.reshape(tf.matMul(rows(grid, c), qw), [b, m, qw.shape[1]]) as tf.Tensor3D;
+    const q = tf.reshape(tf.matMul(rows(grid, c), qw), [b, m, scoresViaInput ? c : this.keyDim]) as tf.Tensor3D;
     // mean fusion: the 1/scales factor folded into the value weight (the mean of att_s V_s is att_s (V_s / S) summed)
     const wv = this.fusion === 'mean' && nScales > 1 ? tf.mul(this.wv.read(), 1 / nScales) as tf.Tensor2D : this.wv.read() as tf.Tensor2D;
     const scaleOut = this.scales.map((s) => {
