@@ -40,6 +40,13 @@ describe('matMul matches cpu', () => {
       (a, b) => tf.matMul(a, b, ta, tb)));
   }
   it('batched with broadcasting', () => expectSameAsCpu([f([4, 5, 6], 1), f([1, 6, 2], 2)], (a, b) => tf.matMul(a, b)));
+  // native/matmul.cc sends batch-1 and shared-right-operand products to a 2-D product
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`shared right operand, transposeA ${ta} transposeB ${tb}`, () => expectSameAsCpu(
+      [f(ta ? [3, 7, 5] : [3, 5, 7], 1), f(tb ? [1, 4, 7] : [1, 7, 4], 2)], (a, b) => tf.matMul(a, b, ta, tb)));
+    it(`batch 1, transposeA ${ta} transposeB ${tb}`, () => expectSameAsCpu(
+      [f(ta ? [1, 7, 5] : [1, 5, 7], 1), f(tb ? [1, 4, 7] : [1, 7, 4], 2)], (a, b) => tf.matMul(a, b, ta, tb)));
+  }
   it('gradients', () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([5, 3], 3)], gradsOf((a, b) => tf.matMul(a, b))));
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid', 'prelu'] as const) {
     it(`fused with bias, ${activation}`, () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([3], 3), f([3], 4)],
