@@ -48,6 +48,9 @@ describe('matMul matches cpu', () => {
       [f(ta ? [1, 7, 5] : [1, 5, 7], 1), f(tb ? [1, 4, 7] : [1, 7, 4], 2)], (a, b) => tf.matMul(a, b, ta, tb)));
   }
   it('gradients', () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([5, 3], 3)], gradsOf((a, b) => tf.matMul(a, b))));
+  it('inner size 1 (outer products), batched and broadcast, with gradients', () => expectSameAsCpu(
+    [f([3, 5, 1], 1), f([3, 1, 4], 2), f([1, 1, 4], 3), f([3, 5, 4], 4)],
+    (a, b, c, r) => [tf.matMul(a, b), tf.matMul(a, c), tf.matMul(tf.reshape(a, [3, 1, 5]), b, true, false), ...gradsOf((a, b) => tf.matMul(a, b))(a, b, r)]));
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid', 'prelu'] as const) {
     it(`fused with bias, ${activation}`, () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([3], 3), f([3], 4)],
       (a, b, bias, alpha) => tf.fused.matMul({ a, b, bias, activation, preluActivationWeights: activation === 'prelu' ? alpha : undefined })));

@@ -139,9 +139,7 @@ export class AttentionBlock extends tfl.layers.Layer {
       const n = src.shape[1] * src.shape[2];
       const srcRows = tf.reshape(src, [b, n, c]) as tf.Tensor3D;
       const k = scoresViaInput ? srcRows : tf.reshape(tf.matMul(rows(src, c), wk), [b, n, this.keyDim]) as tf.Tensor3D;
-      // one input channel: each score is a single product, and a broadcast multiply beats a matmul with inner size 1
-      const scores = scoresViaInput && c === 1 ? tf.mul(q, tf.reshape(src, [b, 1, n])) : tf.matMul(q, k, false, true);
-      const att = tf.softmax(scores, -1); // [b, m, n]
+      const att = tf.softmax(tf.matMul(q, k, false, true), -1); // [b, m, n]
       if (valuesViaInput) return tf.matMul(att, srcRows); // [b, m, c], projected by Wv below
       return tf.matMul(att, tf.reshape(tf.matMul(rows(src, c), wv), [b, n, f]) as tf.Tensor3D); // [b, m, f]
     });
