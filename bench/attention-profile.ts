@@ -1,7 +1,8 @@
 // Profile of MAMA Net's attention block on the libtorch backend: kernels per training step and inference
 // step of the "MemAE + attention" image model (28x28x1), with the time spent per kernel name (tf.profile), and
 // the wall time per step. Also lists any kernel that fell back to the tfjs cpu backend.
-// Usage: npx tsx bench/attention-profile.ts [--batch 32] [--steps 5] [--variant memae|mama|ae] [--no-attention]
+// Usage: npx tsx bench/attention-profile.ts [--batch 32] [--steps 9] [--variant memae|mama|ae] [--no-attention]
+//   [--memory-query code|location] [--slots N] [--shapes] [--top 15]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend, fallbackKernelsUsed } from 'tfjs-backend-libtorch';
@@ -18,13 +19,18 @@ const { values: o } = parseArgs({
     'no-attention': { type: 'boolean', default: false },
     top: { type: 'string', default: '15' },
     shapes: { type: 'boolean', default: false },
+    'memory-query': { type: 'string' },
+    slots: { type: 'string' },
   },
 });
 registerLibtorchBackend();
 await tf.setBackend('libtorch');
 const batch = Number(o.batch), steps = Number(o.steps), top = Number(o.top);
 const attention = !o['no-attention'];
-const cfg = resolveConfig({ kind: 'image', inputShape: [28, 28, 1], variant: o.variant as 'memae', ...(o.variant === 'ae' && !attention ? {} : { attention }) });
+const cfg = resolveConfig({
+  kind: 'image', inputShape: [28, 28, 1], variant: o.variant as 'memae', ...(o.variant === 'ae' && !attention ? {} : { attention }),
+  ...(o['memory-query'] ? { memoryQuery: o['memory-query'] as 'code' } : {}), ...(o.slots ? { slots: Number(o.slots) } : {}),
+});
 const model = buildModel(cfg);
 const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const opt = adam(1e-3);
@@ -56,7 +62,7 @@ async function profile(what: string, f: () => void): Promise<void> {
   }
 }
 
-console.log(`variant ${o.variant}, attention ${attention}, batch ${batch}, memoryQuery ${cfg.memoryQuery ?? '-'}`);
+console.log(`variant ${o.variant}, attention ${attention}, batch ${batch}, memoryQuery ${cfg.memoryQuery}, slots ${cfg.slots}`);
 await profile('train step', trainStep);
 await profile('inference step', inferStep);
 console.log(`cpu fallbacks: ${fallbackKernelsUsed().join(', ') || 'none'}`);
