@@ -62,6 +62,12 @@ int reg() {
     int64_t dim = I(info, 1);
     return R(info, B(info, 2) ? at::log_softmax(x, dim) : at::softmax(x, dim));
   });
+  // softmaxGrad(dy, y, dim) -> id: y * (dy - sum(dy * y, dim)) in one pass (PyTorch's softmax backward);
+  // tfjs composes it from four full-size ops.
+  def("softmaxGrad", [](const Napi::CallbackInfo& info) {
+    const auto& y = T(info, 1);
+    return R(info, at::_softmax_backward_data(T(info, 0).contiguous(), y.contiguous(), I(info, 2), y.scalar_type()));
+  });
   return 0;
 }
 int registered = reg();

@@ -40,7 +40,17 @@ describe('matMul matches cpu', () => {
       (a, b) => tf.matMul(a, b, ta, tb)));
   }
   it('batched with broadcasting', () => expectSameAsCpu([f([4, 5, 6], 1), f([1, 6, 2], 2)], (a, b) => tf.matMul(a, b)));
+  // native/matmul.cc sends batch-1 and shared-right-operand products to a 2-D product
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`shared right operand, transposeA ${ta} transposeB ${tb}`, () => expectSameAsCpu(
+      [f(ta ? [3, 7, 5] : [3, 5, 7], 1), f(tb ? [1, 4, 7] : [1, 7, 4], 2)], (a, b) => tf.matMul(a, b, ta, tb)));
+    it(`batch 1, transposeA ${ta} transposeB ${tb}`, () => expectSameAsCpu(
+      [f(ta ? [1, 7, 5] : [1, 5, 7], 1), f(tb ? [1, 4, 7] : [1, 7, 4], 2)], (a, b) => tf.matMul(a, b, ta, tb)));
+  }
   it('gradients', () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([5, 3], 3)], gradsOf((a, b) => tf.matMul(a, b))));
+  it('inner size 1 (outer products), batched and broadcast, with gradients', () => expectSameAsCpu(
+    [f([3, 5, 1], 1), f([3, 1, 4], 2), f([1, 1, 4], 3), f([3, 5, 4], 4)],
+    (a, b, c, r) => [tf.matMul(a, b), tf.matMul(a, c), tf.matMul(tf.reshape(a, [3, 1, 5]), b, true, false), ...gradsOf((a, b) => tf.matMul(a, b))(a, b, r)]));
   for (const activation of ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid', 'prelu'] as const) {
     it(`fused with bias, ${activation}`, () => expectSameAsCpu([f([5, 7], 1), f([7, 3], 2), f([3], 3), f([3], 4)],
       (a, b, bias, alpha) => tf.fused.matMul({ a, b, bias, activation, preluActivationWeights: activation === 'prelu' ? alpha : undefined })));
@@ -81,5 +91,7 @@ describe('activations match cpu', () => {
     it(name, () => expectSameAsCpu([x], op));
     it(`${name} gradient`, () => expectSameAsCpu([x, r], gradsOf(op)));
   }
+  it('softmax gradient over a long last axis (native fused backward)', () =>
+    expectSameAsCpu([f([2, 3, 300], 4, -6, 6), f([2, 3, 300], 5)], gradsOf((x) => tf.softmax(x))));
   it('prelu and its gradient', () => expectSameAsCpu([x, f([5], 3), r], (x, a, r) => [tf.prelu(x, a), ...gradsOf((x, a) => tf.prelu(x, a))(x, a, r)]));
 });

@@ -100,47 +100,66 @@ export class AttentionBlock extends tfl.layers.Layer {
     return [s[0], f(s[1]), f(s[2]), this.filters];
   }
 
-  /** Input resampled to the output grid: 2x2 average pool (down), nearest x2 (up) or itself. */
-  private toOutputGrid(x: tf.Tensor4D): tf.Tensor4D {
-    if (this.mode === 'down') return tf.avgPool(x, 2, 2, 'same');
-    if (this.mode === 'up') return upsample2(x);
-    return x;
-  }
-
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const [b, h, w, c] = x.shape;
-      const grid = this.toOutputGrid(x);
-      const [, ho, wo] = grid.shape;
-      const flat = (t: tf.Tensor4D) => tf.reshape(t, [-1, t.shape[3]]) as tf.Tensor2D;
-      const q = tf.reshape(tf.matMul(flat(grid), this.wq.read() as tf.Tensor2D), [b, ho * wo, this.keyDim]) as tf.Tensor3D;
-      const scaleOut = this.scales.map((s) => {
-        const f = effectivePool(h, w, s, this.maxKeys);
-        const src = f === 1 ? x : tf.avgPool(x, f, f, 'same');
-        const n = src.shape[1] * src.shape[2];
-        const k = tf.reshape(tf.matMul(flat(src), this.wk.read() as tf.Tensor2D), [b, n, this.keyDim]) as tf.Tensor3D;
-        const v = tf.reshape(tf.matMul(flat(src), this.wv.read() as tf.Tensor2D), [b, n, this.filters]) as tf.Tensor3D;
-        const att = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(this.keyDim)), -1);
-        return tf.matMul(att, v); // [b, ho*wo, filters]
-      });
-      let y: tf.Tensor;
-      if (this.fusion === 'concat') {
-        const cat = scaleOut.length === 1 ? scaleOut[0] : tf.concat(scaleOut, -1);
-        y = tf.matMul(tf.reshape(cat, [-1, this.filters * this.scales.length]), this.wf!.read() as tf.Tensor2D);
-      } else {
-        y = tf.reshape(scaleOut.length === 1 ? scaleOut[0] : tf.div(tf.addN(scaleOut), scaleOut.length), [-1, this.filters]);
-      }
-      if (this.wr) {
-        // residual: 1x1 conv on the input taken at the output grid (stride 2 for down, nearest x2 for up)
-        const wr = this.wr.read() as tf.Tensor2D;
-        const res = this.mode === 'down'
-          ? tf.reshape(tf.conv2d(x, tf.reshape(wr, [1, 1, c, this.filters]) as tf.Tensor4D, 2, 'same'), [-1, this.filters])
-          : tf.matMul(flat(grid), wr);
-        y = tf.add(y, res);
-      }
-      return tf.reshape(tf.add(y, this.bias.read()), [b, ho, wo, this.filters]);
+      // 'up': the queries come from the nearest-upsampled input, so each 2x2 group of output positions has the
+      // same query, the same attention and the same residual: compute once per input position, then upsample.
+      if (this.mode === 'up') return upsample2(this.attend(x, x, null));
+      if (this.mode === 'same') return this.attend(x, x, null);
+      // 'down': queries from the 2x2 average pool; the scale whose pooling factor is 2 reuses it as its keys' map.
+      const grid = tf.avgPool(x, 2, 2, 'same');
+      return this.attend(x, grid, grid);
     });
+  }
+
+  /**
+   * Attention of every position of `grid` (the output grid) over the pooled maps of `x`, fused, plus residual and
+   * bias. `pooled2` is avgPool(x, 2) when the caller has it. The products are associated in the cheaper order:
+   * with few input channels (c < keyDim) the scores are grid (s Wq Wk^T) src^T, with c < filters the values are
+   * (att src) Wv; both equal the textbook q k^T and att (src Wv) (matrix products are associative).
+   */
+  private attend(x: tf.Tensor4D, grid: tf.Tensor4D, pooled2: tf.Tensor4D | null): tf.Tensor4D {
+    const [b, h, w, c] = x.shape;
+    const [, ho, wo] = grid.shape;
+    const m = ho * wo, nScales = this.scales.length, f = this.filters;
+    const rows = (t: tf.Tensor, width: number) => tf.reshape(t, [-1, width]) as tf.Tensor2D;
+    const wq = this.wq.read() as tf.Tensor2D, wk = this.wk.read() as tf.Tensor2D;
+    const scoresViaInput = c < this.keyDim;
+    const valuesViaInput = c < f;
+    // 1/sqrt(keyDim) folded into the (small) query weight instead of the [m, n] score matrix
+    const wqs = tf.mul(wq, 1 / Math.sqrt(this.keyDim)) as tf.Tensor2D;
+    const qw = scoresViaInput ? tf.matMul(wqs, wk, false, true) : wqs; // [c, c] or [c, keyDim]
+    const q = tf.reshape(tf.matMul(rows(grid, c), qw), [b, m, scoresViaInput ? c : this.keyDim]) as tf.Tensor3D;
+    // mean fusion: the 1/scales factor folded into the value weight (the mean of att_s V_s is att_s (V_s / S) summed)
+    const wv = this.fusion === 'mean' && nScales > 1 ? tf.mul(this.wv.read(), 1 / nScales) as tf.Tensor2D : this.wv.read() as tf.Tensor2D;
+    const scaleOut = this.scales.map((s) => {
+      const p = effectivePool(h, w, s, this.maxKeys);
+      const src = p === 1 ? x : p === 2 && pooled2 ? pooled2 : tf.avgPool(x, p, p, 'same');
+      const n = src.shape[1] * src.shape[2];
+      const srcRows = tf.reshape(src, [b, n, c]) as tf.Tensor3D;
+      const k = scoresViaInput ? srcRows : tf.reshape(tf.matMul(rows(src, c), wk), [b, n, this.keyDim]) as tf.Tensor3D;
+      const att = tf.softmax(tf.matMul(q, k, false, true), -1); // [b, m, n]
+      if (valuesViaInput) return tf.matMul(att, srcRows); // [b, m, c], projected by Wv below
+      return tf.matMul(att, tf.reshape(tf.matMul(rows(src, c), wv), [b, n, f]) as tf.Tensor3D); // [b, m, f]
+    });
+    let y: tf.Tensor2D;
+    if (this.fusion === 'concat') {
+      const proj = scaleOut.map((o) => (valuesViaInput ? tf.matMul(rows(o, c), wv) : rows(o, f)));
+      y = tf.matMul(proj.length === 1 ? proj[0] : tf.concat(proj, -1), this.wf!.read() as tf.Tensor2D);
+    } else {
+      const sum = scaleOut.length === 1 ? scaleOut[0] : tf.addN(scaleOut);
+      y = valuesViaInput ? tf.matMul(rows(sum, c), wv) : rows(sum, f);
+    }
+    if (this.wr) {
+      // residual: 1x1 conv on the input taken at the output grid (stride 2 for down; 'up' is upsampled by the caller)
+      const wr = this.wr.read() as tf.Tensor2D;
+      const res = this.mode === 'down'
+        ? rows(tf.conv2d(x, tf.reshape(wr, [1, 1, c, f]) as tf.Tensor4D, 2, 'same'), f)
+        : tf.matMul(rows(x, c), wr);
+      y = tf.add(y, res);
+    }
+    return tf.reshape(tf.add(y, this.bias.read()), [b, ho, wo, f]) as tf.Tensor4D;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

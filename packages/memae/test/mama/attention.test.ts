@@ -77,3 +77,65 @@ test('attention block: key positions are capped at large resolutions', () => {
   assert.equal(effectivePool(100, 100, 1, 256), 7);
   assert.throws(() => new AttentionBlock({ filters: 2, mode: 'sideways' as 'down' }), /mode/);
 });
+
+/** The block's formula written out directly (per-scale q k^T, softmax, att V, fused, residual, bias), from its weights. */
+function reference(layer: AttentionBlock, x: tf.Tensor4D): tf.Tensor {
+  return tf.tidy(() => {
+    const wt = Object.fromEntries(layer.weights.map((v) => [v.name.split('/').pop()!, v.read() as tf.Tensor2D]));
+    const [b, h, w, c] = x.shape;
+    const grid = layer.mode === 'down' ? tf.avgPool(x, 2, 2, 'same') : layer.mode === 'up' ? tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]) : x;
+    const [, ho, wo] = grid.shape;
+    const f = layer.filters;
+    const q = tf.reshape(tf.matMul(tf.reshape(grid, [-1, c]), wt.wq), [b, ho * wo, layer.keyDim]);
+    const outs = layer.scales.map((s) => {
+      const p = effectivePool(h, w, s, layer.maxKeys);
+      const src = p === 1 ? x : tf.avgPool(x, p, p, 'same');
+      const n = src.shape[1] * src.shape[2];
+      const k = tf.reshape(tf.matMul(tf.reshape(src, [-1, c]), wt.wk), [b, n, layer.keyDim]);
+      const v = tf.reshape(tf.matMul(tf.reshape(src, [-1, c]), wt.wv), [b, n, f]);
+      return tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(layer.keyDim))), v);
+    });
+    let y = layer.fusion === 'concat'
+      ? tf.matMul(tf.reshape(tf.concat(outs, -1), [-1, f * outs.length]), wt.wf)
+      : tf.reshape(tf.div(tf.addN(outs), outs.length), [-1, f]);
+    if (layer.residual) {
+      y = tf.add(y, layer.mode === 'down'
+        ? tf.reshape(tf.conv2d(x, tf.reshape(wt.wr, [1, 1, c, f]) as tf.Tensor4D, 2, 'same'), [-1, f])
+        : tf.matMul(tf.reshape(grid, [-1, c]), wt.wr));
+    }
+    return tf.reshape(tf.add(y, wt.bias), [b, ho, wo, f]);
+  });
+}
+
+async function maxRelDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const [da, db] = [await a.data(), await b.data()];
+  const scale = Math.max(...Array.from(db, Math.abs), 1e-6);
+  return Math.max(...Array.from(da, (v, i) => Math.abs(v - db[i]))) / scale;
+}
+
+test('attention block: outputs and weight gradients equal the direct formula (all modes, fusions, cheap orders)', async () => {
+  await useTestBackend();
+  // channels 1 and 3 take the input-side products (c < keyDim, c < filters); 12 the projected ones
+  for (const [c, filters] of [[1, 6], [3, 6], [12, 4]] as const) {
+    const input = tf.randomUniform([2, 7, 6, c], -1, 1, 'float32', 11) as tf.Tensor4D;
+    for (const mode of ['down', 'same', 'up'] as const) {
+      for (const fusion of ['mean', 'concat'] as const) {
+        for (const residual of [true, false]) {
+          const what = `c ${c}, ${mode}, ${fusion}, residual ${residual}`;
+          const layer = new AttentionBlock({ filters, mode, fusion, residual, scales: [1, 2, 3], seed: 4 });
+          const y = layer.apply(input) as tf.Tensor;
+          const r = reference(layer, input);
+          assert.ok(await maxRelDiff(y, r) < 1e-5, `${what}: output`);
+          const vars = layer.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+          const loss = (f: () => tf.Tensor) => () => tf.sum(tf.mul(f(), tf.sin(tf.reshape(tf.range(0, r.size), r.shape)))) as tf.Scalar;
+          const g1 = tf.variableGrads(loss(() => layer.apply(input) as tf.Tensor), vars);
+          const g2 = tf.variableGrads(loss(() => reference(layer, input)), vars);
+          for (const v of vars) assert.ok(await maxRelDiff(g1.grads[v.name], g2.grads[v.name]) < 1e-4, `${what}: gradient of ${v.name}`);
+          tf.dispose([y, r, g1.value, g2.value, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
+          layer.dispose();
+        }
+      }
+    }
+    input.dispose();
+  }
+});

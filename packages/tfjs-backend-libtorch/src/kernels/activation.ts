@@ -25,6 +25,7 @@ export const activationKernels = [
   kernel(K.Relu6, ({ inputs: { x }, b }) => b.out(b.addon.act(b.id(x), ACTIVATION.relu6, 0, 0))),
   kernel(K.EluGrad, ({ inputs: { dy, y }, b }) => b.out(b.addon.eluGrad(b.id(dy), b.id(y)))),
   kernel(K.Softmax, ({ inputs: { logits }, attrs, b }) => {
+    ensureFastGradients();
     const { dim } = attrs as unknown as K.SoftmaxAttrs;
     return b.out(b.addon.softmax(b.id(logits), dim < 0 ? logits.shape.length + dim : dim, false));
   }),

@@ -13,6 +13,7 @@ export const BATCH_NORM_GRAD = 'LibtorchBatchNormGrad';
 export const LEAKY_RELU_GRAD = 'LibtorchLeakyReluGrad';
 export const BROADCAST_GRAD = 'LibtorchBroadcastGrad';
 export const SQUARE_GRAD = 'LibtorchSquareGrad';
+export const SOFTMAX_GRAD = 'LibtorchSoftmaxGrad';
 
 export const gradientKernels = [
   kernel(BATCH_NORM_GRAD, ({ inputs: { dy, x, mean, variance, scale }, attrs, b }) =>
@@ -22,6 +23,7 @@ export const gradientKernels = [
   kernel(BROADCAST_GRAD, ({ inputs: { dy }, attrs, b }) =>
     b.out(b.addon.broadcastGrad(b.id(dy), attrs.keptShape as number[], attrs.shape as number[], attrs.scale as number))),
   kernel(SQUARE_GRAD, ({ inputs: { dy, x }, b }) => b.out(b.addon.squareGrad(b.id(dy), b.id(x)))),
+  kernel(SOFTMAX_GRAD, ({ inputs: { dy, y }, attrs, b }) => b.out(b.addon.softmaxGrad(b.id(dy), b.id(y), attrs.dim as number))),
 ];
 
 type GradFunc = (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => Record<string, () => Tensor>;
@@ -78,4 +80,10 @@ ours.set(K.Square, (dy, saved) => {
 ours.set(K.LeakyRelu, (dy, saved, attrs) => {
   const r = engine().runKernel(LEAKY_RELU_GRAD, { dy: dy as Tensor, x: saved[0] }, { alpha: attrs.alpha }) as Tensor;
   return { x: () => r };
+});
+ours.set(K.Softmax, (dy, saved, attrs) => {
+  const [y] = saved;
+  const dim = attrs.dim as number;
+  const r = engine().runKernel(SOFTMAX_GRAD, { dy: dy as Tensor, y }, { dim: dim < 0 ? y.rank + dim : dim }) as Tensor;
+  return { logits: () => r };
 });
