@@ -77,6 +77,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // libtorch's worker threads add several. Two arenas measured ~20 MB less peak memory in training
   // at equal speed (docs/engine.md). MALLOC_ARENA_MAX in the environment takes precedence.
   if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
+  // Large blocks (video activations: 25 MB for 2x16x64x64x96 floats) would otherwise be mmap'ed
+  // fresh and page-faulted in on every kernel (or trimmed back to the OS right after use): about
+  // a third of a training step of the video model (docs/video.md). Keep them in the heap instead.
+  // MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment take precedence.
+  if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 512 << 20);
+  if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, 1 << 30);
   exportAll(env, exports);
   return exports;
 }

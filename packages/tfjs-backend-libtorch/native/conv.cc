@@ -7,6 +7,7 @@
 // the transposed result is cropped (input grad).
 #include "core.h"
 #include "activation.h"
+#include "transpose.h"
 
 using namespace ltb;
 
@@ -20,11 +21,15 @@ at::MemoryFormat cl(int64_t spatial) {
   return spatial == 2 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::ChannelsLast3d;
 }
 
-// [N, s..., C] -> [N, C, s...] view.
+// [N, s..., C] -> [N, C, s...] view; 3D: contiguous NCDHW. libtorch 1.13's oneDNN convolutions
+// have no channels_last_3d path: they copy such inputs to NCDHW with ATen's slow element-wise
+// copy (docs/video.md), so 3D operands are made contiguous here by a tiled transpose (free when
+// the memory is NCDHW already, as for the result of a previous 3D convolution).
 at::Tensor toFirst(const at::Tensor& x) {
   std::vector<int64_t> p = {0, x.dim() - 1};
   for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
   auto v = x.permute(p);
+  if (x.dim() == 5) return contiguousFast(v);
   return channelsLast ? v : v.contiguous();
 }
 // [N, C, s...] -> [N, s..., C] view.
@@ -193,7 +198,7 @@ at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::v
   }
   // at::convolution(transposed) is an im2col path in libtorch 1.13, 30x slower with channels_last
   // operands than with NCHW-contiguous ones (docs/engine.md).
-  auto dyf = toFirst(dy).contiguous();
+  auto dyf = contiguousFast(toFirst(dy));
   auto wf = filterFirst(grouped(w, groups)).contiguous();
   int64_t n = static_cast<int64_t>(size.size());
   std::vector<int64_t> pad(n), outPad(n), crop(n, -1);
