@@ -61,6 +61,57 @@ at::Tensor transposedCopy(const at::Tensor& t) {
   return out;
 }
 
+at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& lo, const std::vector<int64_t>& hi) {
+  auto first = x.permute({0, 4, 1, 2, 3});
+  bool none = true;
+  for (size_t k = 0; k < 3; ++k) none = none && lo[k] == 0 && hi[k] == 0;
+  if (none) return contiguousFast(first);
+  bool ndhwc = x.is_contiguous(), ncdhw = first.is_contiguous();
+  if (x.scalar_type() != at::kFloat || (!ndhwc && !ncdhw)) {
+    std::vector<int64_t> p = {lo[2], hi[2], lo[1], hi[1], lo[0], hi[0]};
+    return at::constant_pad_nd(contiguousFast(first), p, 0);
+  }
+  int64_t N = x.size(0), D = x.size(1), H = x.size(2), W = x.size(3), C = x.size(4);
+  int64_t Dp = D + lo[0] + hi[0], Hp = H + lo[1] + hi[1], Wp = W + lo[2] + hi[2];
+  auto out = at::empty({N, C, Dp, Hp, Wp}, x.options());
+  const float* src = x.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  int64_t plane = Dp * Hp * Wp;  // one output channel
+  // One task per output row position (n, d', h'): all C channels of that row.
+  at::parallel_for(0, N * Dp * Hp, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      int64_t n = r / (Dp * Hp), dp = (r / Hp) % Dp, hp = r % Hp;
+      int64_t d = dp - lo[0], h = hp - lo[1];
+      float* row = dst + n * C * plane + (dp * Hp + hp) * Wp;  // channel 0; channel c at + c * plane
+      if (d < 0 || d >= D || h < 0 || h >= H) {
+        for (int64_t c = 0; c < C; ++c) std::fill(row + c * plane, row + c * plane + Wp, 0.f);
+        continue;
+      }
+      for (int64_t c = 0; c < C; ++c) {
+        std::fill(row + c * plane, row + c * plane + lo[2], 0.f);
+        std::fill(row + c * plane + lo[2] + W, row + c * plane + Wp, 0.f);
+      }
+      if (ncdhw) {
+        // source channel c row: ((n * C + c) * D + d) * H * W + h * W
+        for (int64_t c = 0; c < C; ++c)
+          std::copy_n(src + ((n * C + c) * D + d) * H * W + h * W, W, row + c * plane + lo[2]);
+      } else {
+        // source: the W x C block at ((n * D + d) * H + h) * W * C, transposed in tiles
+        const float* blk = src + ((n * D + d) * H + h) * W * C;
+        for (int64_t c0 = 0; c0 < C; c0 += TILE)
+          for (int64_t w0 = 0; w0 < W; w0 += TILE) {
+            int64_t c1 = std::min(C, c0 + TILE), w1 = std::min(W, w0 + TILE);
+            for (int64_t c = c0; c < c1; ++c) {
+              float* o = row + c * plane + lo[2];
+              for (int64_t w = w0; w < w1; ++w) o[w] = blk[w * C + c];
+            }
+          }
+      }
+    }
+  });
+  return out;
+}
+
 at::Tensor contiguousFast(const at::Tensor& t) {
   if (t.is_contiguous()) return t;
   auto r = transposedCopy(t);

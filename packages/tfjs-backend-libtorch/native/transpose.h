@@ -12,4 +12,9 @@ at::Tensor transposedCopy(const at::Tensor& t);
 // t.contiguous(), through transposedCopy where it applies.
 at::Tensor contiguousFast(const at::Tensor& t);
 
+// [N, D, H, W, C] (tfjs' NDHWC, float) -> contiguous [N, C, D', H', W'] with zero padding lo / hi
+// before / after each spatial dim, in one pass when x is NDHWC-contiguous (tiled transpose into the
+// padded buffer) or an NDHWC view of NCDHW memory (row copies); ATen's constant_pad_nd otherwise.
+at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& lo, const std::vector<int64_t>& hi);
+
 }  // namespace ltb
