@@ -77,7 +77,30 @@ at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& 
   const float* src = x.data_ptr<float>();
   float* dst = out.data_ptr<float>();
   int64_t plane = Dp * Hp * Wp;  // one output channel
-  // One task per output row position (n, d', h'): all C channels of that row.
+  if (ncdhw) {
+    // One task per output (n, c, d') slab: contiguous reads and writes.
+    at::parallel_for(0, N * C * Dp, 1, [&](int64_t s0, int64_t s1) {
+      for (int64_t s = s0; s < s1; ++s) {
+        int64_t nc = s / Dp, dp = s % Dp, d = dp - lo[0];
+        float* o = dst + nc * plane + dp * Hp * Wp;
+        if (d < 0 || d >= D) {
+          std::fill(o, o + Hp * Wp, 0.f);
+          continue;
+        }
+        const float* in = src + (nc * D + d) * H * W;
+        std::fill(o, o + lo[1] * Wp, 0.f);
+        for (int64_t h = 0; h < H; ++h) {
+          float* row = o + (lo[1] + h) * Wp;
+          std::fill(row, row + lo[2], 0.f);
+          std::copy_n(in + h * W, W, row + lo[2]);
+          std::fill(row + lo[2] + W, row + Wp, 0.f);
+        }
+        std::fill(o + (lo[1] + H) * Wp, o + Hp * Wp, 0.f);
+      }
+    });
+    return out;
+  }
+  // NDHWC source: one task per output row position (n, d', h'), all C channels of that row.
   at::parallel_for(0, N * Dp * Hp, 1, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       int64_t n = r / (Dp * Hp), dp = (r / Hp) % Dp, hp = r % Hp;
@@ -91,22 +114,16 @@ at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& 
         std::fill(row + c * plane, row + c * plane + lo[2], 0.f);
         std::fill(row + c * plane + lo[2] + W, row + c * plane + Wp, 0.f);
       }
-      if (ncdhw) {
-        // source channel c row: ((n * C + c) * D + d) * H * W + h * W
-        for (int64_t c = 0; c < C; ++c)
-          std::copy_n(src + ((n * C + c) * D + d) * H * W + h * W, W, row + c * plane + lo[2]);
-      } else {
-        // source: the W x C block at ((n * D + d) * H + h) * W * C, transposed in tiles
-        const float* blk = src + ((n * D + d) * H + h) * W * C;
-        for (int64_t c0 = 0; c0 < C; c0 += TILE)
-          for (int64_t w0 = 0; w0 < W; w0 += TILE) {
-            int64_t c1 = std::min(C, c0 + TILE), w1 = std::min(W, w0 + TILE);
-            for (int64_t c = c0; c < c1; ++c) {
-              float* o = row + c * plane + lo[2];
-              for (int64_t w = w0; w < w1; ++w) o[w] = blk[w * C + c];
-            }
+      // the W x C block at ((n * D + d) * H + h) * W * C, transposed in tiles
+      const float* blk = src + ((n * D + d) * H + h) * W * C;
+      for (int64_t c0 = 0; c0 < C; c0 += TILE)
+        for (int64_t w0 = 0; w0 < W; w0 += TILE) {
+          int64_t c1 = std::min(C, c0 + TILE), w1 = std::min(W, w0 + TILE);
+          for (int64_t c = c0; c < c1; ++c) {
+            float* o = row + c * plane + lo[2];
+            for (int64_t w = w0; w < w1; ++w) o[w] = blk[w * C + c];
           }
-      }
+        }
     }
   });
   return out;
