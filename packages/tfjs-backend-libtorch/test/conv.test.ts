@@ -125,7 +125,7 @@ describe('3D convolution chains (video model geometry) match cpu', () => {
   const c3 = (x: tf.Tensor, w: tf.Tensor, s: P3) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, 'same');
   const t3 = (x: tf.Tensor, w: tf.Tensor, s: P3) => {
     const [n, d, h, ww] = x.shape;
-    return tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [n, d * s[0], h * s[1], ww * s[2], w.shape[3]], s, 'same');
+    return tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [n, d * s[0], h * s[1], ww * s[2], w.shape[3] as number], s, 'same');
   };
   const lrelu = (x: tf.Tensor) => tf.leakyRelu(x, 0.2);
   const chain = (x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor, w4: tf.Tensor) => {
