@@ -63,11 +63,14 @@ at::Tensor transposedCopy(const at::Tensor& t) {
 
 at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& lo, const std::vector<int64_t>& hi) {
   auto first = x.permute({0, 4, 1, 2, 3});
-  bool none = true;
-  for (size_t k = 0; k < 3; ++k) none = none && lo[k] == 0 && hi[k] == 0;
+  bool none = true, negative = false;
+  for (size_t k = 0; k < 3; ++k) {
+    none = none && lo[k] == 0 && hi[k] == 0;
+    negative = negative || lo[k] < 0 || hi[k] < 0;
+  }
   if (none) return contiguousFast(first);
   bool ndhwc = x.is_contiguous(), ncdhw = first.is_contiguous();
-  if (x.scalar_type() != at::kFloat || (!ndhwc && !ncdhw)) {
+  if (x.scalar_type() != at::kFloat || (!ndhwc && !ncdhw) || negative) {  // (negative pads crop)
     std::vector<int64_t> p = {lo[2], hi[2], lo[1], hi[1], lo[0], hi[0]};
     return at::constant_pad_nd(contiguousFast(first), p, 0);
   }
