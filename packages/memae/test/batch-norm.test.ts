@@ -22,7 +22,11 @@ test('BatchNorm in training matches the explicit formula, values and gradients',
         const layer = new BatchNorm({ seed: 3 });
         layer.build(shape);
         const [gamma, beta] = layer.getWeights().slice(0, 2);
-        const x = tf.randomNormal(shape, 0.5, 2, 'float32', 1);
+        // rank 5: the output of a 3D convolution (on libtorch an NDHWC view of NCDHW memory)
+        const x = shape.length === 5
+          ? tf.conv3d(tf.randomNormal([shape[0], shape[1], shape[2] * 2, shape[3] * 2, 2], 0.5, 2, 'float32', 1) as tf.Tensor5D,
+            tf.randomNormal([3, 3, 3, 2, shape[4]], 0, 1, 'float32', 4) as tf.Tensor5D, [1, 2, 2], 'same')
+          : tf.randomNormal(shape, 0.5, 2, 'float32', 1);
         const r = tf.randomNormal(shape, 0, 1, 'float32', 2);
         const axes = shape.slice(0, -1).map((_, i) => i);
         const viaLayer = (t: tf.Tensor) => tf.sum(tf.mul(layer.apply(t, { training: true }) as tf.Tensor, r));

@@ -79,13 +79,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 2);
   // Training frees and allocates the same large tensors at every step. Above glibc's mmap threshold each
   // allocation is a fresh mapping (and a heap top past the trim threshold is given back), so every step
-  // page-faults tens of MB in again: the MNIST attention block's training step took 37 ms instead of 25
-  // (docs/mama.md). Serve up to 32 MB (glibc's cap) from the heap and keep up to 256 MB of it free.
-  // MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment take precedence.
-  if (!std::getenv("MALLOC_MMAP_THRESHOLD_") && !std::getenv("MALLOC_TRIM_THRESHOLD_")) {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  }
+  // page-faults tens of MB in again: about a third of a video training step (25 MB activations,
+  // docs/video.md) and the MNIST attention block's step 37 ms instead of 25 (docs/mama.md). Keep large
+  // blocks in the heap. MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment take precedence.
+  if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 512 << 20);
+  if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, 1 << 30);
   exportAll(env, exports);
   return exports;
 }

@@ -7,6 +7,7 @@
 // the transposed result is cropped (input grad).
 #include "core.h"
 #include "activation.h"
+#include "transpose.h"
 
 using namespace ltb;
 
@@ -20,11 +21,15 @@ at::MemoryFormat cl(int64_t spatial) {
   return spatial == 2 ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::ChannelsLast3d;
 }
 
-// [N, s..., C] -> [N, C, s...] view.
+// [N, s..., C] -> [N, C, s...] view; 3D: contiguous NCDHW. libtorch 1.13's oneDNN convolutions
+// have no channels_last_3d path: they copy such inputs to NCDHW with ATen's slow element-wise
+// copy (docs/video.md), so 3D operands are made contiguous here by a tiled transpose (free when
+// the memory is NCDHW already, as for the result of a previous 3D convolution).
 at::Tensor toFirst(const at::Tensor& x) {
   std::vector<int64_t> p = {0, x.dim() - 1};
   for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
   auto v = x.permute(p);
+  if (x.dim() == 5) return contiguousFast(v);
   return channelsLast ? v : v.contiguous();
 }
 // [N, C, s...] -> [N, s..., C] view.
@@ -98,9 +103,18 @@ at::Tensor padInput(const at::Tensor& xf, const Geometry& g, std::vector<int64_t
   return channelsLast && g.lo.size() == 2 ? y.contiguous(cl(2)) : y;
 }
 
+// x [N, s..., C] channels-first, with the asymmetric part of the padding applied; pad receives the
+// symmetric padding left for ATen. 3D: one pass (channelsFirstPadded) instead of a transposed copy
+// plus constant_pad_nd (fill and a strided copy, 31 ms for a 2x96x16x64x64 input on one thread).
+at::Tensor firstPadded(const at::Tensor& x, const Geometry& g, std::vector<int64_t>& pad) {
+  if (x.dim() != 5 || g.symmetric()) return padInput(toFirst(x), g, pad);
+  pad.assign(3, 0);
+  return channelsFirstPadded(x, g.lo, g.hi);
+}
+
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
   std::vector<int64_t> pad;
-  auto xf = padInput(toFirst(x), g, pad);
+  auto xf = firstPadded(x, g, pad);
   auto wf = filterFirst(grouped(w, groups));
   int64_t n = static_cast<int64_t>(g.stride.size());
   std::vector<int64_t> outPad(n, 0);
@@ -123,7 +137,10 @@ int64_t inputGradMode = 2;
 // Returns an undefined tensor when the geometry or the shapes do not suit it.
 at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
   int64_t n = static_cast<int64_t>(size.size());
-  if (n != 2 || !channelsLast || inputGradMode == 0) return {};
+  // 3D: on contiguous NCDHW operands (toFirst), where libtorch 1.13's oneDNN backward data runs
+  // without copies; measured 2x faster than the im2col transposed path at 2 threads for the video
+  // decoder's 128 -> 96 channels (docs/video.md). With channels_last_3d views it was slower.
+  if ((n != 2 && n != 3) || !channelsLast || inputGradMode == 0) return {};
   for (int64_t k = 0; k < n; ++k) if (g.hi[k] < g.lo[k]) return {};
   auto wf = filterFirst(grouped(w, groups));  // [O, I/groups, k...]
   int64_t inC = wf.size(1) * groups;
@@ -132,7 +149,7 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
   if (inputGradMode == 3) return {};
   std::vector<int64_t> xs = {dy.size(0), inC};
   for (int64_t k = 0; k < n; ++k) xs.push_back(size[k] + g.hi[k] - g.lo[k]);
-  auto x = at::empty(xs, dy.options().memory_format(cl(n)));
+  auto x = at::empty(xs, n == 2 ? dy.options().memory_format(cl(n)) : dy.options());
   std::vector<int64_t> outPad(n, 0);
   auto r = std::get<0>(at::convolution_backward(toFirst(dy), x, wf, c10::nullopt, g.stride, g.lo, g.dilation, false, outPad, groups, {true, false, false}));
   for (int64_t k = 0; k < n; ++k) {
@@ -193,7 +210,7 @@ at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::v
   }
   // at::convolution(transposed) is an im2col path in libtorch 1.13, 30x slower with channels_last
   // operands than with NCHW-contiguous ones (docs/engine.md).
-  auto dyf = toFirst(dy).contiguous();
+  auto dyf = contiguousFast(toFirst(dy));
   auto wf = filterFirst(grouped(w, groups)).contiguous();
   int64_t n = static_cast<int64_t>(size.size());
   std::vector<int64_t> pad(n), outPad(n), crop(n, -1);
@@ -223,7 +240,7 @@ at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::v
 // Gradient of a convolution with respect to its filter of shape [k..., I, O].
 at::Tensor convFilterGrad(const at::Tensor& x, const at::Tensor& dy, const std::vector<int64_t>& filterShape, const Geometry& g, int64_t groups) {
   std::vector<int64_t> pad;
-  auto xf = padInput(toFirst(x), g, pad);
+  auto xf = firstPadded(x, g, pad);
   auto dyf = toFirst(dy);
   int64_t n = static_cast<int64_t>(g.stride.size());
   std::vector<int64_t> oihw = {filterShape[n + 1], filterShape[n]};

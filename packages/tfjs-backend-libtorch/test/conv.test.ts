@@ -116,3 +116,50 @@ describe('conv3d matches cpu', () => {
   it('conv3dTranspose 3x3x3 s2 same', () => expectSameAsCpu([f([1, 3, 3, 3, 4], 1), f([3, 3, 3, 2, 4], 2)],
     (x, w) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [1, 6, 6, 6, 2], 2, 'same')));
 });
+
+// The video model's geometry (strides (1,2,2) and 2, 'same', several channels) and chains of 3D kernels:
+// a 3D convolution returns an NDHWC view of NCDHW memory, which the next convolution takes as is and which
+// reshape / elementwise kernels copy with the tiled transpose (native/transpose.cc).
+describe('3D convolution chains (video model geometry) match cpu', () => {
+  type P3 = [number, number, number];
+  const c3 = (x: tf.Tensor, w: tf.Tensor, s: P3) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, 'same');
+  const t3 = (x: tf.Tensor, w: tf.Tensor, s: P3) => {
+    const [n, d, h, ww] = x.shape;
+    return tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, [n, d * s[0], h * s[1], ww * s[2], w.shape[3] as number], s, 'same');
+  };
+  const lrelu = (x: tf.Tensor) => tf.leakyRelu(x, 0.2);
+  const chain = (x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor, w4: tf.Tensor) => {
+    const a = lrelu(c3(x, w1, [1, 2, 2]));            // 1 -> 6 channels, (1,2,2)
+    const b = lrelu(c3(a, w2, [2, 2, 2]));            // 6 -> 8, stride 2, asymmetric 'same' padding
+    const u = lrelu(t3(b, w3, [2, 2, 2]));            // 8 -> 6
+    return t3(u, w4, [1, 2, 2]);                      // 6 -> 1
+  };
+  const shapes = [[2, 4, 8, 6, 1], [3, 3, 3, 1, 6], [3, 3, 3, 6, 8], [3, 3, 3, 6, 8], [3, 3, 3, 1, 6]];
+  const ins = shapes.map((s, i) => f(s, i + 1));
+  it('encoder-decoder chain forward', () => expectSameAsCpu(ins, chain));
+  it('conv3d (1,2,2) same, 5 channels, batch 1', () => expectSameAsCpu([f([1, 3, 6, 8, 5], 1), f([3, 3, 3, 5, 7], 2)],
+    (x, w) => c3(x, w, [1, 2, 2])));
+  it('conv3dTranspose (1,2,2) same to 1 channel', () => expectSameAsCpu([f([2, 3, 4, 5, 6], 1), f([3, 3, 3, 1, 6], 2)],
+    (x, w) => t3(x, w, [1, 2, 2])));
+  it('gradients through a conv3d chain with reshape and batch norm', () => {
+    // (tfjs' batchNorm gradient needs a scale)
+    const op = (x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, r: tf.Tensor) => {
+      const a = c3(x, w1, [1, 2, 2]);
+      const [n, d, h, w, c] = a.shape;
+      const m = tf.moments(a, [0, 1, 2, 3]);
+      const bn = tf.reshape(tf.batchNorm(tf.reshape(a, [n * d, h, w, c]), m.mean, m.variance, tf.zeros([c]), tf.ones([c])), a.shape);
+      return tf.sum(tf.mul(c3(lrelu(bn), w2, [2, 2, 2]), r));
+    };
+    const g = (...xs: tf.Tensor[]) => tf.grads((x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor) => op(x, w1, w2, xs[3]))(xs.slice(0, 3));
+    return expectSameAsCpu([f([2, 4, 8, 6, 1], 1), f([3, 3, 3, 1, 6], 2), f([3, 3, 3, 6, 8], 3), f([2, 2, 2, 2, 8], 4)], g);
+  });
+  for (const [name, shape, perm] of [
+    ['NDHWC -> NCDHW', [2, 3, 4, 5, 6], [0, 4, 1, 2, 3]],
+    ['NCDHW -> NDHWC, batch 1', [1, 6, 3, 4, 5], [0, 2, 3, 4, 1]],
+    ['size-1 spatial dims', [2, 1, 4, 1, 33], [0, 4, 1, 2, 3]],
+    ['plain 2D', [37, 65], [1, 0]],
+  ] as [string, number[], number[]][]) {
+    it(`reshape of a transposed view (${name})`, () => expectSameAsCpu([f(shape, 1)],
+      (x) => tf.reshape(tf.transpose(x, perm), [-1])));
+  }
+});

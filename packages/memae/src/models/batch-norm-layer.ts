@@ -69,8 +69,11 @@ export class BatchNorm extends tfl.layers.Layer {
       // One FusedBatchNorm kernel ((x - mean) * rsqrt(variance + eps) * gamma + beta): one pass over x
       // forward and, on libtorch, one native gradient kernel, instead of Sub, Mul, Add and their
       // gradients (docs/engine.md). tfjs' own gradient of it fails above rank 4, so video inputs
-      // [N, D, H, W, C] are normalised as [N * D, H, W, C] (a free reshape, same statistics axes).
-      if (x.rank <= 4) return tf.batchNorm(x, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon);
+      // [N, D, H, W, C] are normalised as [N * D, H, W, C] (a free reshape, same statistics axes),
+      // except on libtorch, whose native gradient takes any rank: there the reshape is not free, as a
+      // 3D convolution's result is an NDHWC view of NCDHW memory and merging N and D copies it, and
+      // the copy would make every following kernel mix two memory layouts (docs/video.md).
+      if (x.rank <= 4 || tf.getBackend() === 'libtorch') return tf.batchNorm(x, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon);
       const x4 = tf.reshape(x, [-1, ...x.shape.slice(-3)]);
       return tf.reshape(tf.batchNorm(x4, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon), x.shape);
     });
