@@ -10,7 +10,7 @@ const f = (shape: number[], seed: number, lo = -1, hi = 1) => ({ values: rand(sh
 /** A cropped view on libtorch: 'same' stride-2 transposed convolution of x [n, h, w, ci] to c channels. */
 const upsampled = (x: tf.Tensor, w: tf.Tensor) => {
   const [n, h, wd] = x.shape;
-  return tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [n, 2 * h, 2 * wd, w.shape[2]], 2, 'same');
+  return tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [n, 2 * h, 2 * wd, w.shape[2] as number], 2, 'same');
 };
 
 describe('bias add and per-channel binary ops match cpu', () => {
