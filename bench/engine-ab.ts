@@ -1,7 +1,7 @@
 // A/B timing of engine variants in one process (docs/engine.md): rounds alternate the variants so
 // that all see the same machine load; the best round of each counts. Absolute figures on a loaded
 // machine mean little; the ratios between variants of one run are what this measures.
-//   npx tsx bench/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad]
+//   npx tsx bench/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad,channel]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
@@ -21,12 +21,17 @@ const train = { tfjs: trainer(model, 1e-3, 'tfjs'), memae: trainer(model, 1e-3, 
 const inferStep = () => infer(model, x).dispose();
 
 interface Variant { group: string; name: string; setup: () => void; step: () => void; samplesPerStep: number }
-const defaults = () => { addon.setConvInputGradMode(2); };
+const defaults = () => { addon.setConvInputGradMode(2); addon.setChannelKernels(true); };
 const all: Variant[] = [
   { group: 'adam', name: 'train, tf.train.adam', setup: defaults, step: () => train.tfjs(x), samplesPerStep: 64 },
   { group: 'adam', name: 'train, memae adam (fused)', setup: defaults, step: () => train.memae(x), samplesPerStep: 64 },
   ...(['train', 'infer'] as const).flatMap((kind) => ([[0, 'im2col transposed'], [1, 'oneDNN backward'], [2, 'default (oneDNN, im2col < 4 ch)'], [3, 'sub-pixel where it applies']] as const).map(([mode, what]) => ({
     group: 'inputgrad', name: `${kind}, input grad ${what}`, setup: () => addon.setConvInputGradMode(mode),
+    step: kind === 'train' ? () => train.memae(x) : inferStep, samplesPerStep: 64,
+  }))),
+  // one-pass per-channel batch norm and bias add (native/rows.cc) vs ATen's broadcasting ops
+  ...(['train', 'infer'] as const).flatMap((kind) => [true, false].map((on) => ({
+    group: 'channel', name: `${kind}, channel kernels ${on ? 'on' : 'off'}`, setup: () => { defaults(); addon.setChannelKernels(on); },
     step: kind === 'train' ? () => train.memae(x) : inferStep, samplesPerStep: 64,
   }))),
 ];

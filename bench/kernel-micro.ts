@@ -32,6 +32,16 @@ const rows: [string, () => void, () => void][] = [
   // tfjs' own Square gradient: mul(dy, mul(x, 2)), two kernels.
   ['squareGrad', () => free(a.squareGrad(dy, x)), () => { const t = a.binary(2, x, two, 0); free([t, a.binary(2, dy, t, 0)]); }],
 ];
+// Per-channel one-pass kernels (native/rows.cc) vs ATen's broadcasting ops (setChannelKernels(false)),
+// on the reference model's shapes: batch norm of the 14x14x16 block, bias add of a cropped
+// conv2dTranspose result (64x9x9x32 narrowed to 8x8, 64x33x33x1 narrowed to 32x32).
+const channelOff = (f: () => void) => () => { a.setChannelKernels(false); f(); a.setChannelKernels(true); };
+const bnCall = () => free(a.batchNorm(x, mean, v, s, s, 1e-3));
+const crop = (full: number[], c: number) => a.slice(w(full), [0, 0, 0, 0], [full[0], full[1] - 1, full[2] - 1, c]);
+const t32 = crop([64, 9, 9, 32], 32), b32 = w([32]), t1 = crop([64, 33, 33, 1], 1), b1 = w([1]);
+rows.push(['batchNorm [C]', bnCall, channelOff(bnCall)],
+  ['biasAdd 8x8x32 crop', () => free(a.binary(0, t32, b32, 0)), channelOff(() => free(a.binary(0, t32, b32, 0)))],
+  ['biasAdd 32x32x1 crop', () => free(a.binary(0, t1, b1, 0)), channelOff(() => free(a.binary(0, t1, b1, 0)))]);
 console.log(`elements ${n}; median us per call (fast loop vs ATen ops)`);
 for (const [name, fast, slow] of rows) {
   for (let i = 0; i < 20; i++) { fast(); slow(); }

@@ -10,11 +10,11 @@
       "libraries": [
         "-L<!@(node -p \"process.env.LIBTORCH_LIB || '/usr/lib/x86_64-linux-gnu'\")",
         "-Wl,-rpath,<!@(node -p \"process.env.LIBTORCH_LIB || '/usr/lib/x86_64-linux-gnu'\")",
-        "-ltorch", "-ltorch_cpu", "-lc10"
+        "-ltorch", "-ltorch_cpu", "-lc10", "-fopenmp"
       ],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "cflags_cc": ["-std=c++17", "-O2", "-fopenmp", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"]
     }
   ]

@@ -1,6 +1,7 @@
 // Elementwise kernels: unary math, binary arithmetic with broadcasting, comparisons.
 // Opcodes are shared with src/kernels/elementwise.ts.
 #include "core.h"
+#include "loops.h"
 #include <string>
 
 using namespace ltb;
@@ -45,13 +46,30 @@ at::Tensor binary(int64_t op, const at::Tensor& a, const at::Tensor& b) {
   throw std::runtime_error("binary: unknown opcode " + std::to_string(op));
 }
 
+// Add, Sub or Multiply of a tensor and a per-channel vector (a bias add: tf.layers'
+// Conv2DTranspose adds its bias as a kernel of its own) in one pass (loops.h channelAffine);
+// an undefined tensor when the operands do not have that form.
+at::Tensor channelBinary(int64_t op, const at::Tensor& a, const at::Tensor& b) {
+  if (op > 2) return {};
+  bool aIsX = channelVector(b, a), bIsX = !aIsX && op != 1 && channelVector(a, b);
+  if (!aIsX && !bIsX) return {};
+  const auto& x = aIsX ? a : b;
+  auto p = (aIsX ? b : a).contiguous();
+  if (op == 1) p = -p;
+  return op == 2 ? channelAffine(x, p.data_ptr<float>(), nullptr) : channelAffine(x, nullptr, p.data_ptr<float>());
+}
+
 int reg() {
   // unary(op, x) -> id
   def("unary", [](const Napi::CallbackInfo& info) { return R(info, unary(I(info, 0), T(info, 1))); });
   // binary(op, a, b, outDtypeCode) -> id; the result is cast to the dtype tfjs expects.
   def("binary", [](const Napi::CallbackInfo& info) {
-    auto r = binary(I(info, 0), T(info, 1), T(info, 2));
     auto st = scalarType(I(info, 3));
+    if (st == at::kFloat) {
+      auto r = channelBinary(I(info, 0), T(info, 1), T(info, 2));
+      if (r.defined()) return R(info, r);
+    }
+    auto r = binary(I(info, 0), T(info, 1), T(info, 2));
     return R(info, r.scalar_type() == st ? r : r.to(st));
   });
   return 0;

@@ -2,6 +2,9 @@
 // Parameters (mean, variance, offset, scale) broadcast against x, usually as [C] on NHWC.
 #include <ATen/ExpandUtils.h>
 #include "core.h"
+#include "loops.h"
+#include <cmath>
+#include <vector>
 
 using namespace ltb;
 
@@ -15,6 +18,24 @@ int reg() {
     const auto& var = T(info, 2);
     auto offset = OT(info, 3), scale = OT(info, 4);
     double eps = D(info, 5);
+    // Parameters per channel of an NHWC x (tf.layers): a and b per channel, then one loop
+    // (loops.h channelAffine), same formula as below.
+    bool perChannel = channelVector(mean, x) && channelVector(var, x) && (!offset.defined() || channelVector(offset, x)) &&
+                      (!scale.defined() || channelVector(scale, x));
+    if (perChannel) {
+      int64_t C = x.size(-1);
+      auto m = mean.contiguous(), v = var.contiguous();
+      at::Tensor o = offset.defined() ? offset.contiguous() : at::Tensor(), s = scale.defined() ? scale.contiguous() : at::Tensor();
+      std::vector<float> a(C), b(C);
+      for (int64_t c = 0; c < C; ++c) {
+        float ac = 1.0f / std::sqrt(v.data_ptr<float>()[c] + static_cast<float>(eps));
+        if (s.defined()) ac *= s.data_ptr<float>()[c];
+        a[c] = ac;
+        b[c] = -m.data_ptr<float>()[c] * ac + (o.defined() ? o.data_ptr<float>()[c] : 0.0f);
+      }
+      auto y = channelAffine(x, a.data(), b.data());
+      if (y.defined()) return R(info, y);
+    }
     // Fold into y = x * a + b with per-parameter a, b: one pass over x.
     auto a = at::rsqrt(var + eps);
     if (scale.defined()) a = a * scale;

@@ -24,7 +24,11 @@ interface Entry {
   views?: Map<string, number>;
 }
 
-const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+function sameShape(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
 
 export class LibtorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
@@ -46,7 +50,7 @@ export class LibtorchBackend extends KernelBackend {
   id(t: TensorInfo): number {
     const e = this.data.get(t.dataId);
     if (e.id === 0) throw new Error(`libtorch backend: ${e.dtype} tensors have no native storage`);
-    if (sameShape(e.shape, t.shape)) return e.id;
+    if (e.shape === t.shape || sameShape(e.shape, t.shape)) return e.id;
     const key = t.shape.join(',');
     let v = e.views?.get(key);
     if (v === undefined) {

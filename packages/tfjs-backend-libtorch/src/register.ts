@@ -32,9 +32,15 @@ export function registerLibtorchBackend(opts: RegisterOptions = {}): void {
 
 export const nativeKernelNames = (): string[] => nativeKernels.map((k) => k.kernelName);
 
-const NATIVE_DTYPES = new Set(['float32', 'int32', 'bool']);
+const isNative = (dtype: string): boolean => dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
 const allNative = (t: TensorInfo | TensorInfo[] | undefined): boolean =>
-  t == null || (Array.isArray(t) ? t.every(allNative) : NATIVE_DTYPES.has(t.dtype));
+  t == null || (Array.isArray(t) ? t.every(allNative) : isNative(t.dtype));
+/** Every input of a kernel call has a native dtype (a loop: this runs for every kernel). */
+function inputsNative(inputs: Record<string, TensorInfo | TensorInfo[]>): boolean {
+  if (Array.isArray(inputs)) return allNative(inputs);
+  for (const k in inputs) if (!allNative(inputs[k])) return false;
+  return true;
+}
 
 /** A native kernel handed a string or complex64 input runs the cpu kernel instead. */
 function withDtypeGuard(k: KernelConfig): KernelConfig {
@@ -42,8 +48,7 @@ function withDtypeGuard(k: KernelConfig): KernelConfig {
   if (!cpuKernel) return k;
   const fallback = fallbackKernel(cpuKernel, 'got a string or complex64 input').kernelFunc;
   const kernelFunc = ((args: { inputs: Record<string, TensorInfo | TensorInfo[]> }) => {
-    const native = Array.isArray(args.inputs) ? allNative(args.inputs) : Object.values(args.inputs).every(allNative);
-    return (native ? k.kernelFunc : fallback)(args as Parameters<KernelFunc>[0]);
+    return (inputsNative(args.inputs) ? k.kernelFunc : fallback)(args as Parameters<KernelFunc>[0]);
   }) as unknown as KernelFunc;
   return { ...k, kernelFunc };
 }
