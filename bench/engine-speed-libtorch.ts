@@ -12,7 +12,6 @@ const { values: o } = parseArgs({
   options: {
     ...engineModelOptions,
     'leak-steps': { type: 'string', default: '0' },
-    warmup: { type: 'string', default: '5' },
     nchw: { type: 'boolean', default: false },
   },
 });

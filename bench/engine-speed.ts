@@ -36,7 +36,7 @@ if (o.runner !== 'node' && o.runner !== 'tsx') throw new Error(`--runner must be
 interface Side { train: number; infer: number; peakRssMb: number; baseRssMb?: number }
 interface Ours extends Side { counts: { step: number; tfjs: number; native: number }[] }
 
-const common = ['--threads', String(threads), '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps)];
+const common = ['--threads', String(threads), '--batch', String(batch), '--train-steps', String(trainSteps), '--infer-steps', String(inferSteps), '--warmup', String(o.warmup)];
 
 function lastJsonLine<T>(r: ReturnType<typeof spawnSync>, what: string): T {
   if (r.status !== 0) throw new Error(`${what} failed: ${String(r.stderr).trim().split('\n').pop()}`);

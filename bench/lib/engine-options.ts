@@ -5,4 +5,7 @@ export const engineModelOptions = {
   batch: { type: 'string', default: '64' },
   'train-steps': { type: 'string', default: '60' },
   'infer-steps': { type: 'string', default: '200' },
+  // untimed steps before each timed phase, the same count on both sides: V8 optimises tfjs' JS paths
+  // over the first hundred or so steps (5 warm-up steps measured a mix of cold and warm code)
+  warmup: { type: 'string', default: '100' },
 } as const;
