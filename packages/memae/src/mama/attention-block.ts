@@ -1,7 +1,8 @@
 // Multi-scale global spatial attention block (MAMA Net): a serializable tfjs layer that replaces a 3x3
 // (transposed) convolution. Every output position attends over the whole input map; keys/values are average-
 // pooled by each factor in `scales` (1 = full resolution), the per-scale results are fused (mean or concat + 1x1),
-// and a 1x1 residual path (strided / nearest-upsampled like the output) is added. BN + LeakyReLU follow outside.
+// and a local path is added: a k x k convolution of the input on the output grid (strided for down, transposed for
+// up; k = 3 by default, 1 in blocks saved before it existed). BN + LeakyReLU follow outside.
 // Input/output: [B, H, W, C] (channels last). Modes: 'down' (ceil(H/2)), 'same', 'up' (2H).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -19,8 +20,13 @@ export interface AttentionBlockArgs {
   keyDim?: number;
   /** most key positions per scale; a scale whose pooled map is larger is pooled more (cost cap), default 1024 */
   maxKeys?: number;
-  /** add the 1x1 residual path (default true) */
+  /** add the local (residual) convolution path (default true) */
   residual?: boolean;
+  /**
+   * kernel size of the local path (odd, default 3). Attention has no notion of position, so a 1x1 local path left
+   * the up blocks unable to vary within each 2x2 output group (docs/mama.md); 1 is what blocks saved before had.
+   */
+  localKernel?: number;
   seed?: number;
   name?: string;
 }
@@ -51,6 +57,7 @@ export class AttentionBlock extends tfl.layers.Layer {
   readonly keyDim: number;
   readonly maxKeys: number;
   readonly residual: boolean;
+  readonly localKernel: number;
   readonly seed?: number;
   private wq!: tfl.LayerVariable;
   private wk!: tfl.LayerVariable;
@@ -72,7 +79,14 @@ export class AttentionBlock extends tfl.layers.Layer {
     this.keyDim = args.keyDim ?? Math.max(8, Math.round(args.filters / 2));
     this.maxKeys = args.maxKeys ?? 1024;
     this.residual = args.residual ?? true;
+    this.localKernel = args.localKernel ?? 3;
+    if (!Number.isInteger(this.localKernel) || this.localKernel < 1 || this.localKernel % 2 === 0) throw new Error(`attention block: localKernel must be a positive odd integer, got ${this.localKernel}`);
     this.seed = args.seed;
+  }
+
+  /** Blocks saved before `localKernel` existed had a 1x1 local path. */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new cls({ localKernel: 1, ...config });
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -85,7 +99,8 @@ export class AttentionBlock extends tfl.layers.Layer {
     this.wk = this.addWeight('wk', [c, this.keyDim], 'float32', init(2, c));
     this.wv = this.addWeight('wv', [c, this.filters], 'float32', init(3, c));
     if (this.fusion === 'concat') this.wf = this.addWeight('wf', [this.filters * this.scales.length, this.filters], 'float32', init(4, this.filters * this.scales.length));
-    if (this.residual) this.wr = this.addWeight('wr', [c, this.filters], 'float32', init(5, c));
+    const k = this.localKernel;
+    if (this.residual) this.wr = this.addWeight('wr', k === 1 ? [c, this.filters] : [k, k, c, this.filters], 'float32', init(5, k * k * c));
     this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
     this.built = true;
   }
@@ -105,12 +120,23 @@ export class AttentionBlock extends tfl.layers.Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       // 'up': the queries come from the nearest-upsampled input, so each 2x2 group of output positions has the
       // same query, the same attention and the same residual: compute once per input position, then upsample.
-      if (this.mode === 'up') return upsample2(this.attend(x, x, null));
-      if (this.mode === 'same') return this.attend(x, x, null);
-      // 'down': queries from the 2x2 average pool; the scale whose pooling factor is 2 reuses it as its keys' map.
-      const grid = tf.avgPool(x, 2, 2, 'same');
-      return this.attend(x, grid, grid);
+      let y: tf.Tensor4D;
+      if (this.mode === 'up') y = upsample2(this.attend(x, x, null));
+      else if (this.mode === 'same') y = this.attend(x, x, null);
+      else {
+        // 'down': queries from the 2x2 average pool; the scale whose pooling factor is 2 reuses it as its keys' map.
+        const grid = tf.avgPool(x, 2, 2, 'same');
+        y = this.attend(x, grid, grid);
+      }
+      return this.wr && this.localKernel > 1 ? tf.add(y, this.local(x, y.shape)) : y;
     });
+  }
+
+  /** The k x k local path (k > 1) on the output grid: a strided, plain or transposed 'same' convolution. */
+  private local(x: tf.Tensor4D, outShape: [number, number, number, number]): tf.Tensor4D {
+    const wr = this.wr!.read() as tf.Tensor4D; // [k, k, c, filters]
+    if (this.mode === 'up') return tf.conv2dTranspose(x, tf.transpose(wr, [0, 1, 3, 2]) as tf.Tensor4D, outShape, 2, 'same');
+    return tf.conv2d(x, wr, this.mode === 'down' ? 2 : 1, 'same');
   }
 
   /**
@@ -151,7 +177,7 @@ export class AttentionBlock extends tfl.layers.Layer {
       const sum = scaleOut.length === 1 ? scaleOut[0] : tf.addN(scaleOut);
       y = valuesViaInput ? tf.matMul(rows(sum, c), wv) : rows(sum, f);
     }
-    if (this.wr) {
+    if (this.wr && this.localKernel === 1) {
       // residual: 1x1 conv on the input taken at the output grid (stride 2 for down; 'up' is upsampled by the caller)
       const wr = this.wr.read() as tf.Tensor2D;
       const res = this.mode === 'down'
@@ -165,7 +191,7 @@ export class AttentionBlock extends tfl.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(), filters: this.filters, mode: this.mode, scales: this.scales, fusion: this.fusion,
-      keyDim: this.keyDim, maxKeys: this.maxKeys, residual: this.residual, ...(this.seed === undefined ? {} : { seed: this.seed }),
+      keyDim: this.keyDim, maxKeys: this.maxKeys, residual: this.residual, localKernel: this.localKernel, ...(this.seed === undefined ? {} : { seed: this.seed }),
     };
   }
 }

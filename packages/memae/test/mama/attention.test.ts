@@ -62,6 +62,34 @@ test('attention block: serialization round trip in a model gives the same output
   m2.dispose();
 });
 
+test('attention block: the local path is 3x3 by default; a saved model without localKernel loads as 1x1; even sizes rejected', async () => {
+  await useTestBackend();
+  for (const mode of ['down', 'same', 'up'] as const) {
+    const layer = new AttentionBlock({ filters: 3, mode, seed: 1 });
+    (layer.apply(tfl.input({ shape: [4, 4, 2] })) as tfl.SymbolicTensor);
+    assert.equal(layer.localKernel, 3);
+    assert.deepEqual(layer.weights.find((w) => w.name.endsWith('wr'))!.shape, [3, 3, 2, 3]);
+  }
+  // a model saved before localKernel existed: 1x1 local path, no key in its config
+  const inp = tfl.input({ shape: [4, 4, 2] });
+  const m = tfl.model({ inputs: inp, outputs: new AttentionBlock({ filters: 3, mode: 'up', localKernel: 1, seed: 2 }).apply(inp) as tfl.SymbolicTensor });
+  let saved: tf.io.ModelArtifacts | undefined;
+  await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+  const topo = JSON.stringify(saved!.modelTopology);
+  const key = /,"local_kernel":1/; // tfjs-layers saves config keys in snake_case
+  assert.match(topo, key);
+  saved!.modelTopology = JSON.parse(topo.replace(key, '')) as tf.io.ModelArtifacts['modelTopology'];
+  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  assert.equal((m2.layers[1] as AttentionBlock).localKernel, 1);
+  const xin = tf.randomUniform([1, 4, 4, 2], -1, 1, 'float32', 3);
+  const [y1, y2] = [m.predict(xin) as tf.Tensor, m2.predict(xin) as tf.Tensor];
+  assert.deepEqual(Array.from(await y1.data()), Array.from(await y2.data()));
+  tf.dispose([xin, y1, y2]);
+  m.dispose();
+  m2.dispose();
+  assert.throws(() => new AttentionBlock({ filters: 2, mode: 'same', localKernel: 2 }), /localKernel/);
+});
+
 test('attention block: nearest x2 upsampling equals tfjs resizeNearestNeighbor', async () => {
   await useTestBackend();
   const a = x();
@@ -98,7 +126,14 @@ function reference(layer: AttentionBlock, x: tf.Tensor4D): tf.Tensor {
     let y = layer.fusion === 'concat'
       ? tf.matMul(tf.reshape(tf.concat(outs, -1), [-1, f * outs.length]), wt.wf)
       : tf.reshape(tf.div(tf.addN(outs), outs.length), [-1, f]);
-    if (layer.residual) {
+    if (layer.residual && layer.localKernel > 1) {
+      // k x k local path: strided / plain / transposed 'same' convolution with weight [k, k, c, f]
+      const wr = wt.wr as unknown as tf.Tensor4D;
+      const local = layer.mode === 'up'
+        ? tf.conv2dTranspose(x, tf.transpose(wr, [0, 1, 3, 2]) as tf.Tensor4D, [b, ho, wo, f], 2, 'same')
+        : tf.conv2d(x, wr, layer.mode === 'down' ? 2 : 1, 'same');
+      y = tf.add(y, tf.reshape(local, [-1, f]));
+    } else if (layer.residual) {
       y = tf.add(y, layer.mode === 'down'
         ? tf.reshape(tf.conv2d(x, tf.reshape(wt.wr, [1, 1, c, f]) as tf.Tensor4D, 2, 'same'), [-1, f])
         : tf.matMul(tf.reshape(grid, [-1, c]), wt.wr));
@@ -120,9 +155,9 @@ test('attention block: outputs and weight gradients equal the direct formula (al
     const input = tf.randomUniform([2, 7, 6, c], -1, 1, 'float32', 11) as tf.Tensor4D;
     for (const mode of ['down', 'same', 'up'] as const) {
       for (const fusion of ['mean', 'concat'] as const) {
-        for (const residual of [true, false]) {
-          const what = `c ${c}, ${mode}, ${fusion}, residual ${residual}`;
-          const layer = new AttentionBlock({ filters, mode, fusion, residual, scales: [1, 2, 3], seed: 4 });
+        for (const [residual, localKernel] of [[true, 3], [true, 1], [false, 3]] as const) {
+          const what = `c ${c}, ${mode}, ${fusion}, residual ${residual}, local ${localKernel}`;
+          const layer = new AttentionBlock({ filters, mode, fusion, residual, localKernel, scales: [1, 2, 3], seed: 4 });
           const y = layer.apply(input) as tf.Tensor;
           const r = reference(layer, input);
           assert.ok(await maxRelDiff(y, r) < 1e-5, `${what}: output`);
