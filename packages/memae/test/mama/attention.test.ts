@@ -43,23 +43,34 @@ test('attention block: gradients reach every weight (q, k, v, fusion, residual, 
   }
 });
 
-test('attention block: serialization round trip in a model gives the same outputs', async () => {
-  await useTestBackend();
-  const inp = tfl.input({ shape: [6, 6, 2] });
-  const out = new AttentionBlock({ filters: 3, mode: 'down', scales: [1, 3], fusion: 'concat', residual: false, seed: 5 }).apply(inp) as tfl.SymbolicTensor;
-  const m = tfl.model({ inputs: inp, outputs: out });
+/** The model's artifacts as `model.save` writes them, kept in memory. */
+async function saveToMemory(m: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
-  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
-  const layer = m2.layers[1] as AttentionBlock;
-  assert.equal(layer.getClassName(), 'MamaAttentionBlock');
-  assert.deepEqual([layer.scales, layer.fusion, layer.residual, layer.mode], [[1, 3], 'concat', false, 'down']);
-  const xin = tf.randomUniform([2, 6, 6, 2], -1, 1, 'float32', 9);
+  return saved!;
+}
+
+/** Both models give identical outputs on one random batch of `shape`; disposes both. */
+async function assertSameOutputs(m: tfl.LayersModel, m2: tfl.LayersModel, shape: number[]): Promise<void> {
+  const xin = tf.randomUniform(shape, -1, 1, 'float32', 9);
   const [a, b] = [m.predict(xin) as tf.Tensor, m2.predict(xin) as tf.Tensor];
   assert.deepEqual(Array.from(await a.data()), Array.from(await b.data()));
   tf.dispose([xin, a, b]);
   m.dispose();
   m2.dispose();
+}
+
+test('attention block: serialization round trip in a model gives the same outputs', async () => {
+  await useTestBackend();
+  const inp = tfl.input({ shape: [6, 6, 2] });
+  const out = new AttentionBlock({ filters: 3, mode: 'down', scales: [1, 3], fusion: 'concat', residual: false, seed: 5 }).apply(inp) as tfl.SymbolicTensor;
+  const m = tfl.model({ inputs: inp, outputs: out });
+  const saved = await saveToMemory(m);
+  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+  const layer = m2.layers[1] as AttentionBlock;
+  assert.equal(layer.getClassName(), 'MamaAttentionBlock');
+  assert.deepEqual([layer.scales, layer.fusion, layer.residual, layer.mode], [[1, 3], 'concat', false, 'down']);
+  await assertSameOutputs(m, m2, [2, 6, 6, 2]);
 });
 
 test('attention block: the local path is 3x3 by default; a saved model without localKernel loads as 1x1; even sizes rejected', async () => {
@@ -73,20 +84,14 @@ test('attention block: the local path is 3x3 by default; a saved model without l
   // a model saved before localKernel existed: 1x1 local path, no key in its config
   const inp = tfl.input({ shape: [4, 4, 2] });
   const m = tfl.model({ inputs: inp, outputs: new AttentionBlock({ filters: 3, mode: 'up', localKernel: 1, seed: 2 }).apply(inp) as tfl.SymbolicTensor });
-  let saved: tf.io.ModelArtifacts | undefined;
-  await m.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
-  const topo = JSON.stringify(saved!.modelTopology);
+  const saved = await saveToMemory(m);
+  const topo = JSON.stringify(saved.modelTopology);
   const key = /,"local_kernel":1/; // tfjs-layers saves config keys in snake_case
   assert.match(topo, key);
-  saved!.modelTopology = JSON.parse(topo.replace(key, '')) as tf.io.ModelArtifacts['modelTopology'];
-  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  saved.modelTopology = JSON.parse(topo.replace(key, '')) as tf.io.ModelArtifacts['modelTopology'];
+  const m2 = await tfl.loadLayersModel(tf.io.fromMemory(saved));
   assert.equal((m2.layers[1] as AttentionBlock).localKernel, 1);
-  const xin = tf.randomUniform([1, 4, 4, 2], -1, 1, 'float32', 3);
-  const [y1, y2] = [m.predict(xin) as tf.Tensor, m2.predict(xin) as tf.Tensor];
-  assert.deepEqual(Array.from(await y1.data()), Array.from(await y2.data()));
-  tf.dispose([xin, y1, y2]);
-  m.dispose();
-  m2.dispose();
+  await assertSameOutputs(m, m2, [1, 4, 4, 2]);
   assert.throws(() => new AttentionBlock({ filters: 2, mode: 'same', localKernel: 2 }), /localKernel/);
 });
 
