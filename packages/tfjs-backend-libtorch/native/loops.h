@@ -25,10 +25,6 @@ at::Tensor zipWith(const at::Tensor& a, const at::Tensor& b, F f) {
   return out;
 }
 
-}  // namespace ltb
-
-namespace ltb {
-
 // Per-channel parameter p of x (channels = x's last dimension, C): float32, C values, broadcasting
 // against x as a trailing [C] (shape [C], [1, C], [1, 1, 1, C]...; any shape when C is 1).
 inline bool channelVector(const at::Tensor& p, const at::Tensor& x) {
