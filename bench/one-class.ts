@@ -5,13 +5,18 @@
 //
 //   npx tsx bench/one-class.ts --data mnist --classes 0-9 --seeds 0,1,2 --epochs 30
 //   quick: npx tsx bench/one-class.ts --data fashion-mnist --classes 0,1 --seeds 0 --epochs 1 --train-limit 500 --test-limit 1000
+//
+// Results are rewritten after every model, and a run with the --name of an earlier one (same data and recipe)
+// reuses that file's finished models: an interrupted run resumes, and more seeds can be added later.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
 import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
-import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { markdownTable, parseList, resultsDir, writeResults } from './lib/results.js';
 import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
@@ -38,6 +43,10 @@ const trainAll = await load({ split: 'train' });
 const testAll = await load({ split: 'test', limit: testLimit });
 
 interface Run { variant: BenchVariant; cls: number; seed: number; auroc: number; ap: number; lr: number; epochs: number; valMse: number; trainSeconds: number; trainSize: number }
+const name = a.name ?? `one-class-${dataName}`;
+// the recipe a reused result must share with this invocation (seeds and classes may differ)
+const recipeKeys = ['data', 'variants', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
+const prior = readPrior();
 const runs: Run[] = [];
 const started = Date.now();
 
@@ -49,6 +58,11 @@ for (const cls of classes) {
     if (trainLimit && normal.size > trainLimit) normal = trainValSplit(normal, 1 - trainLimit / normal.size, seed + 1000).train;
     const { train, val } = trainValSplit(normal, valFraction, seed);
     for (const variant of variants) {
+      const done = prior.runs.find((r) => r.variant === variant && r.cls === cls && r.seed === seed);
+      if (done) {
+        runs.push(done);
+        continue;
+      }
       const t0 = performance.now();
       // model selection on the validation reconstruction error of normal images (never the test set)
       let best: { lr: number; valMse: number; epochs: number; det: Awaited<ReturnType<typeof fitDetector>> } | undefined;
@@ -69,20 +83,43 @@ for (const cls of classes) {
         trainSeconds: (performance.now() - t0) / 1000, trainSize: train.size,
       };
       runs.push(r);
+      report();
       console.log(`${dataName} class ${cls} (${classNames[cls]}) seed ${seed} ${VARIANT_NAMES[variant]}: AUROC ${r.auroc.toFixed(4)} (lr ${r.lr}, ${r.epochs} epochs, val MSE ${r.valMse.toFixed(5)}, ${r.trainSeconds.toFixed(0)} s)`);
     }
   }
 }
 
-const pick = (v: BenchVariant, c?: number) => runs.filter((r) => r.variant === v && (c === undefined || r.cls === c));
-// mean over classes per seed, then mean ± std over seeds
-const perSeedMean = (v: BenchVariant) => seeds.map((s) => mean(pick(v).filter((r) => r.seed === s).map((r) => r.auroc)));
-const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
-rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
-const title = `# One-class AUROC, ${dataName}\n\n` +
-  `classes ${classes.join(',')}, seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
-  `${trainLimit ? `, at most ${trainLimit} training images per class` : ''}${testLimit ? `, first ${testLimit} test images` : ''}. Mean ± sample std over seeds; the mean row averages over classes within a seed first.\n\n`;
-const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) + `\nwall time ${((Date.now() - started) / 1000).toFixed(0)} s. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
-const name = a.name ?? `one-class-${dataName}`;
-const out = writeResults(name, { data: dataName, args: a, runs, summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
-console.log(`\n${md}\nwrote ${out.json} and ${out.md}`);
+function report(): string {
+  const pick = (v: BenchVariant, c?: number) => runs.filter((r) => r.variant === v && (c === undefined || r.cls === c));
+  // mean over classes per seed, then mean ± std over seeds
+  const perSeedMean = (v: BenchVariant) => seeds.map((s) => mean(pick(v).filter((r) => r.seed === s).map((r) => r.auroc)));
+  const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
+  rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
+  const title = `# One-class AUROC, ${dataName}\n\n` +
+    `classes ${classes.join(',')}, seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
+    `${trainLimit ? `, at most ${trainLimit} training images per class` : ''}${testLimit ? `, first ${testLimit} test images` : ''}. Mean ± sample std over seeds; the mean row averages over classes within a seed first.\n\n`;
+  const wallSeconds = prior.wallSeconds + (Date.now() - started) / 1000;
+  const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) +
+    `\nwall time ${wallSeconds.toFixed(0)} s${prior.runs.length ? ' (summed over the invocations that made this file)' : ''}. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
+  const out = writeResults(name, { data: dataName, args: a, wallSeconds, runs, summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
+  return `\n${md}\nwrote ${out.json} and ${out.md}`;
+}
+
+/** Finished models of an earlier run with the same name and recipe (none if the file is absent or differs). */
+function readPrior(): { runs: Run[]; wallSeconds: number } {
+  const file = join(resultsDir, `${name}.json`);
+  if (!existsSync(file)) return { runs: [], wallSeconds: 0 };
+  const old = JSON.parse(readFileSync(file, 'utf8')) as { args: Record<string, unknown>; runs: Run[]; wallSeconds?: number };
+  const args = a as Record<string, unknown>;
+  const differs = recipeKeys.filter((k) => (old.args[k] ?? null) !== (args[k] ?? null));
+  if (differs.length) {
+    console.log(`${file}: recipe differs (${differs.join(', ')}); starting afresh and overwriting it`);
+    return { runs: [], wallSeconds: 0 };
+  }
+  const keep = old.runs.filter((r) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed));
+  console.log(`${file}: reusing ${keep.length} finished models`);
+  // files written before wall time was recorded: the models' own training + scoring time
+  return { runs: keep, wallSeconds: old.wallSeconds ?? old.runs.reduce((t, r) => t + r.trainSeconds, 0) };
+}
+
+console.log(report());
