@@ -4,7 +4,8 @@ reference implementation.
 For each (recipe, class, seed): train on the class's training images (minus a held-out 10%), then report
   val_auroc  - held-out normal training images vs training images of the other classes (training split only),
   test_auroc - the test set, other classes anomalous (the paper's protocol).
-Recipes are chosen on val_auroc, never on test_auroc.
+Recipes are chosen on val_auroc, never on test_auroc. Every model is also scored the other ways in SCORE_KINDS
+(by_score in the JSON: validation and test AUROC per score); a recipe's "score" key picks the one reported first.
 
   python3 bench/one_class_torch.py --data-dir DIR --data mnist --recipes '[{"name":"paper"}]' --out results.json
 """
@@ -33,7 +34,7 @@ def load(data_dir, name):
 
 
 DEFAULTS = dict(name='paper', enc=[16, 32, 64], slots=100, shrink=3 / 100, alpha=0.0002, variant='memae', memory='location',
-                epochs=20, lr=1e-3, batch=64, score='mse', out_act='none', weight_decay=0.0, code=None, adam_eps=1e-8)
+                epochs=20, lr=1e-3, batch=64, score='mse', out_act='none', weight_decay=0.0, code=None, adam_eps=1e-8, shift=0)
 
 
 class Memory(nn.Module):
@@ -86,6 +87,7 @@ class AE(nn.Module):
     def forward(self, x):
         z = self.enc(x)
         w = None
+        self.code, self.read = z, z  # the encoder's code and what the decoder got (the memory read, if any)
         if self.mem is not None:
             b, c, h, wd = z.shape
             if self.mode == 'global':
@@ -94,22 +96,42 @@ class AE(nn.Module):
             else:
                 zq, w = self.mem(z.permute(0, 2, 3, 1).reshape(-1, c))
                 z = zq.reshape(b, h, wd, c).permute(0, 3, 1, 2)
+            self.read = z
         y = self.dec(z)[:, :, :28, :28]
         if self.out_act == 'tanh':
             y = torch.tanh(y)
         return y, w
 
 
-def scores(model, x, kind, bs=2000):
+SCORE_KINDS = ['mse', 'l1', 'pool4-max', 'top5pct', 'latent', 'maxw', 'mse+latent']
+
+
+def scores(model, x, bs=2000):
+    """Every candidate anomaly score of the images x, one array per kind (larger = more anomalous)."""
     model.eval()
-    out = []
+    out = {k: [] for k in SCORE_KINDS if k != 'mse+latent'}
     with torch.no_grad():
         for i in range(0, len(x), bs):
             xb = x[i:i + bs]
-            y, _ = model(xb)
+            y, w = model(xb)
             e = (y - xb) ** 2
-            out.append(e.flatten(1).mean(1))
-    return torch.cat(out).cpu().numpy()
+            out['mse'].append(e.flatten(1).mean(1))
+            out['l1'].append((y - xb).abs().flatten(1).mean(1))
+            out['pool4-max'].append(F.avg_pool2d(e, 4, 1).flatten(1).max(1).values)
+            k = max(1, e[0].numel() // 20)
+            out['top5pct'].append(e.flatten(1).topk(k, 1).values.mean(1))
+            out['latent'].append(((model.code - model.read) ** 2).flatten(1).mean(1))
+            mw = w.max(1).values if w is not None else torch.zeros(len(xb), device=xb.device)
+            if w is not None and model.mode != 'global':  # per-location weights: mean over the image's positions
+                mw = mw.reshape(len(xb), -1).mean(1)
+            out['maxw'].append(1 - mw)
+    return {k: torch.cat(v).cpu().numpy() for k, v in out.items()}
+
+
+def with_combined(s, ref):
+    """Adds 'mse+latent': both scores standardised by their mean and std on normal training images (ref)."""
+    z = lambda k: (s[k] - ref[k].mean()) / (ref[k].std() + 1e-12)
+    return {**s, 'mse+latent': z('mse') + z('latent')}
 
 
 def run_job(job):
@@ -134,18 +156,23 @@ def run_job(job):
         perm = torch.randperm(len(xt), device=dev)
         for i in range(0, len(xt), r['batch']):
             xb = xt[perm[i:i + r['batch']]]
+            if r['shift']:  # augmentation: the batch moved by up to `shift` pixels (one random offset per batch)
+                dx, dy = (int(v) for v in torch.randint(-r['shift'], r['shift'] + 1, (2,)))
+                xb = torch.roll(F.pad(xb, [r['shift']] * 4, value=-1), (dy, dx), (2, 3))[:, :, r['shift']:-r['shift'], r['shift']:-r['shift']]
             y, w = model(xb)
             loss = F.mse_loss(y, xb)
             if w is not None and alpha > 0:
                 loss = loss + alpha * (-(w * torch.log(w + 1e-12)).sum(1)).mean()
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    s_vn = scores(model, x_tr[val_n].to(dev), r['score'])
-    s_va = scores(model, x_tr[val_a].to(dev), r['score'])
-    val = roc_auc_score(np.r_[np.zeros(len(s_vn)), np.ones(len(s_va))], np.r_[s_vn, s_va])
-    s_te = scores(model, x_te.to(dev), r['score'])
-    test = roc_auc_score((y_te != cls).numpy().astype(int), s_te)
-    return dict(recipe=r['name'], cls=cls, seed=seed, val_auroc=val, test_auroc=test, val_loss=float(s_vn.mean()),
-                seconds=time.time() - t0)
+    ref = scores(model, xt[:2000])
+    s_vn = with_combined(scores(model, x_tr[val_n].to(dev)), ref)
+    s_va = with_combined(scores(model, x_tr[val_a].to(dev)), ref)
+    s_te = with_combined(scores(model, x_te.to(dev)), ref)
+    y_val = np.r_[np.zeros(len(val_n)), np.ones(len(val_a))]
+    y_test = (y_te != cls).numpy().astype(int)
+    by_kind = {k: dict(val=roc_auc_score(y_val, np.r_[s_vn[k], s_va[k]]), test=roc_auc_score(y_test, s_te[k])) for k in SCORE_KINDS}
+    return dict(recipe=r['name'], cls=cls, seed=seed, val_auroc=by_kind[r['score']]['val'], test_auroc=by_kind[r['score']]['test'],
+                by_score=by_kind, val_loss=float(s_vn['mse'].mean()), seconds=time.time() - t0)
 
 
 def main():
@@ -171,6 +198,8 @@ def main():
     for r in recipes:
         rs = [x for x in results if x['recipe'] == r['name']]
         print(f"{r['name']:<30} {np.mean([x['val_auroc'] for x in rs]):.4f}    {np.mean([x['test_auroc'] for x in rs]):.4f}    {len(rs)}")
+        for k in SCORE_KINDS:
+            print(f"    score {k:<22} {np.mean([x['by_score'][k]['val'] for x in rs]):.4f}    {np.mean([x['by_score'][k]['test'] for x in rs]):.4f}")
     with open(a.out, 'w') as f:
         json.dump(dict(recipes=recipes, results=results), f, indent=1)
 
