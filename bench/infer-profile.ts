@@ -1,12 +1,12 @@
 // Where an inference step of the reference model spends its time (docs/engine.md): every addon
 // function is wrapped with a timer; the rest of the step is tfjs' engine and this backend's JS.
-//   npx tsx bench/infer-profile.ts [--threads 2] [--steps 200] [--per-call]
+//   npx tsx bench/infer-profile.ts [--threads 2] [--steps 200] [--batch 64] [--per-call]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel } from './reference-model.js';
 
-const { values: o } = parseArgs({ options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '200' }, 'per-call': { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '200' }, batch: { type: 'string', default: '64' }, 'per-call': { type: 'boolean', default: false } } });
 const steps = Number(o.steps);
 registerLibtorchBackend({ threads: Number(o.threads) });
 await tf.setBackend('libtorch');
@@ -30,7 +30,7 @@ for (const name of Object.keys(addon)) {
   };
 }
 const model = referenceModel();
-const x = tf.randomUniform([64, IMAGE, IMAGE, 1], 0, 1, 'float32', 1);
+const x = tf.randomUniform([Number(o.batch), IMAGE, IMAGE, 1], 0, 1, 'float32', 1);
 for (let i = 0; i < 20; i++) infer(model, x).dispose();
 timing = true;
 const t0 = performance.now();

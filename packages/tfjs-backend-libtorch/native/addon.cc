@@ -84,6 +84,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // blocks in the heap. MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment take precedence.
   if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 512 << 20);
   if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // tfjs computes its own gradients, so ATen's autograd never has anything to record: inference mode
+  // (thread-local; every call of this environment comes on the thread that loads it) skips autograd and
+  // version-counter dispatch in every ATen op.
+  if (!std::getenv("LTB_AUTOGRAD_DISPATCH")) new c10::InferenceMode(true);
   exportAll(env, exports);
   return exports;
 }
