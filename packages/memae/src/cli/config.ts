@@ -34,7 +34,7 @@ export const ModelSchema = z.strictObject({
   entropyWeight: z.number().min(0).optional(),
   /** image data: the whole code as one memory query ('code', default) or one query per latent position ('location') */
   memoryQuery: z.enum(MEMORY_QUERIES).optional(),
-  /** MAMA Net parts (image and video data, attention images only; default on for variant mama): see docs/mama.md */
+  /** MAMA Net parts (image data; default on for variant mama, off otherwise): see docs/mama.md */
   attention: z.boolean().optional(),
   hashMemory: z.boolean().optional(),
   wassersteinWeight: z.number().min(0).optional(),

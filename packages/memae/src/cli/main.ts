@@ -54,7 +54,7 @@ ${EXIT_CODES_HELP}`,
   addDataOptions(commonOptions(program.command('train')))
     .description('Train a detector on the normal class, evaluate it on the test set and write a run directory with a report.')
     .option('-c, --config <file>', 'JSON or YAML config file (command-line options win)')
-    .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net; on video: hash memory + SW loss, no attention)').choices(VARIANTS))
+    .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net, image data only)').choices(VARIANTS))
     .option('--epochs <n>', 'training epochs (default 3)', intArg('--epochs', 1))
     .option('--batch-size <n>', 'batch size (default 64)', intArg('--batch-size', 1))
     .option('--lr <x>', 'learning rate', numArg('--lr'))
