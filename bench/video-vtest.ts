@@ -1,13 +1,15 @@
-// vtest video anomaly benchmark: trains AE and MemAE (official 3D-conv architecture, small widths and
-// resolution for CPU) on the normal part of OpenCV's vtest.avi, scores the test part with injected anomalies
-// (fast vehicle, odd object, sudden appearance), reports frame-level AUC (official protocol) and wall times,
-// and saves per-frame score plots. Usage (all flags optional):
+// vtest video anomaly benchmark: trains AE, MemAE and the MAMA Net ablation rows (official 3D-conv architecture,
+// small widths and resolution for CPU) on the normal part of OpenCV's vtest.avi, scores the test part with injected
+// anomalies (fast vehicle, odd object, sudden appearance), reports frame-level AUC (official protocol) and wall
+// times, and saves per-frame score plots. Usage (all flags optional):
 //   npx tsx bench/video-vtest.ts --size 32 --epochs 3 --widths 8,16,32,32 --train-stride 4 --backend auto
+//   npx tsx bench/video-vtest.ts --variants ae,memae,memae-hash,memae-sw,mama   (the MAMA Net ablation, docs/mama.md)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
-import { buildModel, resolveConfig, type Variant } from '../packages/memae/src/models/index.js';
+import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
+import { SW_WEIGHT } from '../packages/memae/src/models/config.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
 import { ClipDataset, evaluateClipScores, loadVideoSplit, makeVtestBenchmark, type VideoEvaluation } from '../packages/memae/src/video/index.js';
@@ -27,7 +29,8 @@ const { values: a } = parseArgs({
     widths: { type: 'string', default: '8,16,32,32' },
     slots: { type: 'string', default: '2000' },
     'train-stride': { type: 'string', default: '4' },
-    variants: { type: 'string', default: 'ae,memae' },
+    variants: { type: 'string', default: 'ae,memae' }, // any of ROWS' keys, comma-separated
+    'sw-weight': { type: 'string', default: String(SW_WEIGHT) }, // weight of the SW loss in memae-sw and mama
     backend: { type: 'string' }, // default: $MEMAE_BACKEND, else auto
     name: { type: 'string', default: 'video-vtest' }, // result files: bench/results/<name>.json, .md, -<video>.svg
   },
@@ -36,6 +39,24 @@ const num = (k: keyof typeof a): number => Number(a[k]);
 const size = num('size');
 const widths = String(a.widths).split(',').map(Number);
 const seed = num('seed');
+const swWeight = num('sw-weight');
+
+/** Benchmark rows: name in the table, and the model options on top of the shared ones. */
+const ROWS: Record<string, { label: string; model: Partial<ModelOptions> }> = {
+  'ae': { label: 'AE', model: { variant: 'ae' } },
+  'memae-nonspar': { label: 'MemAE-nonSpar', model: { variant: 'memae-nonspar' } },
+  'memae': { label: 'MemAE', model: { variant: 'memae' } },
+  'memae-hash': { label: 'MemAE+hash', model: { variant: 'memae', hashMemory: true } },
+  'memae-sw': { label: 'MemAE+SW', model: { variant: 'memae', wassersteinWeight: swWeight } },
+  // MAMA Net on video: hash memory + SW loss (no attention blocks in 3D, docs/mama.md)
+  'mama': { label: 'MAMA (hash+SW)', model: { variant: 'mama', wassersteinWeight: swWeight } },
+};
+const variants = String(a.variants).split(',').map((v) => v.trim());
+const unknown = variants.filter((v) => !(v in ROWS));
+if (unknown.length > 0) {
+  console.error(`video-vtest: unknown variant ${unknown.join(', ')}; choose from ${Object.keys(ROWS).join(', ')}`);
+  process.exit(2);
+}
 
 const backend = await initBackend(a.backend as BackendChoice | undefined);
 const t0 = performance.now();
@@ -47,7 +68,10 @@ const testClips = new ClipDataset(test, { clipLength: 16, stride: 1 }); // offic
 const dataSeconds = (performance.now() - t0) / 1000;
 console.log(`backend ${backend}; data ${dataSeconds.toFixed(1)} s: ${trainClips.size} training clips, ${testClips.size} test clips at ${size}x${size}`);
 
-interface Row { model: string; auc: number; aucAllFrames: number; perVideoAuc: Record<string, number>; trainSeconds: number; scoreSeconds: number; finalLoss?: number; params?: number }
+interface Row {
+  model: string; variant?: string; options?: Partial<ModelOptions>; auc: number; aucAllFrames: number; perVideoAuc: Record<string, number>;
+  trainSeconds: number; scoreSeconds: number; finalLoss?: number; params?: number; trainClipsPerSec?: number;
+}
 const rows: Row[] = [];
 const curves: Record<string, VideoEvaluation> = {};
 
@@ -77,8 +101,9 @@ function summarise(name: string, ev: VideoEvaluation, evAll: VideoEvaluation, tr
   summarise('frame-difference (no model)', evaluateClipScores(testClips, s), evaluateClipScores(testClips, s, { edges: 'include' }), 0, (performance.now() - t) / 1000);
 }
 
-for (const variant of String(a.variants).split(',') as Variant[]) {
-  const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed });
+for (const variant of variants) {
+  const row = ROWS[variant];
+  const cfg = resolveConfig({ kind: 'video', inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed, ...row.model });
   const model = buildModel(cfg);
   const params = model.countParams();
   let t = performance.now();
@@ -88,24 +113,23 @@ for (const variant of String(a.variants).split(',') as Variant[]) {
   t = performance.now();
   const scores = await scoreModel(model, cfg, testClips, { batchSize: num('batch') });
   const scoreSeconds = (performance.now() - t) / 1000;
-  const name = variant === 'ae' ? 'AE' : variant === 'memae' ? 'MemAE' : 'MemAE-nonSpar';
-  summarise(name, evaluateClipScores(testClips, scores.scores), evaluateClipScores(testClips, scores.scores, { edges: 'include' }), trainSeconds, scoreSeconds,
-    { finalLoss: res.history[res.history.length - 1]?.loss, params });
+  summarise(row.label, evaluateClipScores(testClips, scores.scores), evaluateClipScores(testClips, scores.scores, { edges: 'include' }), trainSeconds, scoreSeconds,
+    { variant, options: row.model, finalLoss: res.history[res.history.length - 1]?.loss, params, trainClipsPerSec: res.samplesSeen / trainSeconds });
   model.dispose();
 }
 
 const name = String(a.name);
-const config = { backend, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
+const config = { backend, variants, swWeight, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
 const videos = test.map((v) => v.name);
 const md = [
   `# vtest video anomaly benchmark`,
   '',
-  `Backend \`${backend}\`; clips 16x${size}x${size}; encoder widths ${widths.join('-')}; memory ${num('slots')} slots; ${num('epochs')} epochs, batch ${num('batch')}, lr ${num('lr')}; training clip stride ${num('train-stride')} (${trainClips.size} clips), test stride 1 (${testClips.size} clips).`,
+  `Backend \`${backend}\`; clips 16x${size}x${size}; encoder widths ${widths.join('-')}; memory ${num('slots')} slots; SW weight ${swWeight} (MemAE+SW, MAMA); ${num('epochs')} epochs, batch ${num('batch')}, lr ${num('lr')}; training clip stride ${num('train-stride')} (${trainClips.size} clips), test stride 1 (${testClips.size} clips).`,
   `Injected anomalies: ${manifest.events.map((e) => `${e.video} ${e.kind} frames ${e.first}-${e.last}`).join('; ')}.`,
   '',
   markdownTable(
-    ['model', 'frame AUC (official, edges excluded)', 'frame AUC (all frames)', ...videos.map((v) => `AUC ${v}`), 'train s', 'score s'],
-    rows.map((r) => [r.model, r.auc.toFixed(4), r.aucAllFrames.toFixed(4), ...videos.map((v) => r.perVideoAuc[v].toFixed(4)), r.trainSeconds.toFixed(1), r.scoreSeconds.toFixed(1)]),
+    ['model', 'frame AUC (official, edges excluded)', 'frame AUC (all frames)', ...videos.map((v) => `AUC ${v}`), 'final loss', 'train s', 'score s', 'train clips/s'],
+    rows.map((r) => [r.model, r.auc.toFixed(4), r.aucAllFrames.toFixed(4), ...videos.map((v) => r.perVideoAuc[v].toFixed(4)), r.finalLoss?.toFixed(5) ?? '', r.trainSeconds.toFixed(1), r.scoreSeconds.toFixed(1), r.trainClipsPerSec?.toFixed(2) ?? '']),
   ),
   `Command: \`npx tsx bench/video-vtest.ts ${process.argv.slice(2).join(' ')}\``,
   '',

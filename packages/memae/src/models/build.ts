@@ -71,23 +71,31 @@ function mlp(units: number[], x: Sym, prefix: string, init: Init, lastLinear: bo
   return x;
 }
 
+interface MemoryStage { latent: Sym; weights?: Sym; query: Sym }
+
+/**
+ * The memory between encoder and decoder, shared by every data kind: softmax (MemAE) or hash (MAMA Net) addressing,
+ * one query per code position ([B, C], [B, H, W, C] or [B, T, H, W, C]: the layers reshape any leading shape), or the
+ * whole flattened code with memoryQuery 'code'. `query` is what the memory saw: the encodings of the SW loss.
+ */
+function memoryStage(cfg: ModelConfig, code: Sym, init: Init): MemoryStage {
+  if (!usesMemory(cfg)) return { latent: code, query: code };
+  const wholeCode = cfg.memoryQuery === 'code';
+  const query = wholeCode ? tfl.layers.flatten({ name: 'code_flat' }).apply(code) as Sym : code;
+  const mem = cfg.hashMemory
+    ? new HashMemoryLayer({ name: 'memory', slots: cfg.slots, bits: cfg.hashBits, topK: cfg.hashTopK, seed: init.next() })
+    : new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
+  const [read, weights] = mem.apply(query) as Sym[];
+  const latent = wholeCode ? tfl.layers.reshape({ name: 'code_unflat', targetShape: code.shape.slice(1) as number[] }).apply(read) as Sym : read;
+  return { latent, weights, query };
+}
+
 export function buildModel(cfg: ModelConfig): tfl.LayersModel {
   const init = new Init(cfg.seed);
   const input = tfl.input({ shape: cfg.inputShape, name: 'input' });
   const tabular = cfg.kind === 'tabular';
   const code = tabular ? mlp(cfg.encoderChannels, input, 'enc', init, true) : convStack(cfg, input, init);
-  let latent = code;
-  let weights: Sym | undefined;
-  // with memoryQuery 'code' the memory sees the flattened code (one query per sample), and so does the SW loss
-  const wholeCode = usesMemory(cfg) && cfg.memoryQuery === 'code';
-  const query = wholeCode ? tfl.layers.flatten({ name: 'code_flat' }).apply(code) as Sym : code;
-  if (usesMemory(cfg)) {
-    const mem = cfg.hashMemory
-      ? new HashMemoryLayer({ name: 'memory', slots: cfg.slots, bits: cfg.hashBits, topK: cfg.hashTopK, seed: init.next() })
-      : new MemoryLayer({ name: 'memory', slots: cfg.slots, shrinkThreshold: cfg.shrinkThreshold, similarity: cfg.similarity, seed: init.next() });
-    [latent, weights] = mem.apply(query) as Sym[];
-    if (wholeCode) latent = tfl.layers.reshape({ name: 'code_unflat', targetShape: code.shape.slice(1) as number[] }).apply(latent) as Sym;
-  }
+  const { latent, weights, query } = memoryStage(cfg, code, init);
   const recon = tabular
     ? mlp([...cfg.decoderChannels, cfg.inputShape[0]], latent, 'dec', init, true)
     : deconvStack(cfg, latent, init);

@@ -4,7 +4,7 @@ import { UserError } from '../errors/user-error.js';
 
 export type DataKind = 'image' | 'video' | 'tabular';
 /** The paper's ablations: plain autoencoder, memory without sparsity (lambda = alpha = 0), full MemAE. */
-/** 'mama': MAMA Net (images): attention blocks + hash memory + sliced Wasserstein loss (each switchable). */
+/** 'mama': MAMA Net: attention blocks (images only) + hash memory + sliced Wasserstein loss (each switchable). */
 export type Variant = 'ae' | 'memae-nonspar' | 'memae' | 'mama';
 export const DATA_KINDS: readonly DataKind[] = ['image', 'video', 'tabular'];
 export const VARIANTS: readonly Variant[] = ['ae', 'memae-nonspar', 'memae', 'mama'];
@@ -39,9 +39,9 @@ export interface ModelConfig {
   leakySlope: number;
   /** seed of the weight initialisation */
   seed: number;
-  // MAMA Net parts (images; see docs/mama.md). Default on for 'mama', off otherwise; each can be set on any
-  // memory variant for ablations (attention also on 'ae').
-  /** multi-scale global spatial attention blocks instead of (transposed) convolutions */
+  // MAMA Net parts (image and video models; see docs/mama.md). Default on for 'mama', off otherwise; each can be
+  // set on any memory variant for ablations (attention also on 'ae'). Attention is for image models only.
+  /** multi-scale global spatial attention blocks instead of (transposed) convolutions (image models) */
   attention: boolean;
   /** key/value pooling factors of the attention blocks */
   attentionScales: number[];
@@ -68,8 +68,10 @@ export const SW_WEIGHT = 0.1;
 
 function checkMama(c: ModelConfig): void {
   const any = c.attention || c.hashMemory || c.wassersteinWeight > 0;
-  if (c.variant === 'mama' && c.kind !== 'image') throw new UserError(`variant "mama" (MAMA Net) is for image data, not ${c.kind}: use "memae" or "ae"`);
-  if (any && c.kind !== 'image') throw new UserError(`attention, hashMemory and wassersteinWeight are MAMA Net options for image models, not ${c.kind}`);
+  if (c.variant === 'mama' && c.kind === 'tabular') throw new UserError('variant "mama" (MAMA Net) is for image and video data, not tabular: use "memae" or "ae"');
+  if (any && c.kind === 'tabular') throw new UserError('attention, hashMemory and wassersteinWeight are MAMA Net options for image and video models, not tabular');
+  // global attention over a 3D map costs positions^2 per block (docs/mama.md, "Video"): images only
+  if (c.attention === true && c.kind === 'video') throw new UserError('attention is for image models only (global attention over 3D video feature maps is too costly); use hashMemory and wassersteinWeight on video');
   if ((c.hashMemory || c.wassersteinWeight > 0) && c.variant === 'ae') throw new UserError('hashMemory and wassersteinWeight need a memory: use variant "memae" or "mama", not "ae"');
   if (typeof c.attention !== 'boolean' || typeof c.hashMemory !== 'boolean') throw new UserError('attention and hashMemory must be true or false');
   if (!Array.isArray(c.attentionScales) || c.attentionScales.length === 0 || !c.attentionScales.every((v) => Number.isInteger(v) && v >= 1)) {
@@ -140,7 +142,8 @@ export function resolveConfig(o: ModelOptions): ModelConfig {
     memoryQuery: o.memoryQuery ?? d.memoryQuery,
     leakySlope: o.leakySlope ?? 0.2,
     seed: o.seed ?? 0,
-    attention: o.attention ?? mama,
+    // video 'mama' = hash memory + SW loss: no attention blocks (too costly in 3D, docs/mama.md)
+    attention: o.attention ?? (mama && o.kind === 'image'),
     attentionScales: o.attentionScales ?? [1, 2, 4],
     attentionFusion: o.attentionFusion ?? 'mean',
     hashMemory,

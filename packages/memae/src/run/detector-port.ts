@@ -39,7 +39,7 @@ export interface CreateOptions {
   entropyWeight?: number;
   /** image models: one memory query per latent position ('location') or per sample ('code', the default) */
   memoryQuery?: MemoryQuery;
-  /** MAMA Net parts (image models; default on for 'mama') */
+  /** MAMA Net parts (image and video models, attention images only; default on for 'mama') */
   attention?: boolean;
   hashMemory?: boolean;
   wassersteinWeight?: number;

@@ -32,12 +32,16 @@ export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, weights: numbe
   return { total, mse, entropy, wasserstein };
 }
 
-/** SW_2^2 between the batch's encodings (one per spatial position) and the memory slots or N(0, I) samples. */
+/** The SW loss's projection directions for encodings of dimension `dim`: fixed for a run, seeded by the model seed. */
+export const swDirections = (dim: number, projections: number, seed: number): tf.Tensor2D => cachedDirections(dim, projections, seed + 7919);
+
+/** SW_2^2 between the batch's encodings (one per memory query: a code position, or the whole code) and the memory
+ *  slots or N(0, I) samples. The same for every data kind: the encodings are flattened to [queries, C]. */
 function encodingWasserstein(model: tfl.LayersModel, code: tf.Tensor, w: LossWeights): tf.Scalar {
   const c = code.shape[code.rank - 1];
   const queries = tf.reshape(code, [-1, c]) as tf.Tensor2D;
   const seed = w.seed ?? 0;
-  const directions = cachedDirections(c, w.swProjections ?? 64, seed + 7919);
+  const directions = swDirections(c, w.swProjections ?? 64, seed);
   let target: tf.Tensor2D;
   if (w.swTarget === 'gaussian') target = gaussianSamples(queries.shape[0], c, seed + 104729);
   else target = (model.getLayer('memory') as unknown as { memoryMatrix: tf.Tensor2D }).memoryMatrix;

@@ -92,10 +92,10 @@ test('mama on table rows, or a memory part on the plain autoencoder, is a one-li
   writeFileSync(csv, 'size,weight,label\n1,10,0\n3,20,0\n5,30,1\n9,40,0\n2,15,0\n4,25,0\n');
   const out = join(root, 'csv-run');
   let r = await runCli(['train', '--data', 'csv', '--data-path', csv, '--label-column', 'label', '--variant', 'mama', '-o', out]);
-  assertOneLineUserError(r, /^memae: variant "mama" \(MAMA Net\) is for image data, not tabular/);
+  assertOneLineUserError(r, /^memae: variant "mama" \(MAMA Net\) is for image and video data, not tabular/);
   assert.equal(existsSync(out), false, 'no run directory is left behind');
   r = await runCli(['train', '--data', 'csv', '--data-path', csv, '--label-column', 'label', '--attention', '-o', out]);
-  assertOneLineUserError(r, /MAMA Net options for image models, not tabular/);
+  assertOneLineUserError(r, /MAMA Net options for image and video models, not tabular/);
   r = await runCli(['train', '--variant', 'ae', '--hash-memory', '--train-limit', '8', '-o', out]);
   assertOneLineUserError(r, /need a memory/);
 });
