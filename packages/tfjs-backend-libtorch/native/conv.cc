@@ -130,8 +130,7 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
 // How convInputGrad computes (setConvInputGradMode, for measurements and tests): 0 always a
 // transposed convolution on NCHW copies; 1 oneDNN's backward-data convolution on channels_last
 // views where the geometry allows; 2 (default) the latter for results with >= 4 channels, the
-// same GEMM + col2im as ATen's transposed convolution but on dy's own channels-last memory
-// (convInputGradCol2im) for the others (measured fastest, docs/engine.md); 3 the sub-pixel
+// transposed convolution for the others (measured fastest, docs/engine.md); 3 the sub-pixel
 // convolution wherever it applies (measured no faster, kept for measurements).
 int64_t inputGradMode = 2;
 
@@ -163,29 +162,6 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
     if (r.size(2 + k) != size[k]) r = r.narrow(2 + k, 0, size[k]);
   }
   return toLast(r);
-}
-
-// The input gradient for results with few channels (a decoder's last transposed convolution to 1-3
-// image channels): ATen's transposed convolution is an im2col path, one GEMM per image
-// cols[C*kh*kw, L] = W[C*kh*kw, Cd] * dy[Cd, L] and col2im, but it wants dy as NCHW and so cost a
-// transposed copy of dy (half the layer's time for the reference model's 16 -> 1 channels). An
-// NHWC image [L, Cd] is the [Cd, L] operand transposed, which a batched GEMM takes as it is.
-// 2D, groups 1, and geometries whose result lies inside the full transposed result [0, full).
-at::Tensor convInputGradCol2im(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
-  if (size.size() != 2 || groups != 1 || !channelsLast || dy.scalar_type() != at::kFloat) return {};
-  if (toFirst(dy).is_contiguous()) return {};  // NCHW memory already: ATen's own path copies nothing
-  int64_t N = dy.size(0), H = dy.size(1), W = dy.size(2), Cd = dy.size(3);
-  int64_t kh = w.size(0), kw = w.size(1), C = w.size(2);
-  int64_t full[2];
-  for (int64_t k = 0; k < 2; ++k) {
-    full[k] = (dy.size(1 + k) - 1) * g.stride[k] + g.dilation[k] * (w.size(k) - 1) + 1;
-    if (g.lo[k] + size[k] > full[k]) return {};
-  }
-  auto wm = w.permute({2, 0, 1, 3}).reshape({C * kh * kw, Cd});        // [C*kh*kw, Cd], col2im's row order
-  auto dyT = dy.contiguous().view({N, H * W, Cd}).transpose(1, 2);     // [N, Cd, L]: a view of NHWC memory
-  auto cols = at::bmm(wm.expand({N, C * kh * kw, Cd}), dyT);            // [N, C*kh*kw, L]
-  auto r = at::col2im(cols, {full[0], full[1]}, {kh, kw}, g.dilation, {0, 0}, g.stride);  // [N, C, full...]
-  return toLast(r.narrow(2, g.lo[0], size[0]).narrow(3, g.lo[1], size[1]));
 }
 
 // The input gradient (a transposed convolution) as ONE regular convolution plus a pixel shuffle
@@ -234,10 +210,6 @@ at::Tensor convInputGradSubpixel(const at::Tensor& dy, const at::Tensor& w, cons
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
   auto viaBackward = convInputGradBackward(dy, w, size, g, groups);
   if (viaBackward.defined()) return viaBackward;
-  if (inputGradMode == 2) {
-    auto viaCol2im = convInputGradCol2im(dy, w, size, g, groups);
-    if (viaCol2im.defined()) return viaCol2im;
-  }
   if (inputGradMode == 3) {
     auto viaSubpixel = convInputGradSubpixel(dy, w, size, g, groups);
     if (viaSubpixel.defined()) return viaSubpixel;
