@@ -5,7 +5,8 @@ export const engineModelOptions = {
   batch: { type: 'string', default: '64' },
   'train-steps': { type: 'string', default: '60' },
   'infer-steps': { type: 'string', default: '200' },
-  // untimed steps before each timed phase, the same count on both sides: V8 optimises tfjs' JS paths
-  // over the first hundred or so steps (5 warm-up steps measured a mix of cold and warm code)
-  warmup: { type: 'string', default: '100' },
+  // untimed steps before each timed phase, the same count on both sides: the libtorch side reaches its
+  // steady speed after ~400 inference steps (V8 optimising tfjs' JS, and the native time settling), PyTorch
+  // after ~100 (bench/warmup-curve.ts; docs/engine.md "Warm-up")
+  warmup: { type: 'string', default: '500' },
 } as const;
