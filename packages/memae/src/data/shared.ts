@@ -4,8 +4,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors/user-error.js';
 
-/** the repository root (this file is packages/memae/src/data/shared.ts) */
-export const repoRoot = (): string => resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** the repository root: the nearest folder above this module holding packages/memae (the module is
+ *  packages/memae/src/data/shared.ts, or bundled into packages/memae/dist/cli.mjs) */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = dirname(dir); up !== dir; dir = up, up = dirname(dir)) {
+    if (existsSync(join(dir, 'packages', 'memae', 'package.json'))) return dir;
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+}
 
 /**
  * The shared folder: $MEMAE_SHARED when set; else `shared/` inside the repository, or `shared/` beside it or

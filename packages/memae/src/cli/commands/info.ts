@@ -23,6 +23,8 @@ export async function info(modelDir: string | undefined, flags: { json?: boolean
     node: process.version,
     tfjs: version('@tensorflow/tfjs'),
     platform: `${process.platform}-${process.arch}`,
+    // how bin/memae.mjs started the CLI: the bundle built at install (dist/) or the TypeScript sources (tsx)
+    entry: process.env.MEMAE_ENTRY ?? 'library',
     fashionMnist: existsSync(fmnist) ? fmnist : `missing (apt-get install dataset-fashion-mnist)`,
   };
   if (modelDir) {
