@@ -7,7 +7,8 @@
 //   quick: npx tsx bench/one-class.ts --data fashion-mnist --classes 0,1 --seeds 0 --epochs 1 --train-limit 500 --test-limit 1000
 //
 // Results are rewritten after every model, and a run with the --name of an earlier one (same data and recipe)
-// reuses that file's finished models: an interrupted run resumes, and more seeds can be added later.
+// reuses that file's finished models: an interrupted run resumes, and more seeds can be added later. A file of
+// another recipe is never overwritten (the run stops and says so).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,7 @@ interface Run { variant: BenchVariant; cls: number; seed: number; auroc: number;
 const name = a.name ?? `one-class-${dataName}`;
 // the recipe a reused result must share with this invocation (seeds and classes may differ)
 const recipeKeys = ['data', 'variants', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
+const selected = (r: { variant: BenchVariant; cls: number; seed: number }) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed);
 const prior = readPrior();
 const runs: Run[] = [];
 const started = Date.now();
@@ -101,11 +103,14 @@ function report(): string {
   const wallSeconds = prior.wallSeconds + (Date.now() - started) / 1000;
   const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) +
     `\nwall time ${wallSeconds.toFixed(0)} s${prior.runs.length ? ' (summed over the invocations that made this file)' : ''}. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
-  const out = writeResults(name, { data: dataName, args: a, wallSeconds, runs, summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
+  // the file keeps an earlier run's models outside this selection (other classes, seeds or variants)
+  const kept = prior.runs.filter((r) => !selected(r));
+  const out = writeResults(name, { data: dataName, args: a, wallSeconds, runs: [...runs, ...kept], summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
   return `\n${md}\nwrote ${out.json} and ${out.md}`;
 }
 
-/** Finished models of an earlier run with the same name and recipe (none if the file is absent or differs). */
+/** Finished models of an earlier run with the same name and recipe (none if the file is absent; a file of another
+ *  recipe stops the run). */
 function readPrior(): { runs: Run[]; wallSeconds: number } {
   const file = join(resultsDir, `${name}.json`);
   if (!existsSync(file)) return { runs: [], wallSeconds: 0 };
@@ -113,13 +118,14 @@ function readPrior(): { runs: Run[]; wallSeconds: number } {
   const args = a as Record<string, unknown>;
   const differs = recipeKeys.filter((k) => (old.args[k] ?? null) !== (args[k] ?? null));
   if (differs.length) {
-    console.log(`${file}: recipe differs (${differs.join(', ')}); starting afresh and overwriting it`);
-    return { runs: [], wallSeconds: 0 };
+    // never overwrite results made with another recipe
+    console.error(`${file} holds results of another recipe (${differs.join(', ')} differ): choose another --name, or delete the file to start afresh`);
+    process.exit(2);
   }
-  const keep = old.runs.filter((r) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed));
-  console.log(`${file}: reusing ${keep.length} finished models`);
+  const reused = old.runs.filter(selected).length;
+  console.log(`${file}: reusing ${reused} finished models${reused < old.runs.length ? ` (and keeping ${old.runs.length - reused} outside this selection in the file)` : ''}`);
   // files written before wall time was recorded: the models' own training + scoring time
-  return { runs: keep, wallSeconds: old.wallSeconds ?? old.runs.reduce((t, r) => t + r.trainSeconds, 0) };
+  return { runs: old.runs, wallSeconds: old.wallSeconds ?? old.runs.reduce((t, r) => t + r.trainSeconds, 0) };
 }
 
 console.log(report());
