@@ -2,9 +2,6 @@
 // loss, and train -> save -> MemAE.load -> identical scores on real MNIST slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel, resolveConfig, type ModelOptions } from '../../src/models/index.js';
 import { computeLoss } from '../../src/train/loss.js';
@@ -12,6 +9,7 @@ import { lossWeights } from '../../src/train/trainer.js';
 import { MemAE } from '../../src/detector/memae.js';
 import { UserError } from '../../src/errors/user-error.js';
 import { useTestBackend } from '../helpers/backend.js';
+import { expectSameAfterReload } from '../helpers/reload.js';
 import { mnistSlice } from '../helpers/mnist.js';
 
 // per-location queries (the layout docs/mama.md describes); the whole-code default is covered in models.test.ts
@@ -70,17 +68,5 @@ test('mama detector: trains on real MNIST, every weight gets a gradient, save ->
   const res = await det.fit(train, { epochs: 2, batchSize: 16, progressBar: false });
   assert.ok(res.history[1].loss < res.history[0].loss * 1.5 && Number.isFinite(res.history[1].loss));
   const before = await det.score(test);
-  const dir = mkdtempSync(join(tmpdir(), 'mama-'));
-  try {
-    await det.save(dir);
-    const loaded = await MemAE.load(dir);
-    assert.equal(loaded.variant, 'mama');
-    assert.deepEqual(loaded.config, det.config);
-    const after = await loaded.score(test);
-    assert.deepEqual(Array.from(after), Array.from(before));
-    loaded.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    det.dispose();
-  }
+  await expectSameAfterReload(det, test, before, 'mama');
 });

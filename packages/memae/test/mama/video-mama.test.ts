@@ -4,9 +4,6 @@
 // in the loss, and save -> MemAE.load -> identical scores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel, resolveConfig, type ModelOptions } from '../../src/models/index.js';
 import { computeLoss, swDirections } from '../../src/train/loss.js';
@@ -18,6 +15,7 @@ import { ClipDataset } from '../../src/video/clips.js';
 import { decodeVideoFile } from '../../src/video/ffmpeg.js';
 import { VTEST_PATH } from '../../src/video/vtest-benchmark.js';
 import { useTestBackend } from '../helpers/backend.js';
+import { expectSameAfterReload } from '../helpers/reload.js';
 
 // clips of 8 frames at 16x16; encoder 16 -> 8 -> 4 -> 2 (time 8 -> 8 -> 4 -> 2): a 2x2x2 code, 8 queries per clip
 const tiny: ModelOptions = { kind: 'video', inputShape: [8, 16, 16, 1], encoderChannels: [4, 8, 8], slots: 20, hashBits: 8 };
@@ -122,16 +120,5 @@ test('video mama (hash + SW): trains with finite loss and a flat tensor count, s
   const scores = await det.score(clips);
   assert.equal(tf.memory().numTensors, before);
   assert.ok(scores.every(Number.isFinite));
-  const dir = mkdtempSync(join(tmpdir(), 'video-mama-'));
-  try {
-    await det.save(dir);
-    const loaded = await MemAE.load(dir);
-    assert.equal(loaded.variant, 'mama');
-    assert.deepEqual(loaded.config, det.config);
-    assert.deepEqual(Array.from(await loaded.score(clips)), Array.from(scores));
-    loaded.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    det.dispose();
-  }
+  await expectSameAfterReload(det, clips, scores, 'mama');
 });
