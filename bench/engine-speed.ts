@@ -11,12 +11,12 @@
 // heap in use stays under 50 MB); --runner tsx runs the sources through tsx with node's defaults instead.
 //   npx tsx bench/engine-speed.ts [--threads 2] [--train-steps 60] [--infer-steps 200] [--leak-steps 1000] [--rounds 3] [--nchw] [--runner node|tsx]
 // Prints a table and writes bench/results/engine-speed.json.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bundleBenchScript } from './lib/bundle.js';
 import { engineModelOptions } from './lib/engine-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,14 +48,9 @@ function torchSide(): Side & { torch: string } {
   return lastJsonLine(r, 'PyTorch side (is python3-torch installed?)');
 }
 
-// The libtorch side as one bundled ES module (in node_modules/.cache: ignored by git and eslint,
-// and node_modules resolution still finds the @tensorflow packages and the addon).
+// The libtorch side as one bundled ES module (bench/lib/bundle.ts).
 const source = join(here, 'engine-speed-libtorch.ts');
-const bundle = join(here, '..', 'node_modules', '.cache', 'memae-bench', 'engine-speed-libtorch.mjs');
-if (o.runner === 'node') {
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', external: ['@tensorflow/*'], outfile: bundle, logLevel: 'error' });
-}
+const bundle = o.runner === 'node' ? await bundleBenchScript(source) : '';
 
 function libtorchSide(leak: number): Ours {
   const args = [...common, '--leak-steps', String(leak), ...(o.nchw ? ['--nchw'] : [])];

@@ -4,11 +4,10 @@
 // Why: engine-speed.ts's --warmup (docs/engine.md "Warm-up").
 //   npx tsx bench/warmup-curve.ts [--threads 2] [--phase infer|train] [--chunks 16] [--chunk 50]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { bundleBenchScript, repoDir } from './lib/bundle.js';
 import { writeResults } from './lib/results.js';
 
 const { values: o } = parseArgs({
@@ -39,12 +38,10 @@ if (o.child) {
   console.log(JSON.stringify(out));
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundle = join(here, '..', 'node_modules', '.cache', 'memae-bench', 'warmup-curve.mjs');
-  mkdirSync(dirname(bundle), { recursive: true });
-  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', external: ['@tensorflow/*', 'esbuild'], outfile: bundle, logLevel: 'error' });
+  const bundle = await bundleBenchScript(fileURLToPath(import.meta.url), ['@tensorflow/*', 'esbuild']);
   const args = ['--threads', String(threads), '--phase', String(o.phase), '--chunks', String(chunks), '--chunk', String(chunk)];
   const last = (s: string) => JSON.parse(s.trim().split('\n').pop()!) as number[];
-  const ours = last(execFileSync(process.execPath, [bundle, '--child', ...args], { encoding: 'utf8', cwd: join(here, '..') }));
+  const ours = last(execFileSync(process.execPath, [bundle, '--child', ...args], { encoding: 'utf8', cwd: repoDir }));
   const torch = last(execFileSync('/usr/bin/python3', [join(here, 'warmup_curve_torch.py'), ...args], { encoding: 'utf8', cwd: here }));
   const rows = ours.map((u, i) => `${String((i + 1) * chunk).padStart(6)}  ${u.toFixed(0).padStart(8)}  ${torch[i].toFixed(0).padStart(8)}  ${(torch[i] / u).toFixed(2).padStart(6)}`);
   const md = `${o.phase} steps of the reference model (batch 64, ${threads} threads) from a fresh process, us per step per chunk of ${chunk}\n\n` +
