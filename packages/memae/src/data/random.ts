@@ -1,6 +1,7 @@
-// A small seeded PRNG (mulberry32 on a splitmix32-scrambled seed). Kept in-house on purpose: the exact
-// sequence is part of our reproducibility contract (same seed => same split on every version), which a
-// dependency upgrade could silently change.
+// The library's one seeded PRNG (mulberry32 on a splitmix32-scrambled seed): splits, batch order, baselines'
+// sampling and the SW loss's directions all draw from it. Kept in-house on purpose: the exact sequence is part
+// of our reproducibility contract (same seed => same split on every version), which a dependency upgrade could
+// silently change.
 
 export type Rng = () => number;
 
@@ -11,6 +12,13 @@ const scramble = (x: number): number => {
   x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
   return (x ^ (x >>> 15)) >>> 0;
 };
+
+/** One integer seed from several (e.g. a run seed and an epoch number); order matters. */
+export function mixSeeds(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) h = scramble((h ^ scramble(p | 0)) | 0);
+  return h | 0;
+}
 
 /** Uniform floats in [0, 1) from an integer seed; the same seed always gives the same sequence. */
 export function seededRng(seed: number): Rng {

@@ -1,4 +1,5 @@
-// The public detector: a PyOD-like surface over model building, training, scoring, thresholds and save/load.
+// The public detector: MemAE / AE / MAMA Net behind the one Detector contract (base.ts): model building,
+// training, scoring and save/load here; thresholds, probabilities and confidence in BaseDetector.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BackendChoice, initBackend } from '../backend/select.js';
@@ -7,8 +8,11 @@ import { UserError } from '../errors/user-error.js';
 import { buildModel } from '../models/build.js';
 import { ModelConfig, ModelOptions, resolveConfig } from '../models/config.js';
 import { scoreModel, ScoreOptions, ScoreResult } from '../score/score.js';
-import { percentileFromTable, quantileTable, scoreStats } from '../score/stats.js';
-import { TRAIN_DEFAULTS } from '../train/defaults.js';
+import { quantileTable, scoreStats } from '../score/stats.js';
+import { checkContamination } from '../metrics/threshold.js';
+import { BaseDetector, type ThresholdRule } from './base.js';
+import { toDataset, type DetectorInput } from './input.js';
+import { ScoreDistribution } from './score-distribution.js';
 import { TrainOptions, TrainResult, trainModel } from '../train/trainer.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import { VERSION } from '../version.js';
@@ -27,35 +31,30 @@ export interface FitOptions extends TrainOptions {
   scoreTraining?: boolean;
 }
 
-export type ThresholdRule = { contamination: number } | { percentile: number } | { value: number };
+export type { ThresholdRule };
 
 export interface TrainingSummary { samples: number; sampleShape: number[]; epochs: number; batchSize: number; learningRate: number; finalLoss: number | null; finalMse: number | null; finalEntropy: number | null; classes?: number[]; seconds: number }
 
-function describeRule(r: ThresholdRule): string {
-  if ('value' in r) return `value ${r.value}`;
-  if ('contamination' in r) return `contamination ${r.contamination}`;
-  return `percentile ${r.percentile}`;
-}
-
-export class MemAE {
-  private thresholdValue: { value: number; rule: string } | undefined;
+export class MemAE extends BaseDetector<FitOptions, TrainResult> {
+  readonly name = 'memae';
   private disposed = false;
 
   private constructor(
     readonly config: ModelConfig,
     private readonly net: tfl.LayersModel,
-    private contamination: number,
+    contamination: number,
     private normalization: Record<string, unknown> | null,
     private trainingSummary: TrainingSummary | null,
     private trainingScoreStats: TrainingScoreStats | null,
-  ) {}
+  ) {
+    super(contamination);
+  }
 
   /** Builds a fresh, untrained detector. */
   static async create(opts: CreateOptions): Promise<MemAE> {
     if (!opts || typeof opts !== 'object') throw new UserError('MemAE.create needs options: { kind, inputShape, ... }');
     const { backend, contamination, normalization, ...modelOpts } = opts;
-    const c = contamination ?? 0.1;
-    if (!(c > 0 && c < 0.5)) throw new UserError(`contamination must be in (0, 0.5), got ${c}`);
+    const c = checkContamination(contamination ?? 0.1);
     const config = resolveConfig(modelOpts);
     await initBackend(backend);
     return new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
@@ -67,7 +66,9 @@ export class MemAE {
     const { loadModelDir } = await import('../io/model-dir.js');
     const { model, config, manifest } = await loadModelDir(dir);
     const det = new MemAE(config, model, 0.1, manifest.normalization, manifest.training, manifest.trainingScores);
-    det.thresholdValue = manifest.threshold ?? undefined;
+    det.thresholdState = manifest.threshold ?? undefined;
+    const t = manifest.trainingScores;
+    if (t) det.trainDist = ScoreDistribution.fromQuantiles(t, t.quantiles);
     return det;
   }
 
@@ -75,77 +76,55 @@ export class MemAE {
   get model(): tfl.LayersModel { this.alive(); return this.net; }
   get kind() { return this.config.kind; }
   get variant() { return this.config.variant; }
-  /** decision threshold on scores (undefined before fit or setThreshold) */
-  get threshold(): number | undefined { return this.thresholdValue?.value; }
   get training(): TrainingSummary | null { return this.trainingSummary; }
   get trainingScores(): TrainingScoreStats | null { return this.trainingScoreStats; }
 
-  /** Trains on (mostly normal) data, then scores the training set to set the threshold. */
-  async fit(data: Dataset, opts: FitOptions = {}): Promise<TrainResult> {
+  /**
+   * Trains on (mostly normal) data, then scores the training set to set the threshold. The batch order follows
+   * the model's `seed` unless `opts.seed` is given (which changes the batch order only, never the weights).
+   */
+  override async fit(x: DetectorInput, opts: FitOptions = {}): Promise<TrainResult> {
     this.alive();
+    const data = toDataset(x, this.config.inputShape, 'training data');
+    const res = await this.fitDataset(data, opts);
+    if (opts.scoreTraining !== false) {
+      const scores = await this.score(data, { batchSize: opts.batchSize });
+      this.trainingScoreStats = { ...scoreStats(scores), quantiles: quantileTable(scores) };
+      this.setTrainingScores(scores);
+    }
+    return res;
+  }
+
+  protected sampleShape(): number[] { return this.config.inputShape; }
+
+  protected async fitDataset(data: Dataset, opts: FitOptions): Promise<TrainResult> {
     const t0 = performance.now();
-    const d = TRAIN_DEFAULTS[this.config.kind];
     const res = await trainModel(this.net, this.config, data, opts);
     const last = res.history[res.history.length - 1];
     const classes = data.classes ? [...new Set(data.classes)].sort((a, b) => a - b) : undefined;
     this.trainingSummary = {
       samples: data.size, sampleShape: data.sampleShape.slice(), epochs: res.epochsDone,
-      batchSize: opts.batchSize ?? d.batchSize, learningRate: opts.learningRate ?? d.learningRate,
+      batchSize: res.batchSize, learningRate: res.learningRate,
       finalLoss: last?.loss ?? null, finalMse: last?.mse ?? null, finalEntropy: last?.entropy ?? null,
       ...(classes && classes.length <= 100 ? { classes } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
-    if (opts.scoreTraining !== false) {
-      const scores = await this.score(data, { batchSize: opts.batchSize });
-      this.trainingScoreStats = { ...scoreStats(scores), quantiles: quantileTable(scores) };
-      this.setThreshold({ contamination: this.contamination });
-    }
     return res;
   }
 
-  /** Anomaly score per sample (reconstruction error; higher = more anomalous). */
-  async score(data: Dataset, opts: { batchSize?: number } = {}): Promise<Float32Array> {
-    return (await this.scoreDetailed(data, opts)).scores;
+  protected async scoreDataset(data: Dataset): Promise<Float32Array> {
+    return (await this.scoreDetailed(data)).scores;
+  }
+
+  /** Anomaly score per sample (reconstruction error; higher = more anomalous); the same as decisionFunction. */
+  async score(x: DetectorInput, opts: { batchSize?: number } = {}): Promise<Float32Array> {
+    return (await this.scoreDetailed(x, opts)).scores;
   }
 
   /** Scores plus, on request, reconstructions and per-pixel error maps. */
-  async scoreDetailed(data: Dataset, opts: ScoreOptions = {}): Promise<ScoreResult> {
+  async scoreDetailed(x: DetectorInput, opts: ScoreOptions = {}): Promise<ScoreResult> {
     this.alive();
-    return scoreModel(this.net, this.config, data, opts);
-  }
-
-  /**
-   * Sets the decision threshold: { contamination } or { percentile } of the training scores
-   * (needs fit, or a loaded model that stored them), or a fixed { value }.
-   */
-  setThreshold(rule: ThresholdRule): number {
-    let value: number;
-    if ('value' in rule) {
-      if (!Number.isFinite(rule.value)) throw new UserError(`threshold value must be a finite number, got ${rule.value}`);
-      value = rule.value;
-    } else {
-      const t = this.trainingScoreStats;
-      if (!t) throw new UserError('no training scores: call fit() first, or give a fixed { value }');
-      if ('contamination' in rule) {
-        if (!(rule.contamination > 0 && rule.contamination < 0.5)) throw new UserError(`contamination must be in (0, 0.5), got ${rule.contamination}`);
-        value = percentileFromTable(t.quantiles, 100 * (1 - rule.contamination));
-        this.contamination = rule.contamination;
-      } else if ('percentile' in rule) {
-        value = percentileFromTable(t.quantiles, rule.percentile);
-      } else {
-        throw new UserError('setThreshold needs { contamination }, { percentile } or { value }');
-      }
-    }
-    this.thresholdValue = { value, rule: describeRule(rule) };
-    return value;
-  }
-
-  /** 1 = anomaly (score above the threshold), 0 = normal. */
-  async predict(data: Dataset): Promise<Uint8Array> {
-    const t = this.threshold;
-    if (t === undefined) throw new UserError('no threshold: call fit() or setThreshold() first');
-    const s = await this.score(data);
-    return Uint8Array.from(s, (v) => (v > t ? 1 : 0));
+    return scoreModel(this.net, this.config, toDataset(x, this.config.inputShape, 'scoring data'), opts);
   }
 
   /** Saves model.json, weights.bin and manifest.json into `dir` (Node). */
@@ -156,7 +135,7 @@ export class MemAE {
       library: { name: 'memae', version: VERSION },
       kind: this.config.kind, variant: this.config.variant, config: this.config,
       normalization: this.normalization, training: this.trainingSummary, trainingScores: this.trainingScoreStats,
-      threshold: this.thresholdValue ?? null,
+      threshold: this.thresholdState ?? null,
     });
   }
 

@@ -2,17 +2,34 @@
 import { checkLabelsScores } from './validate.js';
 import { UserError } from '../errors/user-error.js';
 
+/** Linear-interpolated percentile q (0..100) of already sorted values (numpy.percentile's default method). */
+export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  if (!(q >= 0 && q <= 100)) throw new UserError(`percentile must be in [0, 100], got ${q}`);
+  if (sorted.length === 0) throw new UserError('percentile of no values');
+  const h = ((sorted.length - 1) * q) / 100;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Ascending float64 copy of the values; a NaN is a user error. */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  const s = Float64Array.from(values as ArrayLike<number>);
+  for (const v of s) if (Number.isNaN(v)) throw new UserError('percentile: the scores contain NaN');
+  return s.sort();
+}
+
 /** q-th percentile (0..100) with linear interpolation between order statistics (numpy.percentile's default). */
 export function percentile(values: ArrayLike<number>, q: number): number {
   if (!(q >= 0 && q <= 100)) throw new UserError(`percentile must be in [0, 100], got ${q}`);
   if (values.length === 0) throw new UserError('percentile of no values');
-  const s = Float64Array.from(values as ArrayLike<number>);
-  for (const v of s) if (Number.isNaN(v)) throw new UserError('percentile: the scores contain NaN');
-  s.sort();
-  const h = ((s.length - 1) * q) / 100;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo] + (h - lo) * (s[hi] - s[lo]);
+  return percentileOfSorted(sortedCopy(values), q);
+}
+
+/** The one contamination range of the library (PyOD's): a fraction in (0, 0.5]. */
+export function checkContamination(c: number): number {
+  if (!(c > 0 && c <= 0.5)) throw new UserError(`contamination must be in (0, 0.5], got ${c}`);
+  return c;
 }
 
 /**
@@ -20,8 +37,7 @@ export function percentile(values: ArrayLike<number>, q: number): number {
  * Pass the scores the protocol names (e.g. KDD: training and test scores together).
  */
 export function thresholdFromContamination(scores: ArrayLike<number>, contamination: number): number {
-  if (!(contamination > 0 && contamination < 1)) throw new UserError(`contamination must be in (0, 1), got ${contamination}`);
-  return percentile(scores, 100 * (1 - contamination));
+  return percentile(scores, 100 * (1 - checkContamination(contamination)));
 }
 
 /** Threshold at the q-th percentile of the scores of (normal) training data, e.g. q = 95 or 99. */

@@ -1,16 +1,9 @@
-// Seeded permutations (seedrandom's alea): each epoch's order depends only on (seed, epoch), so a resumed
-// run sees the same batches as an uninterrupted one.
-import seedrandom from 'seedrandom';
+// Seeded permutations from the library's one RNG (data/random.ts): each epoch's order depends only on
+// (seed, epoch), so a resumed run sees the same batches as an uninterrupted one.
+import { mixSeeds, permutation } from '../data/random.js';
 
 export function epochPermutation(n: number, seed: number, epoch: number): Int32Array {
-  const rng = seedrandom.alea(`memae:${seed}:${epoch}`);
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = p[i]; p[i] = p[j]; p[j] = t;
-  }
-  return p;
+  return permutation(n, mixSeeds(seed, epoch));
 }
 
 /** Consecutive index batches of `order` (the last one may be smaller). */

@@ -6,16 +6,23 @@ import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
 import { adam } from './adam.js';
-import { TRAIN_DEFAULTS } from './defaults.js';
+import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
 import { computeLoss, type LossWeights } from './loss.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
 
 export interface TrainOptions {
+  /** passes over the data (default: the kind's; tables count steps instead, see train/defaults.ts) */
   epochs?: number;
+  /** optimizer steps in all (overrides epochs; the last epoch may be partial) */
+  steps?: number;
   batchSize?: number;
+  /** peak learning rate */
   learningRate?: number;
-  /** seed of the batch order (weights are seeded by the model config) */
+  /** 'constant', or 'cosine': linear warm-up over `warmup` of the steps, then cosine decay to 1% */
+  schedule?: LrSchedule;
+  warmup?: number;
+  /** seed of the batch order only (default: the model's seed, which also seeded the weights) */
   seed?: number;
   validation?: Dataset;
   /** checkpoint file written atomically after every epoch (Node only) */
@@ -38,6 +45,10 @@ export interface TrainResult {
   resumedFrom: number;
   stoppedEarly: boolean;
   samplesSeen: number;
+  /** the budget the run used */
+  batchSize: number;
+  learningRate: number;
+  steps: number;
 }
 
 interface TrainerMeta {
@@ -82,14 +93,11 @@ export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, dat
 }
 
 export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
-  const d = TRAIN_DEFAULTS[cfg.kind];
-  const epochs = opts.epochs ?? d.epochs;
-  const batchSize = opts.batchSize ?? d.batchSize;
-  const learningRate = opts.learningRate ?? d.learningRate;
+  if (!data || typeof data.size !== 'number') throw new UserError('training data must be a Dataset');
+  const budget = resolveBudget(cfg.kind, data.size, opts);
+  const { epochs, batchSize, learningRate } = budget;
   const seed = opts.seed ?? cfg.seed;
-  if (!Number.isInteger(epochs) || epochs < 1) throw new UserError(`epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`batchSize must be a positive integer, got ${batchSize}`);
-  if (!(learningRate > 0)) throw new UserError(`learningRate must be > 0, got ${learningRate}`);
+  if (!Number.isInteger(seed)) throw new UserError(`seed must be an integer, got ${seed}`);
   if (opts.resume && !opts.checkpoint) throw new UserError('resume needs a checkpoint path');
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
@@ -123,6 +131,8 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
 
   const bar: ProgressBar | undefined = opts.progressBar === false ? undefined : await terminalProgressBar();
   const nBatches = Math.ceil(data.size / batchSize);
+  const totalSteps = budget.steps ?? epochs * nBatches;
+  const lr = optimizer as unknown as { learningRate: number }; // read by every Adam update
   const runStart = performance.now();
   let runSamples = 0;
   let stoppedEarly = false;
@@ -133,6 +143,9 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       const t0 = performance.now();
       let sum = 0, sumMse = 0, sumEnt = 0, seen = 0, b = 0;
       for (const idx of batches(epochPermutation(data.size, seed, epoch), batchSize)) {
+        const step = (epoch - 1) * nBatches + b;
+        if (step >= totalSteps) break;
+        lr.learningRate = learningRateAt(budget, step, totalSteps);
         const values = data.gather(idx);
         const parts = tf.tidy(() => {
           const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
@@ -155,7 +168,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
         runSamples += idx.length;
         sum += v[0] * idx.length; sumMse += v[1] * idx.length; sumEnt += v[2] * idx.length;
         const rate = runSamples / ((performance.now() - runStart) / 1000);
-        const left = (epochs - epoch) * data.size + (data.size - seen);
+        const left = Math.max(0, totalSteps - step - 1) * batchSize;
         emit({ phase: 'batch', epoch, epochs, batch: b, batches: nBatches, loss: sum / seen, mse: sumMse / seen, entropy: sumEnt / seen, samplesPerSec: rate, etaSeconds: left / rate });
       }
       const val = opts.validation ? await evaluateLoss(model, cfg, opts.validation, batchSize) : undefined;
@@ -165,7 +178,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       meta.epochsDone = epoch;
       meta.samplesSeen += seen;
       const rate = runSamples / ((performance.now() - runStart) / 1000);
-      emit({ phase: 'epoch', epoch, epochs, batch: b, batches: nBatches, loss: rec.loss, mse: rec.mse, entropy: rec.entropy, valLoss: rec.valLoss, samplesPerSec: rate, etaSeconds: ((epochs - epoch) * data.size) / rate });
+      emit({ phase: 'epoch', epoch, epochs, batch: b, batches: nBatches, loss: rec.loss, mse: rec.mse, entropy: rec.entropy, valLoss: rec.valLoss, samplesPerSec: rate, etaSeconds: (Math.max(0, totalSteps - epoch * nBatches) * batchSize) / rate });
 
       const monitored = rec.valLoss ?? rec.loss;
       if (monitored < meta.best - (opts.earlyStopping?.minDelta ?? 0)) { meta.best = monitored; meta.badEpochs = 0; } else meta.badEpochs++;
@@ -187,5 +200,8 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     bar?.stop();
     optimizer.dispose();
   }
-  return { history: meta.history, epochsDone: meta.epochsDone, resumedFrom, stoppedEarly, samplesSeen: meta.samplesSeen };
+  return {
+    history: meta.history, epochsDone: meta.epochsDone, resumedFrom, stoppedEarly, samplesSeen: meta.samplesSeen,
+    batchSize, learningRate, steps: Math.min(totalSteps, meta.epochsDone * nBatches),
+  };
 }
