@@ -33,6 +33,10 @@ export abstract class BaseDetector<FitOpts extends object = object, FitResult = 
   protected abstract sampleShape(): number[] | undefined;
   protected abstract fitDataset(data: Dataset, opts: FitOpts): Promise<FitResult>;
   protected abstract scoreDataset(data: Dataset): Promise<Float32Array>;
+  /** scores of the training samples after fit (a detector may exclude each sample from its own score, as k-NN does) */
+  protected trainingScoresOf(data: Dataset): Promise<Float32Array> { return this.scoreDataset(data); }
+  /** Saves the detector into a folder; `loadDetector(dir)` reads it back. */
+  abstract save(dir: string): Promise<unknown>;
 
   /** expected fraction of anomalies in the training data; sets the default threshold */
   get contamination(): number { return this.contaminationValue; }
@@ -52,7 +56,7 @@ export abstract class BaseDetector<FitOpts extends object = object, FitResult = 
   async fit(x: DetectorInput, opts: FitOpts = {} as FitOpts): Promise<FitResult> {
     const data = toDataset(x, this.sampleShape(), 'training data');
     const result = await this.fitDataset(data, opts);
-    this.setTrainingScores(await this.scoreDataset(data));
+    this.setTrainingScores(await this.trainingScoresOf(data));
     return result;
   }
 

@@ -1,0 +1,76 @@
+// k-NN distance (Ramaswamy et al. 2000, PyOD's KNN with method 'largest'): score = Euclidean distance to the
+// k-th nearest training sample. A training sample's own score leaves itself out, as PyOD's decision_scores_ do.
+// Distances run as tfjs matrix products (native on libtorch) over chunks of queries.
+import * as tf from '@tensorflow/tfjs-core';
+import { UserError } from '../errors/user-error.js';
+import { Baseline, type StateArrays } from './baseline.js';
+import type { Dataset } from '../data/dataset.js';
+import { allRows } from './baseline.js';
+
+export interface KnnOptions {
+  /** neighbours (default 5) */
+  nNeighbors?: number;
+  /** 'largest': distance to the k-th neighbour (default); 'mean': mean distance to the k nearest */
+  method?: 'largest' | 'mean';
+  contamination?: number;
+}
+
+export class KnnDetector extends Baseline {
+  readonly name = 'knn';
+  readonly nNeighbors: number;
+  readonly method: 'largest' | 'mean';
+  private train = new Float32Array(0);
+  private rows = 0;
+
+  constructor(o: KnnOptions = {}) {
+    super(o.contamination);
+    this.nNeighbors = o.nNeighbors ?? 5;
+    this.method = o.method ?? 'largest';
+    if (!Number.isInteger(this.nNeighbors) || this.nNeighbors < 1) throw new UserError(`nNeighbors must be a positive integer, got ${this.nNeighbors}`);
+    if (this.method !== 'largest' && this.method !== 'mean') throw new UserError(`method must be "largest" or "mean", got "${String(this.method)}"`);
+  }
+
+  params() { return { nNeighbors: this.nNeighbors, method: this.method }; }
+  protected stateArrays(): StateArrays { return { train: this.train }; }
+  protected restoreArrays(a: Record<string, Float32Array | Float64Array | Int32Array>, where: string): void {
+    if (!(a.train instanceof Float32Array) || a.train.length % this.features !== 0) throw new UserError(`${where}: not a k-NN detector`);
+    this.train = a.train; this.rows = a.train.length / this.features;
+  }
+
+  protected fitMatrix(x: Float32Array, rows: number): void {
+    if (rows <= this.nNeighbors) throw new UserError(`k-NN with nNeighbors ${this.nNeighbors} needs more than ${this.nNeighbors} training rows, got ${rows}`);
+    this.train = x.slice(); this.rows = rows;
+  }
+
+  protected scoreMatrix(x: Float32Array, rows: number): Float32Array { return this.kth(x, rows, false); }
+
+  protected override async trainingScoresOf(data: Dataset): Promise<Float32Array> { return this.kth(allRows(data), data.size, true); }
+
+  /** k-th (or mean of k) nearest training distances; `skipSelf` drops the nearest one (the sample itself). */
+  private kth(x: Float32Array, rows: number, skipSelf: boolean): Float32Array {
+    const f = this.features, k = this.nNeighbors + (skipSelf ? 1 : 0);
+    const out = new Float32Array(rows);
+    const train = tf.tensor2d(this.train, [this.rows, f]);
+    const trainSq = tf.tidy(() => tf.sum(tf.square(train), 1));
+    const chunk = Math.max(1, Math.floor(4_000_000 / this.rows));
+    try {
+      for (let s = 0; s < rows; s += chunk) {
+        const n = Math.min(chunk, rows - s);
+        const d = tf.tidy(() => {
+          const q = tf.tensor2d(x.subarray(s * f, (s + n) * f), [n, f]);
+          // |q|^2 + |t|^2 - 2 q.t, clamped at 0 against rounding
+          const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, train, false, true), 2)), trainSq));
+          const nearest = tf.neg(tf.topk(tf.neg(sq), k, true).values); // ascending squared distances
+          const kept = skipSelf ? tf.slice(nearest, [0, 1], [n, k - 1]) : nearest;
+          const dist = tf.sqrt(kept);
+          return this.method === 'largest' ? tf.squeeze(tf.slice(dist, [0, dist.shape[1] - 1], [n, 1]), [1]) : tf.mean(dist, 1);
+        });
+        out.set(d.dataSync(), s);
+        d.dispose();
+      }
+    } finally {
+      tf.dispose([train, trainSq]);
+    }
+    return out;
+  }
+}
