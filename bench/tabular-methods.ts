@@ -1,0 +1,64 @@
+// The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
+// baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
+// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged).
+import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
+import type { Split } from './tabular-data.js';
+
+export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
+
+export function parseMethod(id: string): MethodSpec {
+  const [name, rest] = id.split(':');
+  const opts: Record<string, number> = {};
+  for (const kv of rest ? rest.split(',') : []) {
+    const [k, v] = kv.split('=');
+    if (!k || !Number.isFinite(Number(v))) throw new Error(`bad method option "${kv}" in ${id}`);
+    opts[k] = Number(v);
+  }
+  if (!['iforest', 'pca', 'knn', 'ae', 'memae', 'memae-nonspar', 'mama'].includes(name)) throw new Error(`unknown method ${name}`);
+  return { id, name, opts };
+}
+
+/** Average ranks (ties share their mean rank), 0..1: rank-averaging puts seeds' scores on one scale. */
+function ranks(s: Float32Array): Float64Array {
+  const order = Array.from(s.keys()).sort((a, b) => s[a] - s[b]);
+  const r = new Float64Array(s.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && s[order[j + 1]] === s[order[i]]) j++;
+    for (let k = i; k <= j; k++) r[order[k]] = (i + j) / 2 / Math.max(1, s.length - 1);
+    i = j + 1;
+  }
+  return r;
+}
+
+/** Test scores of one method on one split; `seed` drives the method's randomness. */
+export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<Float32Array> {
+  const rows = d.train.length / d.features;
+  const train = { values: d.train, shape: [rows, d.features] };
+  const test = { values: d.test, shape: [d.test.length / d.features, d.features] };
+  if (m.name === 'iforest' || m.name === 'pca' || m.name === 'knn') {
+    const det = m.name === 'iforest' ? new IsolationForest({ seed }) : m.name === 'pca' ? new PcaDetector() : new KnnDetector();
+    await det.fit(train);
+    return det.decisionFunction(test);
+  }
+  const k = m.opts.ens ?? 1;
+  const sum = new Float64Array(test.shape[0]);
+  let last = new Float32Array(0);
+  for (let e = 0; e < k; e++) {
+    const det = await MemAE.create({ kind: 'tabular', inputShape: [d.features], variant: m.name as Variant, seed: seed * 1000 + e });
+    try {
+      await det.fit(train, {
+        progressBar: false, scoreTraining: false,
+        ...(m.opts.steps !== undefined ? { steps: m.opts.steps } : {}),
+        ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
+        ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
+      });
+      last = await det.decisionFunction(test);
+    } finally {
+      det.dispose();
+    }
+    if (k === 1) return last;
+    ranks(last).forEach((v, i) => { sum[i] += v / k; });
+  }
+  return Float32Array.from(sum);
+}

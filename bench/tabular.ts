@@ -1,0 +1,97 @@
+// The tabular benchmark (issue 14): real outlier tables, PyOD's protocol (stratified 60/40 split, training part
+// unlabelled and contaminated, features standardised on it), several seeds, memae's variants beside isolation
+// forest, PCA and k-NN on the same splits in one run. Mean test AUROC per set and method with the seed spread.
+//   /usr/bin/python3 bench/tabular_data.py            # once: builds the tables (bench/.cache/tabular)
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/tabular.ts   # --seeds 0-4 --methods iforest,pca,knn,ae,memae --jobs 2
+// --validation: score the validation part of the training data instead of the test part (choosing settings).
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
+import { fmt, mean } from './lib/stats.js';
+import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { listSets, protocolSplit, readTable } from './tabular-data.js';
+import { parseMethod, runMethod } from './tabular-methods.js';
+
+const { values: a } = parseArgs({
+  options: {
+    sets: { type: 'string', default: 'all' },
+    seeds: { type: 'string', default: '0-4' },
+    methods: { type: 'string', default: 'iforest,pca,knn,ae,memae' },
+    jobs: { type: 'string', default: '2' },
+    validation: { type: 'boolean', default: false },
+    name: { type: 'string' },
+    worker: { type: 'string' },
+  },
+});
+
+interface Unit { set: string; seed: number }
+interface Row { set: string; seed: number; method: string; auroc: number; ap: number; seconds: number }
+
+const methods = a.methods!.split(';').length > 1 ? a.methods!.split(';') : a.methods!.split(/,(?![^:]*=)/);
+
+async function work(units: Unit[]): Promise<void> {
+  const { initBackend } = await import('../packages/memae/src/backend/select.js');
+  await initBackend('auto');
+  for (const u of units) {
+    const split = protocolSplit(readTable(u.set), u.seed, a.validation);
+    for (const id of methods) {
+      const t0 = performance.now();
+      const s = await runMethod(parseMethod(id), split, u.seed);
+      const row: Row = { set: u.set, seed: u.seed, method: id, auroc: auroc(split.testY, s), ap: averagePrecision(split.testY, s), seconds: (performance.now() - t0) / 1000 };
+      process.stdout.write(`${JSON.stringify(row)}\n`);
+    }
+  }
+}
+
+function runWorker(units: Unit[], onRow: (r: Row) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = ['--import', 'tsx', process.argv[1], '--worker', JSON.stringify(units), '--methods', methods.join(';'), ...(a.validation ? ['--validation'] : [])];
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LIBTORCH_NUM_THREADS: process.env.LIBTORCH_NUM_THREADS ?? '1', LIBTORCH_FALLBACK_WARN: '0' } });
+    let buf = '';
+    p.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) { const line = buf.slice(0, i); buf = buf.slice(i + 1); if (line.startsWith('{')) onRow(JSON.parse(line) as Row); }
+    });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with ${code}`))));
+  });
+}
+
+if (a.worker) {
+  await work(JSON.parse(a.worker) as Unit[]);
+} else {
+  const all = listSets();
+  const sets = a.sets === 'all' ? all.map((s) => s.name) : a.sets!.split(',');
+  const seeds = parseList(a.seeds, [0, 1, 2, 3, 4]);
+  // biggest tables first, spread over the workers
+  const units: Unit[] = sets.flatMap((set) => seeds.map((seed) => ({ set, seed })))
+    .sort((u, v) => (all.find((s) => s.name === v.set)?.rows ?? 0) - (all.find((s) => s.name === u.set)?.rows ?? 0));
+  const jobs = Math.max(1, Math.min(Number(a.jobs), units.length));
+  const rows: Row[] = [];
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: jobs }, (_, w) => runWorker(units.filter((_, i) => i % jobs === w), (r) => {
+    rows.push(r);
+    console.error(`${r.set} seed ${r.seed} ${r.method}: AUROC ${r.auroc.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
+  })));
+  const cell = (set: string, m: string, k: 'auroc' | 'ap') => rows.filter((r) => r.set === set && r.method === m).map((r) => r[k]);
+  const perSetMean = (m: string, k: 'auroc' | 'ap') => sets.map((s) => mean(cell(s, m, k)));
+  const summary = methods.map((m) => ({
+    method: m,
+    meanAuroc: mean(perSetMean(m, 'auroc')),
+    meanAp: mean(perSetMean(m, 'ap')),
+    // mean over sets of each seed's AUROC: the spread of the headline figure across seeds
+    seedSpread: seeds.map((sd) => mean(sets.map((s) => rows.find((r) => r.set === s && r.method === m && r.seed === sd)?.auroc ?? NaN))),
+    seconds: rows.filter((r) => r.method === m).reduce((t, r) => t + r.seconds, 0),
+  }));
+  const table = markdownTable(['set', ...methods], [
+    ...sets.map((s) => [s, ...methods.map((m) => fmt(cell(s, m, 'auroc'), 3))]),
+    ['**mean AUROC**', ...summary.map((x) => `**${fmt(x.seedSpread, 3)}**`)],
+    ['mean AP', ...summary.map((x) => x.meanAp.toFixed(3))],
+  ]);
+  const command = `LIBTORCH_NUM_THREADS=1 npx tsx bench/tabular.ts ${process.argv.slice(2).join(' ')}`.trim();
+  const name = a.name ?? (a.validation ? 'tabular-validation' : 'tabular');
+  const header = `# Tabular benchmark${a.validation ? ' (validation parts of the training data)' : ''}\n\n\`${command}\`\n\nAUROC mean ± std over seeds ${seeds.join(', ')}; last rows: mean over ${sets.length} sets (± over seeds).\n\n`;
+  const out = writeResults(name, { command, seeds, sets: all.filter((s) => sets.includes(s.name)), methods, validation: a.validation, summary, rows, seconds: (performance.now() - t0) / 1000 }, header + table);
+  console.log(header + table);
+  console.log(`wrote ${out.json}, ${out.md}`);
+}
