@@ -31,6 +31,41 @@ function ranks(s: Float32Array): Float64Array {
   return r;
 }
 
+/** Per-feature standardised reconstruction error: each feature's squared error over its mean on the training part. */
+function standardisedError(trainMaps: Float32Array, testMaps: Float32Array, f: number): Float32Array {
+  const scale = new Float64Array(f);
+  const n = trainMaps.length / f;
+  for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) scale[j] += trainMaps[i * f + j] / n;
+  const out = new Float32Array(testMaps.length / f);
+  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += testMaps[i * f + j] / (scale[j] + 1e-8); out[i] = s / f; }
+  return out;
+}
+
+/**
+ * Test scores of one method on one split; `seed` drives the method's randomness. Autoencoders also give the
+ * per-feature standardised error of the same model under "<id>/std".
+ */
+export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Promise<Record<string, Float32Array>> {
+  if (['iforest', 'pca', 'knn'].includes(m.name) || (m.opts.ens ?? 1) > 1) return { [m.id]: await runMethod(m, d, seed) };
+  const f = d.features;
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 });
+  try {
+    await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m));
+    const tr = await det.scoreDetailed({ values: d.train, shape: [d.train.length / f, f] }, { errorMaps: true });
+    const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: true });
+    return { [m.id]: te.scores, [`${m.id}/std`]: standardisedError(tr.errorMaps!, te.errorMaps!, f) };
+  } finally {
+    det.dispose();
+  }
+}
+
+const fitOpts = (m: MethodSpec) => ({
+  progressBar: false, scoreTraining: false,
+  ...(m.opts.steps !== undefined ? { steps: m.opts.steps } : {}),
+  ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
+  ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
+});
+
 /** Test scores of one method on one split; `seed` drives the method's randomness. */
 export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<Float32Array> {
   const rows = d.train.length / d.features;
@@ -47,12 +82,7 @@ export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<
   for (let e = 0; e < k; e++) {
     const det = await MemAE.create({ kind: 'tabular', inputShape: [d.features], variant: m.name as Variant, seed: seed * 1000 + e });
     try {
-      await det.fit(train, {
-        progressBar: false, scoreTraining: false,
-        ...(m.opts.steps !== undefined ? { steps: m.opts.steps } : {}),
-        ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
-        ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
-      });
+      await det.fit(train, fitOpts(m));
       last = await det.decisionFunction(test);
     } finally {
       det.dispose();

@@ -10,7 +10,7 @@ import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js'
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
 import { listSets, protocolSplit, readTable } from './tabular-data.js';
-import { parseMethod, runMethod } from './tabular-methods.js';
+import { parseMethod, runMethodScores } from './tabular-methods.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -21,6 +21,8 @@ const { values: a } = parseArgs({
     validation: { type: 'boolean', default: false },
     name: { type: 'string' },
     worker: { type: 'string' },
+    /** also report each autoencoder's per-feature standardised error ("<method>/std") */
+    'all-scores': { type: 'boolean', default: false },
   },
 });
 
@@ -36,16 +38,20 @@ async function work(units: Unit[]): Promise<void> {
     const split = protocolSplit(readTable(u.set), u.seed, a.validation);
     for (const id of methods) {
       const t0 = performance.now();
-      const s = await runMethod(parseMethod(id), split, u.seed);
-      const row: Row = { set: u.set, seed: u.seed, method: id, auroc: auroc(split.testY, s), ap: averagePrecision(split.testY, s), seconds: (performance.now() - t0) / 1000 };
-      process.stdout.write(`${JSON.stringify(row)}\n`);
+      const scores = await runMethodScores(parseMethod(id), split, u.seed);
+      const seconds = (performance.now() - t0) / 1000;
+      for (const [method, s] of Object.entries(scores)) {
+        if (!a['all-scores'] && method !== id) continue;
+        const row: Row = { set: u.set, seed: u.seed, method, auroc: auroc(split.testY, s), ap: averagePrecision(split.testY, s), seconds };
+        process.stdout.write(`${JSON.stringify(row)}\n`);
+      }
     }
   }
 }
 
 function runWorker(units: Unit[], onRow: (r: Row) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', process.argv[1], '--worker', JSON.stringify(units), '--methods', methods.join(';'), ...(a.validation ? ['--validation'] : [])];
+    const args = ['--import', 'tsx', process.argv[1], '--worker', JSON.stringify(units), '--methods', methods.join(';'), ...(a.validation ? ['--validation'] : []), ...(a['all-scores'] ? ['--all-scores'] : [])];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LIBTORCH_NUM_THREADS: process.env.LIBTORCH_NUM_THREADS ?? '1', LIBTORCH_FALLBACK_WARN: '0' } });
     let buf = '';
     p.stdout.on('data', (c: Buffer) => {
@@ -75,7 +81,8 @@ if (a.worker) {
   })));
   const cell = (set: string, m: string, k: 'auroc' | 'ap') => rows.filter((r) => r.set === set && r.method === m).map((r) => r[k]);
   const perSetMean = (m: string, k: 'auroc' | 'ap') => sets.map((s) => mean(cell(s, m, k)));
-  const summary = methods.map((m) => ({
+  const names = [...new Set(rows.map((r) => r.method))].sort((u, v) => methods.indexOf(u.split('/')[0]) - methods.indexOf(v.split('/')[0]) || u.localeCompare(v));
+  const summary = names.map((m) => ({
     method: m,
     meanAuroc: mean(perSetMean(m, 'auroc')),
     meanAp: mean(perSetMean(m, 'ap')),
@@ -83,8 +90,8 @@ if (a.worker) {
     seedSpread: seeds.map((sd) => mean(sets.map((s) => rows.find((r) => r.set === s && r.method === m && r.seed === sd)?.auroc ?? NaN))),
     seconds: rows.filter((r) => r.method === m).reduce((t, r) => t + r.seconds, 0),
   }));
-  const table = markdownTable(['set', ...methods], [
-    ...sets.map((s) => [s, ...methods.map((m) => fmt(cell(s, m, 'auroc'), 3))]),
+  const table = markdownTable(['set', ...names], [
+    ...sets.map((s) => [s, ...names.map((m) => fmt(cell(s, m, 'auroc'), 3))]),
     ['**mean AUROC**', ...summary.map((x) => `**${fmt(x.seedSpread, 3)}**`)],
     ['mean AP', ...summary.map((x) => x.meanAp.toFixed(3))],
   ]);

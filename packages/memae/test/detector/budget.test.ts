@@ -1,0 +1,57 @@
+// Training budgets: tables count optimizer steps scaled to the row count; warm-up then cosine decay; the trainer
+// runs exactly the steps it resolved; explicit options win; one RNG drives the batch order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { MemAE } from '../../src/detector/memae.js';
+import { learningRateAt, resolveBudget } from '../../src/train/defaults.js';
+import { epochPermutation } from '../../src/train/shuffle.js';
+import { UserError } from '../../src/errors/user-error.js';
+import { useTestBackend } from '../helpers/backend.js';
+
+test('tabular budgets scale with the data: more passes over small tables, fewer over large ones', () => {
+  const b200 = resolveBudget('tabular', 200);
+  const b30k = resolveBudget('tabular', 30000);
+  const b3m = resolveBudget('tabular', 3_000_000);
+  assert.ok(b200.batchSize <= 32 && b200.steps! * b200.batchSize >= 100 * 200, 'small tables: many passes');
+  assert.ok(b30k.steps! * b30k.batchSize <= 30 * 30000, 'mid tables: not hundreds of passes');
+  assert.ok(b3m.steps! * b3m.batchSize <= 3 * 3_000_000 && b3m.steps! >= b30k.steps!, 'large tables: bounded, never fewer steps');
+  for (const b of [b200, b30k, b3m]) assert.equal(b.epochs, Math.ceil(b.steps! / Math.ceil((b === b200 ? 200 : b === b30k ? 30000 : 3_000_000) / b.batchSize)));
+  // explicit options win; images and video keep counting epochs
+  assert.deepEqual(resolveBudget('tabular', 200, { epochs: 3 }).steps, undefined);
+  assert.equal(resolveBudget('tabular', 200, { epochs: 3 }).epochs, 3);
+  assert.equal(resolveBudget('tabular', 200, { steps: 10, batchSize: 50 }).epochs, 3);
+  assert.equal(resolveBudget('image', 1000).steps, undefined);
+  assert.throws(() => resolveBudget('tabular', 200, { steps: 0 }), UserError);
+  assert.throws(() => resolveBudget('tabular', 200, { warmup: 1 }), UserError);
+});
+
+test('learning rate: linear warm-up to the peak, cosine decay to 1%', () => {
+  const b = resolveBudget('tabular', 1000, { learningRate: 1e-3, steps: 100, warmup: 0.1 });
+  const lr = Array.from({ length: 100 }, (_, s) => learningRateAt(b, s, 100));
+  assert.ok(Math.abs(lr[9] - 1e-3) < 1e-12 && lr[0] < lr[5] && lr[5] < lr[9], 'warm-up');
+  assert.ok(lr.slice(10).every((v, i, a) => i === 0 || v <= a[i - 1]), 'decay is monotone');
+  assert.ok(Math.abs(lr[99] - 1e-5) < 1e-12, 'ends at 1%');
+  assert.equal(learningRateAt(resolveBudget('image', 10), 50, 100), 1e-3);
+});
+
+test('the trainer runs exactly the resolved steps (last epoch partial)', async () => {
+  await useTestBackend();
+  const fx = JSON.parse(readFileSync(new URL('../fixtures/baselines-sklearn.json', import.meta.url), 'utf8')) as { trainX: number[]; features: number };
+  const rows = Array.from({ length: 50 }, (_, i) => fx.trainX.slice(i * fx.features, (i + 1) * fx.features));
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [fx.features], encoderChannels: [8, 3], slots: 5 });
+  let batches = 0;
+  const r = await det.fit(rows, { steps: 7, batchSize: 16, progressBar: false, scoreTraining: false, onProgress: (e) => { if (e.phase === 'batch') batches++; } });
+  assert.equal(batches, 7);
+  assert.equal(r.steps, 7);
+  assert.equal(r.epochsDone, 2);
+  det.dispose();
+});
+
+test('batch order: a permutation per (seed, epoch), the same every time', () => {
+  const a = epochPermutation(50, 1, 1);
+  assert.deepEqual(Array.from(a).sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(Array.from(epochPermutation(50, 1, 1)), Array.from(a));
+  assert.notDeepEqual(Array.from(epochPermutation(50, 1, 2)), Array.from(a));
+  assert.notDeepEqual(Array.from(epochPermutation(50, 2, 1)), Array.from(a));
+});
