@@ -78,17 +78,16 @@ export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<
   }
   const k = m.opts.ens ?? 1;
   const sum = new Float64Array(test.shape[0]);
-  let last = new Float32Array(0);
   for (let e = 0; e < k; e++) {
     const det = await MemAE.create({ kind: 'tabular', inputShape: [d.features], variant: m.name as Variant, seed: seed * 1000 + e });
     try {
       await det.fit(train, fitOpts(m));
-      last = await det.decisionFunction(test);
+      const scores = await det.decisionFunction(test);
+      if (k === 1) return scores;
+      ranks(scores).forEach((v, i) => { sum[i] += v / k; });
     } finally {
       det.dispose();
     }
-    if (k === 1) return last;
-    ranks(last).forEach((v, i) => { sum[i] += v / k; });
   }
   return Float32Array.from(sum);
 }

@@ -10,6 +10,8 @@ import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
 import { computeLoss, type LossWeights } from './loss.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
+import { mixSeeds, permutation } from '../data/random.js';
+import { select } from '../data/split.js';
 
 export interface TrainOptions {
   /** passes over the data (default: the kind's; tables count steps instead, see train/defaults.ts) */
@@ -25,6 +27,10 @@ export interface TrainOptions {
   /** seed of the batch order only (default: the model's seed, which also seeded the weights) */
   seed?: number;
   validation?: Dataset;
+  /** hold out this fraction (0, 0.5] of the training samples (seeded) as `validation` for early stopping / model selection */
+  validationSplit?: number;
+  /** at the end, put back the weights of the epoch with the best monitored loss (validation if any, else training) */
+  restoreBest?: boolean;
   /** checkpoint file written atomically after every epoch (Node only) */
   checkpoint?: string;
   /** continue from `checkpoint` when it exists */
@@ -92,12 +98,26 @@ export async function evaluateLoss(model: tfl.LayersModel, cfg: ModelConfig, dat
   return { loss: loss / data.size, mse: mse / data.size, entropy: entropy / data.size };
 }
 
+/** Splits off `validationSplit` of the training samples (seeded) as the validation set. */
+function holdOut(data: Dataset, opts: TrainOptions, seed: number): { data: Dataset; opts: TrainOptions } {
+  const f = opts.validationSplit!;
+  if (opts.validation) throw new UserError('give validation or validationSplit, not both');
+  if (!(f > 0 && f <= 0.5)) throw new UserError(`validationSplit must be a fraction in (0, 0.5], got ${f}`);
+  const nVal = Math.round(data.size * f);
+  if (nVal < 1 || data.size - nVal < 1) throw new UserError(`validationSplit ${f} of ${data.size} samples leaves no validation or no training samples`);
+  const p = permutation(data.size, mixSeeds(seed, 0x7a11d));
+  const val = Array.from(p.subarray(0, nVal)).sort((a, b) => a - b);
+  const fit = Array.from(p.subarray(nVal)).sort((a, b) => a - b);
+  return { data: select(data, fit), opts: { ...opts, validation: select(data, val) } };
+}
+
 export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: TrainOptions = {}): Promise<TrainResult> {
   if (!data || typeof data.size !== 'number') throw new UserError('training data must be a Dataset');
-  const budget = resolveBudget(cfg.kind, data.size, opts);
-  const { epochs, batchSize, learningRate } = budget;
   const seed = opts.seed ?? cfg.seed;
   if (!Number.isInteger(seed)) throw new UserError(`seed must be an integer, got ${seed}`);
+  if (opts.validationSplit !== undefined) ({ data, opts } = holdOut(data, opts, seed));
+  const budget = resolveBudget(cfg.kind, data.size, opts);
+  const { epochs, batchSize, learningRate } = budget;
   if (opts.resume && !opts.checkpoint) throw new UserError('resume needs a checkpoint path');
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
@@ -137,6 +157,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   let runSamples = 0;
   let stoppedEarly = false;
   const emit = (e: Parameters<ProgressCallback>[0]) => { bar?.update(e); opts.onProgress?.(e); };
+  let best: tf.Tensor[] = [];
 
   try {
     for (let epoch = meta.epochsDone + 1; epoch <= epochs; epoch++) {
@@ -181,7 +202,10 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       emit({ phase: 'epoch', epoch, epochs, batch: b, batches: nBatches, loss: rec.loss, mse: rec.mse, entropy: rec.entropy, valLoss: rec.valLoss, samplesPerSec: rate, etaSeconds: (Math.max(0, totalSteps - epoch * nBatches) * batchSize) / rate });
 
       const monitored = rec.valLoss ?? rec.loss;
-      if (monitored < meta.best - (opts.earlyStopping?.minDelta ?? 0)) { meta.best = monitored; meta.badEpochs = 0; } else meta.badEpochs++;
+      if (monitored < meta.best - (opts.earlyStopping?.minDelta ?? 0)) {
+        meta.best = monitored; meta.badEpochs = 0;
+        if (opts.restoreBest) { tf.dispose(best); best = model.getWeights().map((w) => tf.keep(w.clone())); }
+      } else meta.badEpochs++;
       if (ckpt && opts.checkpoint) {
         const optState = await optimizer.getWeights(); // [iterations (a new tensor), ...slot variables]
         try {
@@ -196,9 +220,11 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       }
       if (opts.earlyStopping && meta.badEpochs >= opts.earlyStopping.patience) { stoppedEarly = true; break; }
     }
+    if (opts.restoreBest && best.length > 0) model.setWeights(best);
   } finally {
     bar?.stop();
     optimizer.dispose();
+    tf.dispose(best);
   }
   return {
     history: meta.history, epochsDone: meta.epochsDone, resumedFrom, stoppedEarly, samplesSeen: meta.samplesSeen,

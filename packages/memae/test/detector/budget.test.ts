@@ -55,3 +55,27 @@ test('batch order: a permutation per (seed, epoch), the same every time', () => 
   assert.notDeepEqual(Array.from(epochPermutation(50, 1, 2)), Array.from(a));
   assert.notDeepEqual(Array.from(epochPermutation(50, 2, 1)), Array.from(a));
 });
+
+test('validationSplit holds out part of the training rows; restoreBest puts back the best epoch', async () => {
+  await useTestBackend();
+  const fx = JSON.parse(readFileSync(new URL('../fixtures/baselines-sklearn.json', import.meta.url), 'utf8')) as { trainX: number[]; features: number };
+  const f = fx.features;
+  const rows = Array.from({ length: 100 }, (_, i) => fx.trainX.slice(i * f, (i + 1) * f));
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], encoderChannels: [8, 3], slots: 5 });
+  let perEpoch = 0;
+  const r = await det.fit(rows, { epochs: 3, batchSize: 10, validationSplit: 0.2, progressBar: false, scoreTraining: false, onProgress: (e) => { perEpoch = e.batches; } });
+  assert.equal(perEpoch, 8, '80 of 100 rows train, in batches of 10');
+  assert.ok(r.history.every((h) => Number.isFinite(h.valLoss)));
+  await assert.rejects(det.fit(rows, { validationSplit: 0.9, progressBar: false }), UserError);
+  det.dispose();
+  // restoreBest with a fixed validation set: the final weights give the best recorded validation loss
+  const { ArrayDataset } = await import('../../src/data/dataset.js');
+  const { evaluateLoss } = await import('../../src/train/trainer.js');
+  const val = new ArrayDataset(Float32Array.from(fx.trainX.slice(100 * f, 140 * f)), [f]);
+  const d2 = await MemAE.create({ kind: 'tabular', inputShape: [f], encoderChannels: [8, 3], slots: 5 });
+  const r2 = await d2.fit(rows, { epochs: 6, batchSize: 10, learningRate: 0.05, validation: val, restoreBest: true, progressBar: false, scoreTraining: false });
+  const bestVal = Math.min(...r2.history.map((h) => h.valLoss!));
+  const now = await evaluateLoss(d2.model, d2.config, val, 10);
+  assert.ok(Math.abs(now.loss - bestVal) < 1e-5 * Math.max(1, bestVal), `restored ${now.loss} vs best ${bestVal}`);
+  d2.dispose();
+});
