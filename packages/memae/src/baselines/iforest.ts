@@ -32,8 +32,8 @@ export class IsolationForest extends Baseline {
   readonly nEstimators: number;
   readonly maxSamples: number | undefined;
   readonly seed: number;
-  private nodes = new Float64Array(0);
-  private roots = new Int32Array(0);
+  private nodes: Float64Array = new Float64Array(0);
+  private roots: Int32Array = new Int32Array(0);
   private subsample = 0;
 
   constructor(o: IForestOptions = {}) {

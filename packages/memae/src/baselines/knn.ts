@@ -19,7 +19,7 @@ export class KnnDetector extends Baseline {
   readonly name = 'knn';
   readonly nNeighbors: number;
   readonly method: 'largest' | 'mean';
-  private train = new Float32Array(0);
+  private train: Float32Array = new Float32Array(0);
   private rows = 0;
 
   constructor(o: KnnOptions = {}) {
@@ -62,8 +62,9 @@ export class KnnDetector extends Baseline {
           const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, train, false, true), 2)), trainSq));
           const nearest = tf.neg(tf.topk(tf.neg(sq), k, true).values); // ascending squared distances
           const kept = skipSelf ? tf.slice(nearest, [0, 1], [n, k - 1]) : nearest;
-          const dist = tf.sqrt(kept);
-          return this.method === 'largest' ? tf.squeeze(tf.slice(dist, [0, dist.shape[1] - 1], [n, 1]), [1]) : tf.mean(dist, 1);
+          const dist = tf.sqrt(kept) as tf.Tensor2D;
+          const cols = k - (skipSelf ? 1 : 0);
+          return this.method === 'largest' ? tf.squeeze(tf.slice(dist, [0, cols - 1], [n, 1]), [1]) : tf.mean(dist, 1);
         });
         out.set(d.dataSync(), s);
         d.dispose();

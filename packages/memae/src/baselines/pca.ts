@@ -14,9 +14,9 @@ export interface PcaOptions {
 export class PcaDetector extends Baseline {
   readonly name = 'pca';
   readonly components: number;
-  private mean = new Float64Array(0);
+  private mean: Float64Array = new Float64Array(0);
   /** kept components, row-major [k, features] */
-  private basis = new Float64Array(0);
+  private basis: Float64Array = new Float64Array(0);
   private k = 0;
 
   constructor(o: PcaOptions = {}) {
@@ -38,13 +38,14 @@ export class PcaDetector extends Baseline {
     const mean = new Float64Array(f);
     for (let r = 0; r < rows; r++) for (let j = 0; j < f; j++) mean[j] += x[r * f + j];
     for (let j = 0; j < f; j++) mean[j] /= rows;
-    const cov = new Matrix(f, f);
+    const acc = new Float64Array(f * f);
     const row = new Float64Array(f);
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < f; j++) row[j] = x[r * f + j] - mean[j];
-      for (let i = 0; i < f; i++) { const ri = row[i]; if (ri === 0) continue; for (let j = i; j < f; j++) cov.data[i][j] += ri * row[j]; }
+      for (let i = 0; i < f; i++) { const ri = row[i]; if (ri === 0) continue; for (let j = i; j < f; j++) acc[i * f + j] += ri * row[j]; }
     }
-    for (let i = 0; i < f; i++) for (let j = i; j < f; j++) { const v = cov.data[i][j] / (rows - 1); cov.data[i][j] = v; cov.data[j][i] = v; }
+    const cov = new Matrix(f, f);
+    for (let i = 0; i < f; i++) for (let j = i; j < f; j++) { const v = acc[i * f + j] / (rows - 1); cov.set(i, j, v); cov.set(j, i, v); }
     const evd = new EigenvalueDecomposition(cov, { assumeSymmetric: true });
     const values = evd.realEigenvalues.map((v) => Math.max(0, v));
     const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]);
