@@ -23,8 +23,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /** Tables: batch 32 for a few hundred rows up to 256 from 8,000 rows on. */
 export const tabularBatch = (rows: number): number => clamp(2 ** Math.round(Math.log2(Math.max(1, rows) / 32)), 32, 256);
-/** Tables: 8 passes over the data, at least 1,500 and at most 20,000 steps. */
-export const tabularSteps = (rows: number, batchSize: number): number => Math.round(clamp((8 * rows) / batchSize, 1500, 20000));
+/** Tables: 8 passes over the data, at least 500 and at most 20,000 steps. */
+export const tabularSteps = (rows: number, batchSize: number): number => Math.round(clamp((8 * rows) / batchSize, 500, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
   image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0 },
