@@ -72,7 +72,7 @@ if kdd_path:
         X = np.log(np.array([[float(rows[i][0]), float(rows[i][4]), float(rows[i][5])] for i in sel]) + 0.1)
         a = attack[sel]
         write(f'kdd-{svc}', X, np.where(~a)[0], np.where(a)[0], KS, 'public (UCI KDD archive)',
-              f'ODDS {svc}: service {svc}, features log(duration, src_bytes, dst_bytes + 0.1), attacks as anomalies, subsampled to 4%', 0.04)
+              f'ODDS {svc}: service {svc}, features log(duration, src_bytes, dst_bytes + 0.1), attacks as anomalies, subsampled to at most 4%', 0.04)
     num = [i for i in range(41) if i not in cats]
     Xn = np.array([[float(r[i]) for i in num] for r in rows])
     onehot = [np.array([[1.0 if r[c] == v else 0.0 for v in cats[c]] for r in rows]) for c in cats]
