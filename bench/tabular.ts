@@ -7,8 +7,10 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
-import { fmt, mean } from './lib/stats.js';
-import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseList, resultsDir } from './lib/results.js';
+import { report, type Row } from './tabular-report.js';
 import { listSets, protocolSplit, readTable } from './tabular-data.js';
 import { parseMethod, runMethodScores } from './tabular-methods.js';
 
@@ -27,7 +29,6 @@ const { values: a } = parseArgs({
 });
 
 interface Unit { set: string; seed: number }
-interface Row { set: string; seed: number; method: string; auroc: number; ap: number; seconds: number }
 
 const methods = a.methods!.split(';').length > 1 ? a.methods!.split(';') : a.methods!.split(/,(?![^:]*=)/);
 
@@ -75,30 +76,15 @@ if (a.worker) {
   const jobs = Math.max(1, Math.min(Number(a.jobs), units.length));
   const rows: Row[] = [];
   const t0 = performance.now();
+  const partial = join(resultsDir, `${a.name ?? (a.validation ? 'tabular-validation' : 'tabular')}.rows.jsonl`);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(partial, '');
   await Promise.all(Array.from({ length: jobs }, (_, w) => runWorker(units.filter((_, i) => i % jobs === w), (r) => {
     rows.push(r);
+    appendFileSync(partial, `${JSON.stringify(r)}\n`); // kept if the run is stopped early (bench/tabular-summary.ts)
     console.error(`${r.set} seed ${r.seed} ${r.method}: AUROC ${r.auroc.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
   })));
-  const cell = (set: string, m: string, k: 'auroc' | 'ap') => rows.filter((r) => r.set === set && r.method === m).map((r) => r[k]);
-  const perSetMean = (m: string, k: 'auroc' | 'ap') => sets.map((s) => mean(cell(s, m, k)));
-  const names = [...new Set(rows.map((r) => r.method))].sort((u, v) => methods.indexOf(u.split('/')[0]) - methods.indexOf(v.split('/')[0]) || u.localeCompare(v));
-  const summary = names.map((m) => ({
-    method: m,
-    meanAuroc: mean(perSetMean(m, 'auroc')),
-    meanAp: mean(perSetMean(m, 'ap')),
-    // mean over sets of each seed's AUROC: the spread of the headline figure across seeds
-    seedSpread: seeds.map((sd) => mean(sets.map((s) => rows.find((r) => r.set === s && r.method === m && r.seed === sd)?.auroc ?? NaN))),
-    seconds: rows.filter((r) => r.method === m).reduce((t, r) => t + r.seconds, 0),
-  }));
-  const table = markdownTable(['set', ...names], [
-    ...sets.map((s) => [s, ...names.map((m) => fmt(cell(s, m, 'auroc'), 3))]),
-    ['**mean AUROC**', ...summary.map((x) => `**${fmt(x.seedSpread, 3)}**`)],
-    ['mean AP', ...summary.map((x) => x.meanAp.toFixed(3))],
-  ]);
-  const command = `LIBTORCH_NUM_THREADS=1 npx tsx bench/tabular.ts ${process.argv.slice(2).join(' ')}`.trim();
-  const name = a.name ?? (a.validation ? 'tabular-validation' : 'tabular');
-  const header = `# Tabular benchmark${a.validation ? ' (validation parts of the training data)' : ''}\n\n\`${command}\`\n\nAUROC mean ± std over seeds ${seeds.join(', ')}; last rows: mean over ${sets.length} sets (± over seeds).\n\n`;
-  const out = writeResults(name, { command, seeds, sets: all.filter((s) => sets.includes(s.name)), methods, validation: a.validation, summary, rows, seconds: (performance.now() - t0) / 1000 }, header + table);
+  const { header, table, out } = report({ rows, sets, seeds, methods, all, validation: a.validation, name: a.name, argv: process.argv.slice(2), seconds: (performance.now() - t0) / 1000 });
   console.log(header + table);
   console.log(`wrote ${out.json}, ${out.md}`);
 }
