@@ -2,7 +2,7 @@
 //   npx tsx bench/tabular-summary.ts --rows bench/results/NAME.rows.jsonl --name NAME --argv="..." [--note "..."]
 //   npx tsx bench/tabular-summary.ts --log run.log ...   (the run's stderr lines "SET seed N METHOD: AUROC x (y s)";
 //                                                         average precision is not in those lines)
-// Only sets with every method on every listed seed enter the means.
+// Only sets with every method on every listed seed enter the table and means; the JSON keeps every row.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listSets } from './tabular-data.js';
@@ -24,6 +24,6 @@ const names = [...new Set(rows.map((r) => r.method))];
 const complete = (set: string) => names.every((m) => seeds.every((sd) => rows.some((r) => r.set === set && r.method === m && r.seed === sd)));
 const sets = all.map((s) => s.name).filter(complete);
 const note = `${a.note ?? ''}Rebuilt from the rows of a run stopped early (bench/tabular-summary.ts): ${sets.length} complete sets.\n\n`;
-const { header, table, out } = report({ rows: rows.filter((r) => sets.includes(r.set)), sets, seeds, methods, all, validation: a.validation, name: a.name, argv: a.argv!.split(' ').filter(Boolean), seconds: rows.reduce((t, r) => t + r.seconds, 0), note });
+const { header, table, out } = report({ rows, sets, seeds, methods, all, validation: a.validation, name: a.name, argv: a.argv!.split(' ').filter(Boolean), seconds: rows.reduce((t, r) => t + r.seconds, 0), note });
 console.log(header + table);
 console.log(`wrote ${out.json}, ${out.md}`);
