@@ -1,4 +1,5 @@
-// Rebuilds the tabular benchmark's table and JSON from the rows a run printed, for a run stopped before its end:
+// Rebuilds the tabular benchmark's table and JSON from the rows runs printed: a run stopped before its end, or
+// runs of different seeds put together (concatenate their .rows.jsonl files or their JSON `rows`):
 //   npx tsx bench/tabular-summary.ts --rows bench/results/NAME.rows.jsonl --name NAME --argv="..." [--note "..."]
 //   npx tsx bench/tabular-summary.ts --log run.log ...   (the run's stderr lines "SET seed N METHOD: AUROC x (y s)";
 //                                                         average precision is not in those lines)
@@ -23,7 +24,7 @@ const methods = [...new Set(rows.map((r) => r.method.split('/')[0]))];
 const names = [...new Set(rows.map((r) => r.method))];
 const complete = (set: string) => names.every((m) => seeds.every((sd) => rows.some((r) => r.set === set && r.method === m && r.seed === sd)));
 const sets = all.map((s) => s.name).filter(complete);
-const note = `${a.note ?? ''}Rebuilt from the rows of a run stopped early (bench/tabular-summary.ts): ${sets.length} complete sets.\n\n`;
+const note = `${a.note ?? 'Rebuilt from the rows of a run stopped early (bench/tabular-summary.ts).'} ${sets.length} complete sets.\n\n`;
 const { header, table, out } = report({ rows, sets, seeds, methods, all, validation: a.validation, name: a.name, argv: a.argv!.split(' ').filter(Boolean), seconds: rows.reduce((t, r) => t + r.seconds, 0), note });
 console.log(header + table);
 console.log(`wrote ${out.json}, ${out.md}`);
