@@ -64,7 +64,9 @@ export async function loadCsvTraining(cfg: DataCfg, seed: number): Promise<CsvTr
   if (split.train.length === 0) throw new UserError(`${path}: no training rows (${cfg.trainOn === 'all' ? 'empty file' : 'no normal rows: use --train-on all, or check --normal-labels'})`);
   const delimiter = cfg.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
   const preprocessor = TabularPreprocessor.fit(table, {
-    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, label: table.labelName ?? null, csv: { header: cfg.header ?? true, delimiter },
+    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, label: table.labelName ?? null,
+    labelValues: table.labelName && (cfg.anomalyLabels || cfg.normalLabels) ? { anomaly: cfg.anomalyLabels, normal: cfg.normalLabels } : undefined,
+    csv: { header: cfg.header ?? true, delimiter },
   });
   const train = new ArrayDataset(preprocessor.transform(table, split.train), [preprocessor.featureCount]);
   const features = `${preprocessor.featureCount} features`;
@@ -88,16 +90,20 @@ const pick = (a: Uint8Array, rows: Int32Array): Uint8Array => Uint8Array.from(ro
 
 /**
  * Every row of a CSV file (or `stream`, e.g. stdin) encoded with a saved model's preprocessing, in file order: the
- * model's columns (any order; missing or extra ones are errors), its label column read apart when present.
+ * model's columns (any order; missing or extra ones are errors), its label column read apart when present (labels
+ * by the saved label values unless `cfg` names others; with `labels` false the label values are not checked).
  */
-export async function readWithModel(path: string, pre: TabularPreprocessor, cfg: Partial<DataCfg> = {}, stream?: Readable): Promise<EncodedTable> {
+export async function readWithModel(path: string, pre: TabularPreprocessor, cfg: Partial<DataCfg> = {}, stream?: Readable, labels = true): Promise<EncodedTable> {
   const s = pre.spec;
+  const rule = !labels
+    ? { anomalyLabels: [] } // every value reads as normal: scoring ignores the label column
+    : cfg.anomalyLabels || cfg.normalLabels ? labelRule(cfg as DataCfg) : { anomalyLabels: s.labelValues?.anomaly, normalLabels: s.labelValues?.normal };
   const table = await readTable(path, {
     stream, delimiter: cfg.delimiter ?? s.csv.delimiter, header: cfg.header ?? s.csv.header,
     labelColumn: s.label, labelOptional: true, expectColumns: s.columns.map((c) => c.name), categorical: pre.categoricalNames(),
-    missing: s.missing === 'impute' ? 'keep' : 'error', anomalyLabels: cfg.anomalyLabels, normalLabels: cfg.normalLabels,
+    missing: s.missing === 'impute' ? 'keep' : 'error', ...rule,
   });
-  return { dataset: new ArrayDataset(pre.transform(table), [pre.featureCount], table.labels), table, ids: rowIds(path, Array.from({ length: table.rows }, (_, i) => i)) };
+  return { dataset: new ArrayDataset(pre.transform(table), [pre.featureCount], labels ? table.labels : undefined), table, ids: rowIds(path, Array.from({ length: table.rows }, (_, i) => i)) };
 }
 
 /** Models saved before preprocessing was: the file is encoded by a preprocessing fitted on itself (all rows, no split). */

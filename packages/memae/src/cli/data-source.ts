@@ -30,6 +30,8 @@ export interface LoadWant {
   seed?: number;
   /** a saved model's preprocessing: new data go through it (no refit, no split); null = an older model without one */
   model?: Preprocessing | null;
+  /** false: labels are not needed (scoring), label values are not checked */
+  labels?: boolean;
 }
 
 /** `limit` samples spread evenly over `ds` (keeps the class mix of a shuffled set), or `ds` itself. */
@@ -84,7 +86,7 @@ export async function loadData(cfg: RunConfig['data'], want: LoadWant): Promise<
       // a saved model: every row of the file, in order, through the model's preprocessing
       const path = cfg.path;
       if (want.model && want.model.kind !== 'tabular') throw new UserError(`${path}: this model takes ${want.model.kind} data, not CSV rows`);
-      const e = want.model ? await readWithModel(path, new TabularPreprocessor(want.model), cfg) : await readWithoutModel(path, cfg);
+      const e = want.model ? await readWithModel(path, new TabularPreprocessor(want.model), cfg, undefined, want.labels !== false) : await readWithoutModel(path, cfg);
       return { test: spread(e.dataset, cfg.testLimit), ids: cfg.testLimit ? undefined : e.ids, description: `CSV ${path} (${e.table.rows} rows)` };
     }
   }

@@ -61,7 +61,7 @@ async function table(path: string, ctx: ScoreContext): Promise<InputBatch> {
   const stream = path === '-' ? process.stdin : undefined;
   const name = path === '-' ? 'stdin' : path;
   const e = ctx.pre?.kind === 'tabular'
-    ? await readWithModel(name, new TabularPreprocessor(ctx.pre), ctx.csv, stream)
+    ? await readWithModel(name, new TabularPreprocessor(ctx.pre), ctx.csv, stream, false)
     : await readWithoutModel(name, ctx.csv, stream);
   if (e.dataset.sampleShape[0] !== ctx.det.inputShape[0]) {
     throw new UserError(`${name}: ${e.dataset.sampleShape[0]} features, the model takes ${ctx.det.inputShape[0]}`);

@@ -29,6 +29,8 @@ export const tabularPreprocessingSchema = z.strictObject({
   columns: z.array(z.discriminatedUnion('kind', [numericColumn, categoricalColumn])).min(1),
   /** name of the training file's label column (dropped from new files that have it), or null */
   label: z.string().nullable(),
+  /** which label values mean anomaly / normal in training (default: 0/1, normal/anomaly); for evaluating new files */
+  labelValues: z.strictObject({ anomaly: z.array(z.string()).optional(), normal: z.array(z.string()).optional() }).optional(),
   unseen: z.enum(UNSEEN_POLICIES),
   missing: z.enum(MISSING_POLICIES),
   /** how the training file was read: the default for reading new files */
@@ -46,6 +48,7 @@ export interface FitOptions {
   missing?: MissingPolicy;
   /** the label column's name (recorded, excluded from features); default none */
   label?: string | null;
+  labelValues?: { anomaly?: string[]; normal?: string[] };
   csv?: { header: boolean; delimiter: string };
 }
 
@@ -102,7 +105,7 @@ export class TabularPreprocessor {
       return { name, kind: 'categorical', values: [...seen].sort() };
     });
     return new TabularPreprocessor({
-      kind: 'tabular', version: 1, columns, label: o.label ?? null, unseen: o.unseen ?? 'ignore', missing: o.missing ?? 'error',
+      kind: 'tabular', version: 1, columns, label: o.label ?? null, ...(o.labelValues ? { labelValues: o.labelValues } : {}), unseen: o.unseen ?? 'ignore', missing: o.missing ?? 'error',
       csv: o.csv ?? { header: true, delimiter: ',' },
     });
   }

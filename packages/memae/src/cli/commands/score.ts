@@ -42,7 +42,7 @@ export async function score(modelDir: string, flags: ScoreFlags): Promise<void> 
         for await (const b of readInput(input, { det, pre, csv })) add(b.ids, await det.score(b.dataset));
       }
     } else {
-      const data = await loadData(dataConfigFor(modelDir, flags), { train: false, model: pre });
+      const data = await loadData(dataConfigFor(modelDir, flags), { train: false, model: pre, labels: false });
       if (!data.test) throw new UserError(`${data.description}: nothing to score`);
       out.note(`scoring ${data.test.size} samples (${data.description})`);
       add(data.ids, await det.score(data.test));
