@@ -3,10 +3,11 @@
 // Video files are recognised here and handed to VIDEO_INPUT (the video pipeline registers it).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArrayDataset, type Dataset } from '../data/dataset.js';
-import { decodeImage, isImageFile } from '../data/image-decode.js';
+import type { Dataset } from '../data/dataset.js';
+import { isImageFile } from '../data/image-decode.js';
 import { UserError } from '../errors/user-error.js';
-import { imagePreprocessing, normalisePixels, type ImagePreprocessing, type Preprocessing } from '../preprocess/index.js';
+import { imagePreprocessing, type ImagePreprocessing, type Preprocessing } from '../preprocess/index.js';
+import { encodeImageFiles } from '../preprocess/image-files.js';
 import { TabularPreprocessor } from '../preprocess/tabular.js';
 import type { DetectorPort } from '../run/detector-port.js';
 import type { RunConfig } from './config.js';
@@ -46,14 +47,9 @@ function imagePre(ctx: ScoreContext): ImagePreprocessing {
 
 async function* images(files: string[], ctx: ScoreContext): AsyncIterable<InputBatch> {
   const p = imagePre(ctx);
-  const size = p.height * p.width * p.channels;
   for (let at = 0; at < files.length; at += IMAGE_CHUNK) {
     const chunk = files.slice(at, at + IMAGE_CHUNK);
-    const x = new Float32Array(chunk.length * size);
-    for (let i = 0; i < chunk.length; i++) {
-      normalisePixels(p, await decodeImage(chunk[i], { height: p.height, width: p.width, channels: p.channels, fit: p.resize }), x, i * size);
-    }
-    yield { dataset: new ArrayDataset(x, [p.height, p.width, p.channels]), ids: chunk };
+    yield { dataset: await encodeImageFiles(p, chunk), ids: chunk };
   }
 }
 
