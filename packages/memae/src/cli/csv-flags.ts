@@ -35,10 +35,10 @@ export function addCsvOptions(cmd: Command, training: boolean): Command {
   if (!training) return cmd;
   return cmd
     .option('--test-data <file>', 'CSV: evaluate on every row of this file (then every training-file row of --train-on trains)')
-    .addOption(new Option('--train-on <rows>', 'CSV: train on the normal rows (semi-supervised) or all rows (unsupervised, with contamination)').choices(['normal', 'all']).default(undefined, 'normal'))
-    .addOption(new Option('--missing <policy>', 'CSV: a missing numeric value is an error, or imputed with the training median').choices(['error', 'impute']).default(undefined, 'error'))
-    .addOption(new Option('--unseen <policy>', 'CSV: a category not seen in training encodes as all zeros (ignore) or is an error').choices(['ignore', 'error']).default(undefined, 'ignore'))
-    .addOption(new Option('--resize <fit>', 'images: how an image of another size reaches the model size (none: an error)').choices(['none', 'fill', 'cover', 'contain']).default(undefined, 'fill'));
+    .addOption(new Option('--train-on <rows>', 'CSV: train on the normal rows (semi-supervised) or all rows (unsupervised, with contamination); default normal').choices(['normal', 'all']))
+    .addOption(new Option('--missing <policy>', 'CSV: a missing numeric value is an error, or imputed with the training median; default error').choices(['error', 'impute']))
+    .addOption(new Option('--unseen <policy>', 'CSV: a category not seen in training encodes as all zeros (ignore, default) or is an error').choices(['ignore', 'error']))
+    .addOption(new Option('--resize <fit>', 'images: how an image of another size reaches the model size (none: an error); default fill').choices(['none', 'fill', 'cover', 'contain']));
 }
 
 /** The data-config keys of the CSV flags (commander's --no-header gives header: true when absent: only false is kept). */

@@ -46,7 +46,7 @@ export function buildProgram(): Command {
       `
 Examples:
   memae train                               train MemAE on Fashion-MNIST (class 0 normal), print AUROC, write a report
-  memae train --normal-class 7 --epochs 10  another normal class, longer
+  memae train --normal-class 7 --epochs 10  another normal class, 10 epochs
   memae train --config run.yaml             options from a JSON or YAML file
   memae score runs/latest/model --data mnist --data-path ./mnist
   memae eval runs/latest/model --out runs/eval1 && memae report runs/eval1
@@ -78,12 +78,12 @@ ${EXIT_CODES_HELP}`,
       'after',
       `
 Examples:
-  memae train                                      Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
+  memae train --epochs 3                           Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
   memae train --variant ae --epochs 5 -o runs/ae   the plain autoencoder baseline
   memae train --variant mama --no-hash-memory      MAMA Net with softmax addressing (ablation)
   memae train --train-limit 500 --test-limit 500 --epochs 1 --json   a quick scripted run
   memae train --data csv --data-path kdd.csv --label-column label
-  memae train --data csv --data-path train.csv --test-data test.csv --label-column 41 --normal-labels normal.
+  memae train --data csv --data-path train.csv --no-header --label-column 41 --normal-labels normal. --test-data test.csv
   memae train --data folder --data-path parts/      parts/normal/ trains, parts/test/{good,bad}/ tests
 
 Config file (YAML; every key optional, unknown keys are errors):
