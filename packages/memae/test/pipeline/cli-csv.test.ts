@@ -14,9 +14,11 @@ const rows = kddRows(400);
 const model = join(dir, 'run', 'model');
 const csv = (name: string, r: string[][], header: string[] | false = HEADER) => writeCsv(join(dir, name), r, header);
 const scoresOf = (stdout: string): number[] => (JSON.parse(stdout) as { scores: number[] }).scores;
+// the encoded rows are identical; scores differ only by the float32 rounding of a batched vs a one-row matrix
+// product (about 1e-6 relative, bench/csv-recipe.ts), far below what a refit or a wrong column would change
 const close = (a: number[], b: number[]) => {
   assert.equal(a.length, b.length);
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-6 * Math.max(1, Math.abs(v)), `score ${i}: ${v} vs ${b[i]}`));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 * Math.abs(v), `score ${i}: ${v} vs ${b[i]}`));
 };
 
 function withStdin(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

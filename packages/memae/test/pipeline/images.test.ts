@@ -56,7 +56,7 @@ describe('image pipelines', () => {
     const paths = [join(loose, 'x.png'), join(loose, 'a/b/y.png'), join(loose, 'x.png')];
     assert.deepEqual(res.results.map((x) => x.id), paths);
     const lib = await det.score(await encodeImageFiles(det.preprocessing, paths));
-    res.results.forEach((x, i) => assert.ok(Math.abs(x.score - lib[i]) <= 1e-6 * lib[i], `${x.score} vs ${lib[i]}`));
+    res.results.forEach((x, i) => assert.ok(Math.abs(x.score - lib[i]) <= 1e-5 * lib[i], `${x.score} vs ${lib[i]}`));
     assert.equal(res.results[0].score, res.results[2].score);
     det.dispose();
 

@@ -125,7 +125,7 @@ describe('a saved model owns its preprocessing', () => {
     const recs = rows.slice(0, 6).map((r) => Object.fromEntries(HEADER.map((h, j) => [h, r[j]])));
     const batch = await back.score(encodeRecords(back.preprocessing, recs));
     const alone = await back.score(encodeRecords(back.preprocessing, [recs[4]]));
-    assert.ok(Math.abs(alone[0] - batch[4]) <= 1e-6 * Math.abs(batch[4]), `${alone[0]} vs ${batch[4]}`);
+    assert.ok(Math.abs(alone[0] - batch[4]) <= 1e-5 * Math.abs(batch[4]), `${alone[0]} vs ${batch[4]}`);
     back.dispose();
     assert.ok(liveTensors() <= n0);
     // a model directory saved before preprocessing existed: no field, still loads
