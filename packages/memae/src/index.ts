@@ -29,3 +29,7 @@ export type {
   VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
   VtestBenchmarkOptions, VtestManifest, InjectedEvent,
 } from './video/index.js';
+export { preprocessingSchema, parsePreprocessing, imagePreprocessing, normalisePixels } from './preprocess/index.js';
+export type { Preprocessing, TabularPreprocessing, ImagePreprocessing, RawRecord, ResizePolicy } from './preprocess/index.js';
+export { encodeRecords } from './preprocess/encode.js';
+export { encodeImageFiles } from './preprocess/image-files.js';

@@ -18,8 +18,25 @@ export const DataSchema = z.strictObject({
   path: z.string().optional(),
   /** the class used as "normal" in the one-class protocol (IDX data) */
   normalClass: int(0).default(0),
-  /** csv: name of the label column (1/true/anomaly = anomaly) */
-  labelColumn: z.string().optional(),
+  /** csv: the label column, by name or 0-based index; null = none (unsupervised). Values 0/1 or normal/anomaly, or see anomalyLabels */
+  labelColumn: z.union([z.string(), z.number().int().min(0), z.null()]).optional(),
+  /** csv: a second file to evaluate on (train on `path`, test on every row of this one) */
+  testData: z.string().optional(),
+  /** csv: the first row names the columns (default true) */
+  header: z.boolean().optional(),
+  /** csv: field separator (default ',' or tab for .tsv) */
+  delimiter: z.string().length(1).optional(),
+  /** csv: label values meaning anomaly / normal */
+  anomalyLabels: z.array(z.string()).min(1).optional(),
+  normalLabels: z.array(z.string()).min(1).optional(),
+  /** csv: train on the normal rows only (semi-supervised, default) or on all rows (unsupervised, with contamination) */
+  trainOn: z.enum(['normal', 'all']).optional(),
+  /** csv: missing numeric values are an error (default) or imputed with the training median */
+  missing: z.enum(['error', 'impute']).optional(),
+  /** csv: a category not seen in training encodes as all zeros (ignore, default) or is an error */
+  unseen: z.enum(['ignore', 'error']).optional(),
+  /** images: how an image of another size is brought to the model's size (none = error) */
+  resize: z.enum(['none', 'fill', 'cover', 'contain']).optional(),
   /** use at most this many training samples (of the normal class) */
   trainLimit: int(1).optional(),
   /** use at most this many test samples (stratified: classes kept in proportion) */
@@ -41,8 +58,9 @@ export const ModelSchema = z.strictObject({
 });
 
 export const TrainSchema = z.strictObject({
-  epochs: int(1).default(3),
-  batchSize: int(1).default(64),
+  /** default: the library's (train/defaults.ts) for the data kind */
+  epochs: int(1).optional(),
+  batchSize: int(1).optional(),
   learningRate: z.number().positive().optional(),
   seed: int(0).default(1),
 });

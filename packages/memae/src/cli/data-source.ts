@@ -3,13 +3,12 @@
 import type { Dataset } from '../data/dataset.js';
 import { loadNormalTestFolders } from '../data/image-folder.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist, loadMnist, MNIST_CLASSES } from '../data/mnist.js';
-import { TabularPreprocessor } from '../data/preprocess.js';
-import { permutation } from '../data/random.js';
 import { oneClassSplit, select } from '../data/split.js';
-import { readTable } from '../data/table.js';
-import { tableDataset } from '../data/tabular.js';
 import { UserError } from '../errors/user-error.js';
+import { imagePreprocessing, type Preprocessing } from '../preprocess/index.js';
+import { TabularPreprocessor } from '../preprocess/tabular.js';
 import type { RunConfig } from './config.js';
+import { loadCsvTraining, readWithModel, readWithoutModel } from './csv-source.js';
 
 export interface LoadedData {
   /** normal training samples (undefined when only a test set is asked for) */
@@ -19,6 +18,20 @@ export interface LoadedData {
   classNames?: string[];
   /** one line describing the data, for logs and reports */
   description: string;
+  /** the preprocessing the training data went through (saved with the model) */
+  preprocessing?: Preprocessing;
+  /** one id per test sample (file path, or FILE#ROW for table rows) when known */
+  ids?: string[];
+}
+
+export interface LoadWant {
+  train: boolean;
+  /** seeds the split of a labelled CSV file (train) */
+  seed?: number;
+  /** a saved model's preprocessing: new data go through it (no refit, no split); null = an older model without one */
+  model?: Preprocessing | null;
+  /** false: labels are not needed (scoring), label values are not checked */
+  labels?: boolean;
 }
 
 /** `limit` samples spread evenly over `ds` (keeps the class mix of a shuffled set), or `ds` itself. */
@@ -28,7 +41,8 @@ export function spread(ds: Dataset, limit: number | undefined): Dataset {
   return select(ds, idx);
 }
 
-export async function loadData(cfg: RunConfig['data'], want: { train: boolean }): Promise<LoadedData> {
+export async function loadData(cfg: RunConfig['data'], want: LoadWant): Promise<LoadedData> {
+  const resize = cfg.resize ?? 'fill';
   switch (cfg.source) {
     case 'fashion-mnist':
     case 'mnist': {
@@ -40,6 +54,7 @@ export async function loadData(cfg: RunConfig['data'], want: { train: boolean })
       const train = want.train ? await load({ split: 'train', dir: cfg.path }) : test;
       const s = oneClassSplit(train, test, cfg.normalClass);
       return {
+        preprocessing: imagePreprocessing(s.test.sampleShape, resize),
         train: want.train ? spread(s.train, cfg.trainLimit) : undefined,
         test: spread(s.test, cfg.testLimit),
         classNames: names,
@@ -48,8 +63,11 @@ export async function loadData(cfg: RunConfig['data'], want: { train: boolean })
     }
     case 'folder': {
       if (!cfg.path) throw new UserError('data source folder needs a path (--data-path DIR with DIR/normal/ and DIR/test/)');
-      const r = await loadNormalTestFolders(cfg.path);
+      const saved = want.model?.kind === 'image' ? want.model : undefined;
+      const r = await loadNormalTestFolders(cfg.path, saved ? { size: [saved.height, saved.width], channels: saved.channels, fit: saved.resize } : { fit: resize });
       return {
+        preprocessing: imagePreprocessing(r.train.sampleShape, saved?.resize ?? resize),
+        ids: r.test?.files,
         train: want.train ? spread(r.train, cfg.trainLimit) : undefined,
         test: r.test ? spread(r.test, cfg.testLimit) : undefined,
         classNames: r.testClassNames,
@@ -58,26 +76,18 @@ export async function loadData(cfg: RunConfig['data'], want: { train: boolean })
     }
     case 'csv': {
       if (!cfg.path) throw new UserError('data source csv needs a file (--data-path FILE.csv)');
-      const table = await readTable(cfg.path, { labelColumn: cfg.labelColumn ?? null });
-      if (!table.labels) {
-        // unlabelled rows: everything is "normal" training data and also what gets scored
-        const pre = TabularPreprocessor.fit(table);
-        const ds = tableDataset(table, pre);
-        return { train: want.train ? spread(ds, cfg.trainLimit) : undefined, test: spread(ds, cfg.testLimit), description: `CSV ${cfg.path} (no labels)` };
+      if (want.train) {
+        const t = await loadCsvTraining(cfg, want.seed ?? 1);
+        return {
+          train: spread(t.train, cfg.trainLimit), test: t.test && spread(t.test.dataset, cfg.testLimit), ids: cfg.testLimit ? undefined : t.test?.ids,
+          preprocessing: t.preprocessor.toJSON(), description: t.description,
+        };
       }
-      // labelled rows: train on a seeded half of the normal rows, test on the other rows (normal and anomalous)
-      const normal: number[] = [];
-      for (let i = 0; i < table.rows; i++) if (table.labels[i] === 0) normal.push(i);
-      const perm = permutation(normal.length, 1);
-      const trainRows = Int32Array.from(perm.subarray(0, Math.floor(normal.length / 2)), (k) => normal[k]).sort();
-      const inTrain = new Set(trainRows);
-      const testRows = Int32Array.from({ length: table.rows }, (_, i) => i).filter((i) => !inTrain.has(i));
-      const pre = TabularPreprocessor.fit(table, { rows: trainRows });
-      return {
-        train: want.train ? spread(tableDataset(table, pre, trainRows), cfg.trainLimit) : undefined,
-        test: spread(tableDataset(table, pre, testRows), cfg.testLimit),
-        description: `CSV ${cfg.path} (${pre.featureCount} features; half the normal rows train, the rest test)`,
-      };
+      // a saved model: every row of the file, in order, through the model's preprocessing
+      const path = cfg.path;
+      if (want.model && want.model.kind !== 'tabular') throw new UserError(`${path}: this model takes ${want.model.kind} data, not CSV rows`);
+      const e = want.model ? await readWithModel(path, new TabularPreprocessor(want.model), cfg, undefined, want.labels !== false) : await readWithoutModel(path, cfg);
+      return { test: spread(e.dataset, cfg.testLimit), ids: cfg.testLimit ? undefined : e.ids, description: `CSV ${path} (${e.table.rows} rows)` };
     }
   }
 }

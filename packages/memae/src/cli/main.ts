@@ -3,6 +3,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UserError } from '../errors/user-error.js';
 import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
+import { addCsvOptions } from './csv-flags.js';
+import { TRAIN_DEFAULTS } from '../train/defaults.js';
+
+const byKind = (k: 'epochs' | 'batchSize'): string =>
+  `default: the library's for the data kind: ${Object.entries(TRAIN_DEFAULTS).map(([kind, d]) => `${d[k]} ${kind}`).join(', ')}`;
 
 const intArg = (name: string, min = 0) => (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
@@ -25,7 +30,6 @@ function addDataOptions(cmd: Command): Command {
     .addOption(new Option('--data <source>', 'data source').choices(['fashion-mnist', 'mnist', 'folder', 'csv']))
     .option('--data-path <path>', 'IDX directory, image folder or CSV file (fashion-mnist defaults to /usr/share/datasets/fashion-mnist)')
     .option('--normal-class <k>', 'class used as normal (one-class protocol, IDX data)', intArg('--normal-class'))
-    .option('--label-column <name>', 'CSV: label column (1 = anomaly)')
     .option('--test-limit <n>', 'evaluate at most n test samples (classes kept in proportion)', intArg('--test-limit', 1));
 }
 
@@ -42,7 +46,7 @@ export function buildProgram(): Command {
       `
 Examples:
   memae train                               train MemAE on Fashion-MNIST (class 0 normal), print AUROC, write a report
-  memae train --normal-class 7 --epochs 10  another normal class, longer
+  memae train --normal-class 7 --epochs 10  another normal class, 10 epochs
   memae train --config run.yaml             options from a JSON or YAML file
   memae score runs/latest/model --data mnist --data-path ./mnist
   memae eval runs/latest/model --out runs/eval1 && memae report runs/eval1
@@ -51,12 +55,12 @@ Examples:
 ${EXIT_CODES_HELP}`,
     );
 
-  addDataOptions(commonOptions(program.command('train')))
+  addCsvOptions(addDataOptions(commonOptions(program.command('train'))), true)
     .description('Train a detector on the normal class, evaluate it on the test set and write a run directory with a report.')
     .option('-c, --config <file>', 'JSON or YAML config file (command-line options win)')
     .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net, image data only)').choices(VARIANTS))
-    .option('--epochs <n>', 'training epochs (default 3)', intArg('--epochs', 1))
-    .option('--batch-size <n>', 'batch size (default 64)', intArg('--batch-size', 1))
+    .option('--epochs <n>', `training epochs (${byKind('epochs')})`, intArg('--epochs', 1))
+    .option('--batch-size <n>', `batch size (${byKind('batchSize')})`, intArg('--batch-size', 1))
     .option('--lr <x>', 'learning rate', numArg('--lr'))
     .option('--memory-size <n>', 'memory slots N', intArg('--memory-size', 1))
     .option('--shrink <x>', 'hard-shrinkage threshold lambda', numArg('--shrink'))
@@ -74,11 +78,13 @@ ${EXIT_CODES_HELP}`,
       'after',
       `
 Examples:
-  memae train                                      Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
+  memae train --epochs 3                           Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
   memae train --variant ae --epochs 5 -o runs/ae   the plain autoencoder baseline
   memae train --variant mama --no-hash-memory      MAMA Net with softmax addressing (ablation)
   memae train --train-limit 500 --test-limit 500 --epochs 1 --json   a quick scripted run
   memae train --data csv --data-path kdd.csv --label-column label
+  memae train --data csv --data-path train.csv --no-header --label-column 41 --normal-labels normal. --test-data test.csv
+  memae train --data folder --data-path parts/      parts/normal/ trains, parts/test/{good,bad}/ tests
 
 Config file (YAML; every key optional, unknown keys are errors):
   data:  { source: fashion-mnist, normalClass: 3, trainLimit: 6000, testLimit: 2000 }
@@ -89,17 +95,23 @@ Config file (YAML; every key optional, unknown keys are errors):
     )
     .action(async (opts) => (await import('./commands/train.js')).train(opts));
 
-  addDataOptions(commonOptions(program.command('score')))
-    .description('Score samples with a saved model: per-sample anomaly scores and labels at the model threshold.')
+  addCsvOptions(addDataOptions(commonOptions(program.command('score'))), false)
+    .description('Score inputs with a saved model (through its saved preprocessing): one anomaly score per image file, table row or sample.')
     .argument('<model-dir>', 'a saved model directory')
+    .argument('[inputs...]', "image files, folders (searched recursively for images), CSV/TSV files, or '-' (CSV on stdin)")
+    .option('--csv', 'print the results as CSV (id,score,anomaly) on stdout')
     .option('-o, --out <file>', 'write the scores as JSON to this file')
     .addHelpText('after', `
+Each result carries its id: the image file, or FILE#ROW for table rows (data rows counted from 1).
 Examples:
-  memae score runs/latest/model                         score the Fashion-MNIST test set
+  memae score runs/latest/model shoe.png photos/            images, one line each
+  memae score runs/kdd/model new-rows.csv --csv > scores.csv
+  cat rows.csv | memae score runs/kdd/model - --json
+  memae score runs/latest/model                              score the Fashion-MNIST test set
   memae score runs/latest/model --data csv --data-path rows.csv -o scores.json`)
-    .action(async (modelDir, opts) => (await import('./commands/score.js')).score(modelDir, opts));
+    .action(async (modelDir, inputs, opts) => (await import('./commands/score.js')).score(modelDir, { ...opts, inputs }));
 
-  addDataOptions(commonOptions(program.command('eval')))
+  addCsvOptions(addDataOptions(commonOptions(program.command('eval'))), false)
     .description('Evaluate a saved model on labelled data: AUROC, ROC/PR curves, sample images; writes a run directory.')
     .argument('<model-dir>', 'a saved model directory')
     .option('-o, --out <dir>', 'run directory to write (default: <model-dir>/../eval)')

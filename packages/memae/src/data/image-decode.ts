@@ -9,13 +9,14 @@ import { UserError } from '../errors/user-error.js';
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp', '.webp', '.gif'];
 export const isImageFile = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 
-export type Fit = 'fill' | 'cover' | 'contain';
+/** how an image reaches the target size: stretch (fill), crop (cover), pad with black (contain), or not at all (none: another size is an error) */
+export type Fit = 'fill' | 'cover' | 'contain' | 'none';
 
 export interface DecodeOptions {
   height: number;
   width: number;
   channels: 1 | 3;
-  /** how to reach height x width: stretch (fill, default), crop (cover) or pad with black (contain) */
+  /** how to reach height x width: stretch (fill, default), crop (cover), pad with black (contain), or none (error) */
   fit?: Fit;
 }
 
@@ -55,7 +56,13 @@ export async function probeImage(path: string): Promise<{ height: number; width:
 /** The image at `path` as height*width*channels uint8 values (row-major, channels last). */
 export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8Array> {
   let img = await open(path);
-  img = img.removeAlpha().resize(o.width, o.height, { fit: o.fit ?? 'fill', background: { r: 0, g: 0, b: 0 } });
+  if (o.fit === 'none') {
+    const m = await probeImage(path);
+    if (m.height !== o.height || m.width !== o.width || m.channels !== o.channels) {
+      throw new UserError(`${path}: image is ${m.height}x${m.width}x${m.channels}, the model takes ${o.height}x${o.width}x${o.channels} (resize policy "none")`);
+    }
+  }
+  img = img.removeAlpha().resize(o.width, o.height, { fit: o.fit === undefined || o.fit === 'none' ? 'fill' : o.fit, background: { r: 0, g: 0, b: 0 } });
   img = o.channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');
   let out: { data: Buffer; info: OutputInfo };
   try {

@@ -7,7 +7,7 @@ export { ByteImageDataset, ByteStore } from './byte-store.js';
 export { decodeImage, probeImage, isImageFile, IMAGE_EXTENSIONS, type DecodeOptions, type Fit } from './image-decode.js';
 export { loadImageClasses, loadNormalTestFolders, type ImageFolderOptions } from './image-folder.js';
 export { readTable, type Table, type ReadTableOptions, type ColumnRef } from './table.js';
-export { TabularPreprocessor, type ColumnSpec, type PreprocessorJSON, type FitOptions } from './preprocess.js';
+export { TabularPreprocessor, type ColumnSpec, type FitOptions } from './preprocess.js';
 export { loadCsv, tableDataset } from './tabular.js';
 export { loadKdd, readKddTable, kddSplit, kddPath, KDD_COLUMNS, KDD_CATEGORICAL, KDD_CONTAMINATION, type KddData, type KddOptions } from './kdd.js';
 export { sharedDir, sharedDataset, repoRoot } from './shared.js';

@@ -1,5 +1,6 @@
 // Reading CSV/TSV (optionally gzipped) into typed columns, streaming, with validation that names the line.
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { extname } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
@@ -23,6 +24,14 @@ export interface ReadTableOptions {
   normalLabels?: string[];
   /** read only the first `limit` data rows */
   limit?: number;
+  /** missing numeric values (empty, NA, NaN, ?): an error naming the line (default), or kept as NaN */
+  missing?: 'error' | 'keep';
+  /** a label column given by name that the file may lack (scoring files): no labels then, no error */
+  labelOptional?: boolean;
+  /** the feature columns the file must hold (a saved model's): a missing or extra column is an error naming it */
+  expectColumns?: string[];
+  /** read this stream (e.g. stdin) instead of opening `path`; `path` then only names it in messages */
+  stream?: Readable;
 }
 
 export interface Table {
@@ -33,6 +42,10 @@ export interface Table {
   /** one array per feature column: numbers (numeric) or strings (categorical) */
   columns: (Float64Array | string[])[];
   rows: number;
+  /** per row, its line number in the file (1-based, header counted) */
+  lines?: Int32Array;
+  /** name of the label column read apart (when the file had one) */
+  labelName?: string;
   /** 1 = anomaly, 0 = normal (when a label column and a label rule exist) */
   labels?: Uint8Array;
   /** per row, index of its raw label in labelNames */
@@ -86,10 +99,10 @@ function defaultLabel(v: string): number | undefined {
 
 export async function readTable(path: string, o: ReadTableOptions = {}): Promise<Table> {
   if (o.limit !== undefined && !(Number.isInteger(o.limit) && o.limit > 0)) throw new UserError(`limit must be a positive integer, got ${o.limit}`);
-  const gz = await isGzip(path);
+  const gz = o.stream ? false : await isGzip(path);
   const base = gz ? path.replace(/\.gz$/i, '') : path;
   const delimiter = o.delimiter ?? (extname(base).toLowerCase() === '.tsv' ? '\t' : ',');
-  const file = createReadStream(path);
+  const file = o.stream ?? createReadStream(path);
   const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: false });
   const src = gz ? file.pipe(createGunzip()) : file;
   file.on('error', (e: Error) => parser.destroy(e));
@@ -104,6 +117,7 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
   let cols: (GrowF64 | string[])[] = [];
   const rawLabels: string[] = [];
   const labelLines: number[] = [];
+  const rowLines: number[] = [];
   let rows = 0;
   let width = -1;
 
@@ -113,9 +127,18 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
       throw new UserError(`${path}:${line}: ${first.length} fields, but ${names.length} column names were given`);
     }
     width = names.length;
-    labelCol = o.labelColumn === null ? -1 : resolveColumn(o.labelColumn ?? -1, names, path, 'label');
-    const cat = new Set((o.categorical ?? []).map((c) => resolveColumn(c, names!, path, 'categorical')));
+    const optionalAbsent = o.labelOptional && typeof o.labelColumn === 'string' && !names.includes(o.labelColumn);
+    labelCol = o.labelColumn === null || optionalAbsent ? -1 : resolveColumn(o.labelColumn ?? -1, names, path, 'label');
     featureIdx = names.map((_, i) => i).filter((i) => i !== labelCol);
+    if (o.expectColumns) {
+      const have = featureIdx.map((i) => names![i]);
+      const extra = have.filter((n) => !o.expectColumns!.includes(n));
+      const missing = o.expectColumns.filter((n) => !have.includes(n));
+      const list = (a: string[]) => a.map((n) => `"${n}"`).join(', ');
+      if (missing.length) throw new UserError(`${path}: column${missing.length > 1 ? 's' : ''} ${list(missing)} (used by the model) missing`);
+      if (extra.length) throw new UserError(`${path}: column${extra.length > 1 ? 's' : ''} ${list(extra)} not in the model's columns (${o.expectColumns.join(', ')})`);
+    }
+    const cat = new Set((o.categorical ?? []).map((c) => resolveColumn(c, names!, path, 'categorical')));
     if (featureIdx.length === 0) throw new UserError(`${path}: no feature columns besides the label column`);
     if (cat.has(labelCol)) throw new UserError(`${path}: the label column cannot also be categorical`);
     kinds = featureIdx.map((i) => (cat.has(i) ? 'categorical' : 'numeric'));
@@ -147,9 +170,14 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
         const v = record[featureIdx[j]];
         if (kinds[j] === 'numeric') {
           const x = parseNumber(v);
+          if (x === undefined && o.missing === 'keep' && MISSING.has(v.trim().toLowerCase())) {
+            (cols[j] as GrowF64).push(NaN);
+            continue;
+          }
           if (x === undefined) {
             const what = MISSING.has(v.trim().toLowerCase()) ? 'missing or non-finite value' : 'not a number';
-            throw new UserError(`${path}:${line}: column "${names![featureIdx[j]]}": "${v}" is ${what}`);
+            const hint = what === 'not a number' ? '' : ' (train with --missing impute to impute the training median)';
+            throw new UserError(`${path}:${line}: column "${names![featureIdx[j]]}": "${v}" is ${what}${hint}`);
           }
           (cols[j] as GrowF64).push(x);
         } else {
@@ -160,6 +188,7 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
         rawLabels.push(record[labelCol].trim());
         labelLines.push(line);
       }
+      rowLines.push(line);
       rows++;
       if (o.limit !== undefined && rows >= o.limit) break;
     }
@@ -169,7 +198,7 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
     if (err.code === 'ENOENT') throw new UserError(`${path}: file not found`);
     throw new UserError(`${path}: cannot parse as ${delimiter === '\t' ? 'TSV' : 'CSV'} (${err.message})`);
   } finally {
-    file.destroy();
+    if (!o.stream) file.destroy();
     src.destroy();
     parser.destroy();
   }
@@ -181,7 +210,9 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
     kinds,
     columns: cols.map((c) => (c instanceof GrowF64 ? c.done() : c)),
     rows,
+    lines: Int32Array.from(rowLines),
   };
+  if (labelCol >= 0) table.labelName = names![labelCol];
   if (labelCol >= 0) Object.assign(table, labelRows(path, rawLabels, labelLines, o));
   return table;
 }
@@ -202,11 +233,23 @@ function labelRows(path: string, raw: string[], lines: number[], o: ReadTableOpt
   for (let i = 0; i < raw.length; i++) {
     const l = rule(raw[i]);
     if (l === undefined) {
-      const hint = anomaly && normal ? 'it is in neither anomalyLabels nor normalLabels' : 'labels must be 0/1 or normal/anomaly, or give anomalyLabels / normalLabels';
+      const hint = anomaly && normal ? 'it is in neither the anomaly labels nor the normal labels' : 'labels must be 0/1 or normal/anomaly, or name them with --anomaly-labels / --normal-labels (anomalyLabels / normalLabels in the API)';
       throw new UserError(`${path}:${lines[i]}: unknown label "${raw[i]}" (${hint})`);
     }
     labels[i] = l;
     classes[i] = index.get(raw[i])!;
   }
   return { labels, classes, labelNames };
+}
+
+/** Column names that look like a label (a likely forgotten --label-column). */
+export const LABEL_LIKE = /^(label|labels|class|target|y|outlier|anomaly|is_anomaly|ground_truth)$/i;
+
+/** The column names of a CSV/TSV file (its first row, or c0, c1, ... without a header). */
+export async function readHeader(path: string, o: Pick<ReadTableOptions, 'delimiter' | 'header' | 'stream'> = {}): Promise<string[]> {
+  const t = await readTable(path, { ...o, labelColumn: null, limit: 1, categorical: undefined, missing: 'keep' }).catch((e: unknown) => {
+    if (e instanceof UserError && / no data rows$/.test(e.message)) return undefined;
+    throw e;
+  });
+  return t ? t.names : [];
 }

@@ -15,6 +15,7 @@ import { toDataset, type DetectorInput } from './input.js';
 import { ScoreDistribution } from './score-distribution.js';
 import { TrainOptions, TrainResult, trainModel } from '../train/trainer.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
+import type { Preprocessing } from '../preprocess/index.js';
 import { VERSION } from '../version.js';
 
 export interface CreateOptions extends ModelOptions {
@@ -24,6 +25,8 @@ export interface CreateOptions extends ModelOptions {
   contamination?: number;
   /** how the data were normalised (stored in the manifest for whoever scores new data) */
   normalization?: Record<string, unknown>;
+  /** the preprocessing raw inputs go through (saved in the manifest; see preprocess/) */
+  preprocessing?: Preprocessing;
 }
 
 export interface FitOptions extends TrainOptions {
@@ -38,6 +41,8 @@ export interface TrainingSummary { samples: number; sampleShape: number[]; epoch
 export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   readonly name = 'memae';
   private disposed = false;
+  /** the preprocessing saved with the model (null for models saved before it existed) */
+  preprocessing: Preprocessing | null = null;
 
   private constructor(
     readonly config: ModelConfig,
@@ -53,11 +58,13 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   /** Builds a fresh, untrained detector. */
   static async create(opts: CreateOptions): Promise<MemAE> {
     if (!opts || typeof opts !== 'object') throw new UserError('MemAE.create needs options: { kind, inputShape, ... }');
-    const { backend, contamination, normalization, ...modelOpts } = opts;
+    const { backend, contamination, normalization, preprocessing, ...modelOpts } = opts;
     const c = checkContamination(contamination ?? 0.1);
     const config = resolveConfig(modelOpts);
     await initBackend(backend);
-    return new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
+    const det = new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
+    det.preprocessing = preprocessing ?? null;
+    return det;
   }
 
   /** Loads a detector saved with save(); validates files, checksum and config. */
@@ -69,6 +76,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     det.thresholdState = manifest.threshold ?? undefined;
     const t = manifest.trainingScores;
     if (t) det.trainDist = ScoreDistribution.fromQuantiles(t, t.quantiles);
+    det.preprocessing = manifest.preprocessing ?? null;
     return det;
   }
 
@@ -136,6 +144,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       kind: this.config.kind, variant: this.config.variant, config: this.config,
       normalization: this.normalization, training: this.trainingSummary, trainingScores: this.trainingScoreStats,
       threshold: this.thresholdState ?? null,
+      ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
     });
   }
 

@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import { MemAE } from '../index.js';
 import type { DataKind, MemoryQuery, Variant } from '../models/config.js';
+import type { Preprocessing } from '../preprocess/index.js';
 
 // the model config's types, so the CLI's choices cannot drift from what the model builds
 export type Kind = DataKind;
@@ -44,6 +45,8 @@ export interface CreateOptions {
   hashMemory?: boolean;
   wassersteinWeight?: number;
   seed?: number;
+  /** what raw inputs go through (saved with the model) */
+  preprocessing?: Preprocessing;
 }
 
 export interface FitOptions {
@@ -68,6 +71,8 @@ export interface DetectorPort {
   readonly threshold: number | null;
   /** memory slots (0 for the plain autoencoder) */
   readonly slots: number;
+  /** the saved preprocessing (null: a model saved before it existed) */
+  readonly preprocessing: Preprocessing | null;
   /** one error map's shape: [H, W] images, [T, H, W] clips, [F] rows */
   readonly errorMapShape: number[];
   fit(ds: Dataset, o: FitOptions): Promise<EpochRecord[]>;
@@ -118,6 +123,9 @@ class MemAEPort implements DetectorPort {
   }
   get threshold(): number | null {
     return this.det.threshold ?? null;
+  }
+  get preprocessing(): Preprocessing | null {
+    return this.det.preprocessing;
   }
   get slots(): number {
     return this.det.variant === 'ae' ? 0 : this.det.config.slots;

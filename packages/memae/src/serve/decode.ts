@@ -3,6 +3,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { UserError } from '../errors/user-error.js';
+import type { Preprocessing } from '../preprocess/index.js';
+import { TabularPreprocessor, type RawRecord } from '../preprocess/tabular.js';
 
 export class RequestError extends Error {
   constructor(readonly status: number, message: string) {
@@ -18,31 +21,77 @@ export interface Inputs {
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
-/** Decodes one PNG or JPEG into an [H, W, C] sample in [-1, 1], resized to the model's input. */
-export async function decodeImage(buf: Buffer, shape: readonly number[]): Promise<Float32Array> {
+/**
+ * Decodes one PNG or JPEG into an [H, W, C] sample through the model's saved image preprocessing (its resize policy
+ * and pixel range); without one, resized to fill and mapped to [-1, 1] as memae's loaders do.
+ */
+export async function decodeImage(buf: Buffer, shape: readonly number[], pre?: Preprocessing | null, source = 'image'): Promise<Float32Array> {
   if (shape.length !== 3) throw new RequestError(415, `this model takes ${shape.length === 1 ? 'tabular rows' : 'video clips'}, not images`);
   const [h, w, c] = shape;
+  const ip = pre?.kind === 'image' ? pre : undefined;
   let raw: Buffer;
+  if (ip?.resize === 'none') {
+    const m = await sharp(buf, { limitInputPixels: 4096 * 4096 }).metadata().catch(() => undefined);
+    const mc = m && (m.channels ?? 3) - (m.hasAlpha ? 1 : 0) <= 1 ? 1 : 3;
+    if (m?.width && m.height && (m.width !== w || m.height !== h || mc !== c)) {
+      throw new RequestError(400, `${source}: image is ${m.height}x${m.width}x${mc}, the model takes ${h}x${w}x${c} (its resize policy is "none")`);
+    }
+  }
   try {
-    let img = sharp(buf, { limitInputPixels: 4096 * 4096, failOn: 'error' }).removeAlpha().resize(w, h, { fit: 'fill' });
+    const fit = ip && ip.resize !== 'none' ? ip.resize : 'fill';
+    let img = sharp(buf, { limitInputPixels: 4096 * 4096, failOn: 'error' }).removeAlpha().resize(w, h, { fit, background: { r: 0, g: 0, b: 0 } });
     img = c === 1 ? img.greyscale() : img.toColourspace('srgb');
     const r = await img.raw().toBuffer({ resolveWithObject: true });
     raw = r.data;
     if (r.info.channels !== c) throw new Error(`decoded ${r.info.channels} channels`);
   } catch (e) {
-    throw new RequestError(400, `cannot decode the image: ${(e as Error).message.split('\n')[0]}`);
+    throw new RequestError(400, `${source}: cannot decode the image: ${(e as Error).message.split('\n')[0]}`);
   }
+  const [lo, hi] = ip?.range ?? [-1, 1];
   const out = new Float32Array(h * w * c);
-  for (let i = 0; i < out.length; i++) out[i] = raw[i] / 127.5 - 1;
+  for (let i = 0; i < out.length; i++) out[i] = lo + ((hi - lo) * raw[i]) / 255;
   return out;
 }
 
 /** Decodes several images into one batch. */
-export async function decodeImages(bufs: Buffer[], shape: readonly number[]): Promise<Inputs> {
+export async function decodeImages(bufs: Buffer[], shape: readonly number[], pre?: Preprocessing | null): Promise<Inputs> {
   const size = prod(shape);
   const x = new Float32Array(bufs.length * size);
-  for (let i = 0; i < bufs.length; i++) x.set(await decodeImage(bufs[i], shape), i * size);
+  for (let i = 0; i < bufs.length; i++) x.set(await decodeImage(bufs[i], shape, pre, bufs.length > 1 ? `image ${i}` : 'image'), i * size);
   return { x, n: bufs.length };
+}
+
+/** Raw table records through the model's saved tabular preprocessing; a bad record is a 400 naming it. */
+export function encodeRecords(records: RawRecord[], pre: Preprocessing | null | undefined, maxRows: number, source: string): Inputs {
+  if (pre?.kind !== 'tabular') throw new RequestError(400, 'this model has no saved tabular preprocessing: send encoded rows (instances or tensor)');
+  if (records.length === 0) throw new RequestError(400, `${source}: no records`);
+  if (records.length > maxRows) throw new RequestError(413, `${records.length} rows, at most ${maxRows} per request`);
+  try {
+    return { x: new TabularPreprocessor(pre).transformRecords(records, source), n: records.length };
+  } catch (e) {
+    if (e instanceof UserError) throw new RequestError(400, e.message);
+    throw e;
+  }
+}
+
+/**
+ * Raw CSV rows (as in the training file) through the saved tabular preprocessing: with a header row when the model
+ * was trained on a file with one (columns matched by name, the label column ignored), else values in column order.
+ */
+function decodeRawCsv(rows: string[][], pre: Extract<Preprocessing, { kind: 'tabular' }>, maxRows: number): Inputs {
+  if (!pre.csv.header) {
+    // headerless training file: columns c0, c1, ...; a row may still hold the label at its position
+    const names = pre.columns.map((c) => c.name);
+    const labelAt = pre.label && /^c\d+$/.test(pre.label) ? Number(pre.label.slice(1)) : -1;
+    const recs = rows.map((r) => (r.length === names.length + 1 && labelAt >= 0 ? r.filter((_, i) => i !== labelAt) : r));
+    return encodeRecords(recs, pre, maxRows, 'CSV row');
+  }
+  const [head, ...data] = rows;
+  if (data.length === 0) throw new RequestError(400, 'CSV body has no data rows (the first row is the header)');
+  return encodeRecords(data.map((r, i) => {
+    if (r.length !== head.length) throw new RequestError(400, `CSV row ${i}: ${r.length} fields, the header has ${head.length}`);
+    return Object.fromEntries(head.map((k, j) => [k, r[j]]));
+  }), pre, maxRows, 'CSV row');
 }
 
 function checkValues(values: number[], shape: readonly number[], where: string): void {
@@ -50,15 +99,20 @@ function checkValues(values: number[], shape: readonly number[], where: string):
   if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
 }
 
-/** Parses CSV rows of numbers (an optional header row is skipped). */
-export function decodeCsv(text: string, shape: readonly number[], maxRows: number): Inputs {
+/**
+ * Parses CSV rows: raw rows through the model's saved tabular preprocessing when it has one, else rows of already
+ * encoded numbers (an optional header row is skipped).
+ */
+export function decodeCsv(text: string, shape: readonly number[], maxRows: number, pre?: Preprocessing | null): Inputs {
   if (shape.length !== 1) throw new RequestError(415, `this model takes [${shape.join(', ')}] samples, not CSV rows`);
   let rows: string[][];
   try {
-    rows = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
+    const delimiter = pre?.kind === 'tabular' ? pre.csv.delimiter : ',';
+    rows = parseCsv(text, { skip_empty_lines: true, trim: true, relax_column_count: true, delimiter });
   } catch (e) {
     throw new RequestError(400, `bad CSV: ${(e as Error).message.split('\n')[0]}`);
   }
+  if (pre?.kind === 'tabular') return decodeRawCsv(rows, pre, maxRows);
   if (rows.length && rows[0].some((v) => v !== '' && !Number.isFinite(Number(v)))) rows = rows.slice(1);
   if (rows.length === 0) throw new RequestError(400, 'CSV body has no data rows');
   if (rows.length > maxRows) throw new RequestError(413, `${rows.length} rows, at most ${maxRows} per request`);
@@ -80,6 +134,8 @@ const Nested: z.ZodType<Nested> = z.lazy(() => z.union([z.number(), z.array(Nest
 export const JsonBodySchema = z.strictObject({
   /** samples, each nested in the model's input shape or flat */
   instances: z.array(Nested).min(1).optional(),
+  /** raw table rows (tabular models with saved preprocessing): objects keyed by column name, or values in column order */
+  records: z.array(z.union([z.array(z.union([z.string(), z.number(), z.null()])), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))])).min(1).optional(),
   /** one tensor: shape [n, ...inputShape] and its values row-major */
   tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.array(z.number()) }).optional(),
   /** also return per-sample error maps */
@@ -94,7 +150,7 @@ const flatten = (v: Nested, out: number[]): number[] => {
 };
 
 /** Validates a JSON body and returns its samples. */
-export function decodeJson(body: unknown, shape: readonly number[], maxRows: number): Inputs & { errorMaps: boolean } {
+export function decodeJson(body: unknown, shape: readonly number[], maxRows: number, pre?: Preprocessing | null): Inputs & { errorMaps: boolean } {
   const r = JsonBodySchema.safeParse(body);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -103,7 +159,8 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
     throw new RequestError(400, `${key}: ${msg}`);
   }
   const b = r.data;
-  if ((b.instances ? 1 : 0) + (b.tensor ? 1 : 0) !== 1) throw new RequestError(400, "give exactly one of 'instances' or 'tensor'");
+  if ((b.instances ? 1 : 0) + (b.tensor ? 1 : 0) + (b.records ? 1 : 0) !== 1) throw new RequestError(400, "give exactly one of 'instances', 'tensor' or 'records'");
+  if (b.records) return { ...encodeRecords(b.records, pre, maxRows, 'records'), errorMaps: Boolean(b.errorMaps) };
   const size = prod(shape);
   let values: number[];
   let n: number;

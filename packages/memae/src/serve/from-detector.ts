@@ -10,6 +10,7 @@ export function servedModel(name: string, det: DetectorPort): ServedModel {
     inputShape: det.inputShape,
     threshold: det.threshold,
     mapShape: det.errorMapShape,
+    preprocessing: det.preprocessing,
     run: (x, n, withMaps) => det.scoreArray(x, n, withMaps),
     dispose: () => det.dispose(),
   };

@@ -1,5 +1,6 @@
 // What the HTTP service needs of a model: its input shape, threshold and a batch scorer.
 import type { BatchRunner } from './batcher.js';
+import type { Preprocessing } from '../preprocess/index.js';
 
 export interface ServedModel {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface ServedModel {
   readonly mapShape: number[];
   /** scores a batch (and error maps when asked) in one forward pass */
   readonly run: BatchRunner;
+  /** raw inputs (CSV rows, records, images) go through it; null: a model saved before it existed */
+  readonly preprocessing?: Preprocessing | null;
   dispose(): void;
 }
 

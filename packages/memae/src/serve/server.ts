@@ -92,16 +92,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         if (part.type === 'file') bufs.push(await part.toBuffer());
       }
       if (bufs.length === 0) throw new RequestError(400, 'multipart body has no file part');
-      return { ...(await decodeImages(bufs, m.inputShape)), errorMaps: mapsAsked };
+      return { ...(await decodeImages(bufs, m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
     }
     if (type === 'image/png' || type === 'image/jpeg' || type === 'application/octet-stream') {
       const body = req.body as Buffer;
       if (!body?.length) throw new RequestError(400, 'empty image body');
-      return { ...(await decodeImages([body], m.inputShape)), errorMaps: mapsAsked };
+      return { ...(await decodeImages([body], m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
     }
-    if (type === 'text/csv') return { ...decodeCsv(String(req.body ?? ''), m.inputShape, maxRows), errorMaps: mapsAsked };
+    if (type === 'text/csv') return { ...decodeCsv(String(req.body ?? ''), m.inputShape, maxRows, m.preprocessing), errorMaps: mapsAsked };
     if (type === 'application/json') {
-      const d = decodeJson(req.body, m.inputShape, maxRows);
+      const d = decodeJson(req.body, m.inputShape, maxRows, m.preprocessing);
       return { ...d, errorMaps: d.errorMaps || mapsAsked };
     }
     throw new RequestError(415, `content-type '${type || '(none)'}' not accepted: send image/png, image/jpeg, multipart/form-data, text/csv or application/json`);

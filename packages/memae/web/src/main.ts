@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadBrowserModel, type BrowserModel } from './load-model.js';
+import { loadBrowserModel, toModelRange, type BrowserModel } from './load-model.js';
+import { scoreCsvFile, showScores } from './table-mode.js';
 import { drawHeatmap, drawSample, fileToSample } from './pixels.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -47,17 +48,30 @@ async function main(): Promise<void> {
   const model = await loadBrowserModel(modelUrl);
   const [h, w, c] = model.inputShape;
   $('model').innerHTML = [
-    ['model', `${model.variant} (${model.slots} memory slots)`], ['input', `${h} x ${w} x ${c}`], ['backend', backend],
+    ['model', `${model.variant} (${model.slots} memory slots)`], ['input', model.inputShape.join(' x ')], ['backend', backend],
   ].map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('');
-  status('ready: drop an image');
+  status(model.kind === 'tabular' ? 'ready: drop a CSV file' : 'ready: drop an image');
   document.body.dataset.ready = '1';
 
   const handle = async (file: File) => {
     status(`scoring ${file.name}...`);
+    if (model.kind === 'tabular') {
+      // table rows through the saved preprocessing (table-mode.ts)
+      try {
+        const scores = await scoreCsvFile(model, file);
+        showScores($('rows'), scores, model.threshold);
+        status(`${file.name}: ${scores.length} rows scored`);
+        document.body.dataset.scores = JSON.stringify(Array.from(scores));
+      } catch (e) {
+        status(`cannot score ${file.name}: ${(e as Error).message}`);
+        document.body.dataset.error = (e as Error).message;
+      }
+      return;
+    }
     const t0 = performance.now();
     let r: Scored;
     try {
-      r = scoreSample(model, await fileToSample(file, h, w, c));
+      r = scoreSample(model, toModelRange(model, await fileToSample(file, h, w, c)));
     } catch (e) {
       status(`cannot read ${file.name}: ${(e as Error).message}`);
       return;

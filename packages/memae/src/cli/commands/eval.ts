@@ -9,12 +9,14 @@ import { UserError } from '../../errors/user-error.js';
 import { mergeConfig, parseRunConfig, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
+import { csvFlags, type CsvFlags } from '../csv-flags.js';
+import { noPreprocessingNote } from '../../preprocess/index.js';
+import type { DetectorPort } from '../../run/detector-port.js';
 
-export interface DataFlags {
+export interface DataFlags extends CsvFlags {
   data?: string;
   dataPath?: string;
   normalClass?: number;
-  labelColumn?: string;
   testLimit?: number;
   out?: string;
   quiet?: boolean;
@@ -32,18 +34,30 @@ export function dataConfigFor(modelDir: string, f: DataFlags): RunConfig['data']
       base = {};
     }
   }
-  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, testLimit: f.testLimit, trainLimit: undefined } };
-  return parseRunConfig(mergeConfig(base, flags), 'options').data;
+  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, testLimit: f.testLimit, trainLimit: undefined, ...csvFlags(f) } };
+  const data = parseRunConfig(mergeConfig(base, flags), 'options').data;
+  // a CSV model evaluates on its training run's --test-data unless told another file
+  if (data.source === 'csv' && !f.dataPath && data.testData) data.path = data.testData;
+  return data;
+}
+
+/** The saved preprocessing, or a one-line note on stderr for a model saved before it existed. */
+export function preprocessingOf(det: DetectorPort, modelDir: string, out: Output) {
+  if (!det.preprocessing) out.note(noPreprocessingNote(modelDir));
+  return det.preprocessing;
 }
 
 export async function evaluate(modelDir: string, flags: DataFlags): Promise<void> {
   const out = new Output(flags);
   const dataCfg = dataConfigFor(modelDir, flags);
-  const data = await loadData(dataCfg, { train: false });
-  if (!data.test) throw new UserError(`${data.description}: no test set to evaluate on`);
-  if (!data.test.labels) throw new UserError(`${data.description}: the test set has no labels; use memae score for unlabelled data`);
   const det = await loadDetector(modelDir);
   try {
+    const data = await loadData(dataCfg, { train: false, model: preprocessingOf(det, modelDir, out) });
+    if (!data.test) throw new UserError(`${data.description}: no test set to evaluate on`);
+    if (!data.test.labels) {
+      const hint = dataCfg.source === 'csv' ? ' (no label column: give --label-column)' : '';
+      throw new UserError(`${data.description}: the data have no labels${hint}; use memae score for unlabelled data`);
+    }
     const runDir = resolve(flags.out ?? join(dirname(resolve(modelDir)), 'eval'));
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ model: resolve(modelDir), data: dataCfg }, null, 2) + '\n');

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../errors/user-error.js';
 import { loadDetector } from '../../run/detector-port.js';
 import { servedModel } from '../../serve/from-detector.js';
+import { noPreprocessingNote } from '../../preprocess/index.js';
 import { MODEL_NAME, type ServedModel } from '../../serve/served-model.js';
 import { buildServer, closeOnSignals } from '../../serve/server.js';
 
@@ -33,7 +34,11 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   const dup = specs.find((s, i) => specs.findIndex((t) => t.name === s.name) !== i);
   if (dup) throw new UserError(`two models are named '${dup.name}': give NAME=DIR for one of them`);
   const models: ServedModel[] = [];
-  for (const s of specs) models.push(servedModel(s.name, await loadDetector(s.dir)));
+  for (const s of specs) {
+    const det = await loadDetector(s.dir);
+    if (!det.preprocessing) process.stderr.write(noPreprocessingNote(s.dir) + '\n');
+    models.push(servedModel(s.name, det));
+  }
   const app = await buildServer({
     models,
     maxBatch: flags.maxBatch,

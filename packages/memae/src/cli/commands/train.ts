@@ -9,14 +9,15 @@ import { UserError } from '../../errors/user-error.js';
 import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
+import { csvFlags, type CsvFlags } from '../csv-flags.js';
+import { TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { Output } from '../output.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends CsvFlags {
   config?: string;
   data?: string;
   dataPath?: string;
   normalClass?: number;
-  labelColumn?: string;
   testLimit?: number;
   trainLimit?: number;
   variant?: string;
@@ -40,7 +41,7 @@ export interface TrainFlags {
 export function trainConfig(f: TrainFlags): RunConfig {
   const file = f.config ? readConfigFile(f.config) : {};
   const flags = {
-    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit },
+    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, trainLimit: f.trainLimit, testLimit: f.testLimit, ...csvFlags(f) },
     model: {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
       attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight,
@@ -63,26 +64,30 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
   const out = new Output(flags);
-  const data = await loadData(cfg.data, { train: true });
+  const data = await loadData(cfg.data, { train: true, seed: cfg.train.seed });
   if (!data.train) throw new UserError('no training data');
+  const kind = kindOf(data.train.sampleShape);
+  // the library's defaults for this kind unless given (train/defaults.ts), so CLI and library agree
+  const epochCount = cfg.train.epochs ?? TRAIN_DEFAULTS[kind].epochs;
+  const batchSize = cfg.train.batchSize ?? TRAIN_DEFAULTS[kind].batchSize;
   // the model before any output: a model option that does not fit the data (mama on rows) is the only line printed,
   // and no run directory is left behind
   const { memorySize, ...model } = cfg.model;
-  const det = await createDetector({ ...model, kind: kindOf(data.train.sampleShape), inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed });
+  const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
     const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
-    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${cfg.train.epochs} epochs, batch ${cfg.train.batchSize}`);
-    const batches = Math.ceil(data.train.size / cfg.train.batchSize);
-    out.startBar(cfg.train.epochs * batches);
+    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ ...cfg, train: { ...cfg.train, epochs: epochCount, batchSize } }, null, 2) + '\n');
+    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${epochCount} epochs, batch ${batchSize}`);
+    const batches = Math.ceil(data.train.size / batchSize);
+    out.startBar(epochCount * batches);
     const t0 = performance.now();
     let epochs: EpochRecord[];
     try {
       epochs = await det.fit(data.train, {
-        epochs: cfg.train.epochs,
-        batchSize: cfg.train.batchSize,
+        epochs: epochCount,
+        batchSize,
         learningRate: cfg.train.learningRate,
         seed: cfg.train.seed,
         onProgress: (p) => out.progress(p),
@@ -94,11 +99,13 @@ export async function train(flags: TrainFlags): Promise<void> {
     writeHistory(runDir, epochs);
     await det.save(join(runDir, RUN_FILES.model));
 
+    if (!data.test && cfg.data.source === 'csv') out.result(`unsupervised: no label column and no --test-data, so no AUROC (${data.description})`);
     const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss };
     if (data.test) {
       out.note(`scoring ${data.test.size} test samples`);
       const scores = await det.score(data.test);
       writeScores(runDir, data.test, scores, det.threshold, data.classNames);
+      if (!data.test.labels) out.note('the test set has no labels: no AUROC');
       const m = writeMetrics(runDir, data.test, scores, det.threshold);
       await writeSamples(runDir, det, data.test, scores);
       await writeMemoryImages(runDir, det);
