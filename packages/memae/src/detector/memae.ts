@@ -12,6 +12,7 @@ import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { TrainOptions, TrainResult, trainModel } from '../train/trainer.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import { VERSION } from '../version.js';
+import type { VideoPreprocessing } from '../preprocess/video.js';
 
 export interface CreateOptions extends ModelOptions {
   /** tfjs backend: 'auto' (libtorch when available, else cpu), 'libtorch' or 'cpu' */
@@ -20,6 +21,8 @@ export interface CreateOptions extends ModelOptions {
   contamination?: number;
   /** how the data were normalised (stored in the manifest for whoever scores new data) */
   normalization?: Record<string, unknown>;
+  /** how raw inputs become model inputs, saved in the manifest (video: preprocess/video.ts) */
+  preprocessing?: VideoPreprocessing;
 }
 
 export interface FitOptions extends TrainOptions {
@@ -40,6 +43,8 @@ function describeRule(r: ThresholdRule): string {
 export class MemAE {
   private thresholdValue: { value: number; rule: string } | undefined;
   private disposed = false;
+  /** how raw inputs become model inputs (saved with the model; undefined for older models) */
+  preprocessing: VideoPreprocessing | undefined;
 
   private constructor(
     readonly config: ModelConfig,
@@ -53,12 +58,14 @@ export class MemAE {
   /** Builds a fresh, untrained detector. */
   static async create(opts: CreateOptions): Promise<MemAE> {
     if (!opts || typeof opts !== 'object') throw new UserError('MemAE.create needs options: { kind, inputShape, ... }');
-    const { backend, contamination, normalization, ...modelOpts } = opts;
+    const { backend, contamination, normalization, preprocessing, ...modelOpts } = opts;
     const c = contamination ?? 0.1;
     if (!(c > 0 && c < 0.5)) throw new UserError(`contamination must be in (0, 0.5), got ${c}`);
     const config = resolveConfig(modelOpts);
     await initBackend(backend);
-    return new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
+    const det = new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
+    det.preprocessing = preprocessing;
+    return det;
   }
 
   /** Loads a detector saved with save(); validates files, checksum and config. */
@@ -68,6 +75,7 @@ export class MemAE {
     const { model, config, manifest } = await loadModelDir(dir);
     const det = new MemAE(config, model, 0.1, manifest.normalization, manifest.training, manifest.trainingScores);
     det.thresholdValue = manifest.threshold ?? undefined;
+    det.preprocessing = manifest.preprocessing;
     return det;
   }
 
@@ -157,6 +165,7 @@ export class MemAE {
       kind: this.config.kind, variant: this.config.variant, config: this.config,
       normalization: this.normalization, training: this.trainingSummary, trainingScores: this.trainingScoreStats,
       threshold: this.thresholdValue ?? null,
+      ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
     });
   }
 

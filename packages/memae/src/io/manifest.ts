@@ -2,6 +2,7 @@
 // and a checksum of the weights. Validated with zod when loading.
 import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
+import { videoPreprocessingSchema } from '../preprocess/video.js';
 
 const stats = z.object({
   count: z.number().int().positive(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(),
@@ -45,6 +46,8 @@ export const manifestSchema = z.object({
   config,
   /** how samples were normalised before they reached the model (free-form, from the data loader) */
   normalization: z.record(z.string(), z.unknown()).nullable(),
+  /** how raw inputs become model inputs (absent in older models); a union on `kind` (video: preprocess/video.ts) */
+  preprocessing: z.discriminatedUnion('kind', [videoPreprocessingSchema]).optional(),
   training: z.object({
     samples: z.number().int().nonnegative(),
     sampleShape: z.array(z.number().int().positive()),

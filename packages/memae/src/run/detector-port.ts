@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import { MemAE } from '../index.js';
 import type { DataKind, MemoryQuery, Variant } from '../models/config.js';
+import type { VideoPreprocessing } from '../preprocess/video.js';
 
 // the model config's types, so the CLI's choices cannot drift from what the model builds
 export type Kind = DataKind;
@@ -44,6 +45,10 @@ export interface CreateOptions {
   hashMemory?: boolean;
   wassersteinWeight?: number;
   seed?: number;
+  /** encoder widths (default: the kind's) */
+  encoderChannels?: number[];
+  /** saved with the model: how raw inputs become model inputs */
+  preprocessing?: VideoPreprocessing;
 }
 
 export interface FitOptions {
@@ -70,6 +75,8 @@ export interface DetectorPort {
   readonly slots: number;
   /** one error map's shape: [H, W] images, [T, H, W] clips, [F] rows */
   readonly errorMapShape: number[];
+  /** the saved preprocessing (undefined for models saved before it existed) */
+  readonly preprocessing: VideoPreprocessing | undefined;
   fit(ds: Dataset, o: FitOptions): Promise<EpochRecord[]>;
   /** per-sample anomaly scores (reconstruction error) */
   score(ds: Dataset, batchSize?: number): Promise<Float32Array>;
@@ -121,6 +128,9 @@ class MemAEPort implements DetectorPort {
   }
   get slots(): number {
     return this.det.variant === 'ae' ? 0 : this.det.config.slots;
+  }
+  get preprocessing(): VideoPreprocessing | undefined {
+    return this.det.preprocessing;
   }
   get errorMapShape(): number[] {
     const s = this.inputShape;
