@@ -22,12 +22,22 @@ Exit codes:
 
 function addDataOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--data <source>', 'data source').choices(['fashion-mnist', 'mnist', 'folder', 'csv']))
+    .addOption(new Option('--data <source>', 'data source').choices(['fashion-mnist', 'mnist', 'folder', 'csv', 'video']))
     .option('--data-path <path>', 'IDX directory, image folder or CSV file (fashion-mnist defaults to /usr/share/datasets/fashion-mnist)')
     .option('--normal-class <k>', 'class used as normal (one-class protocol, IDX data)', intArg('--normal-class'))
     .option('--label-column <name>', 'CSV: label column (1 = anomaly)')
-    .option('--test-limit <n>', 'evaluate at most n test samples (classes kept in proportion)', intArg('--test-limit', 1));
+    .option('--test-limit <n>', 'evaluate at most n test samples (classes kept in proportion)', intArg('--test-limit', 1))
+    .option('--frame-size <n>', 'video: frames resized to n x n gray (default 64; a saved model uses its own)', intArg('--frame-size', 8))
+    .option('--clip-length <n>', 'video: frames per clip (default 16)', intArg('--clip-length', 1))
+    .option('--clip-stride <n>', 'video: frames between training clips (default 1)', intArg('--clip-stride', 1))
+    .option('--labels <path>', 'video: frame labels (UCSD .m file, folder of per-video .npy/.txt, or one file)')
+    .option('--max-frames <n>', 'video: read at most n frames of every video', intArg('--max-frames', 1));
 }
+const listArg = (name: string) => (v: string): number[] => {
+  const xs = v.split(',').map((x) => x.trim());
+  if (!xs.every((x) => /^\d+$/.test(x) && Number(x) > 0)) throw new InvalidArgumentError(`${name} must be positive integers separated by commas, got '${v}'`);
+  return xs.map(Number);
+};
 
 const commonOptions = (cmd: Command): Command =>
   cmd.option('-q, --quiet', 'print only the result lines').option('--json', 'print one JSON object on stdout and nothing else');
@@ -47,6 +57,7 @@ Examples:
   memae score runs/latest/model --data mnist --data-path ./mnist
   memae eval runs/latest/model --out runs/eval1 && memae report runs/eval1
   memae serve runs/latest/model --port 8080
+  memae watch runs/ped2/model --input cam.mp4     online per-frame scores of a video stream
   memae info
 ${EXIT_CODES_HELP}`,
     );
@@ -67,6 +78,7 @@ ${EXIT_CODES_HELP}`,
     .option('--hash-memory', 'MAMA Net hash (Hamming) addressing instead of softmax addressing (default on for mama)')
     .option('--no-hash-memory', 'softmax addressing')
     .option('--wasserstein-weight <x>', 'weight of the sliced Wasserstein loss (default 0.1 for mama, else 0)', numArg('--wasserstein-weight'))
+    .option('--encoder-channels <list>', 'encoder widths, e.g. 8,16,32,32 (default: the data kind\'s; video: 96,128,256,256)', listArg('--encoder-channels'))
     .option('--train-limit <n>', 'train on at most n normal samples', intArg('--train-limit', 1))
     .option('--seed <n>', 'random seed', intArg('--seed'))
     .option('-o, --out <dir>', 'run directory (default runs/<date>-<variant>-c<class>)')
@@ -79,6 +91,7 @@ Examples:
   memae train --variant mama --no-hash-memory      MAMA Net with softmax addressing (ablation)
   memae train --train-limit 500 --test-limit 500 --epochs 1 --json   a quick scripted run
   memae train --data csv --data-path kdd.csv --label-column label
+  memae train --data video --data-path UCSDped2 --frame-size 64 -o runs/ped2   video (UCSD, Avenue, or a folder of videos)
 
 Config file (YAML; every key optional, unknown keys are errors):
   data:  { source: fashion-mnist, normalClass: 3, trainLimit: 6000, testLimit: 2000 }
@@ -92,12 +105,15 @@ Config file (YAML; every key optional, unknown keys are errors):
   addDataOptions(commonOptions(program.command('score')))
     .description('Score samples with a saved model: per-sample anomaly scores and labels at the model threshold.')
     .argument('<model-dir>', 'a saved model directory')
+    .argument('[inputs...]', 'video files or frame folders (video models): per-frame scores')
     .option('-o, --out <file>', 'write the scores as JSON to this file')
+    .option('--csv', 'print the scores as CSV on stdout')
     .addHelpText('after', `
 Examples:
   memae score runs/latest/model                         score the Fashion-MNIST test set
-  memae score runs/latest/model --data csv --data-path rows.csv -o scores.json`)
-    .action(async (modelDir, opts) => (await import('./commands/score.js')).score(modelDir, opts));
+  memae score runs/latest/model --data csv --data-path rows.csv -o scores.json
+  memae score runs/ped2/model clip.mp4 --csv            per-frame scores and regularity of a video`)
+    .action(async (modelDir, inputs: string[], opts) => (await import('./commands/score.js')).score(modelDir, opts, inputs));
 
   addDataOptions(commonOptions(program.command('eval')))
     .description('Evaluate a saved model on labelled data: AUROC, ROC/PR curves, sample images; writes a run directory.')
@@ -108,6 +124,22 @@ Examples:
   memae eval runs/latest/model --normal-class 0 -o runs/eval-c0
   memae report runs/eval-c0`)
     .action(async (modelDir, opts) => (await import('./commands/eval.js')).evaluate(modelDir, opts));
+
+  program
+    .command('watch')
+    .description('Score a live frame stream with a video model: one line per frame as soon as its clip is complete.')
+    .argument('<model-dir>', 'a saved video model directory')
+    .requiredOption('-i, --input <file|->', "a video file or stream URL ffmpeg reads, or '-' for stdin")
+    .addOption(new Option('--format <f>', "stdin: 'raw' gray frames of the model's size (ffmpeg -f rawvideo -pix_fmt gray -s SxS), or 'video' (any container ffmpeg reads)").choices(['raw', 'video']).default('raw'))
+    .option('--window <n>', 'clips in the running regularity window', intArg('--window', 1), 1000)
+    .option('--batch <n>', 'most clips per forward pass when frames arrive faster than they are scored', intArg('--batch', 1), 8)
+    .option('--json', 'one JSON object per line (frame, score, regularity, anomaly)')
+    .addHelpText('after', `
+Output: one line per frame, 'frame<TAB>score<TAB>regularity<TAB>anomaly' (anomaly: score above the model threshold).
+Examples:
+  memae watch runs/ped2/model --input cam.mp4
+  ffmpeg -i rtsp://cam/stream -f rawvideo -pix_fmt gray -s 64x64 - | memae watch runs/ped2/model --input -`)
+    .action(async (modelDir, opts) => (await import('./commands/watch.js')).watch(modelDir, opts));
 
   commonOptions(program.command('bench'))
     .description('Measure training and inference speed (samples/s) on real Fashion-MNIST batches.')

@@ -59,7 +59,7 @@ export interface FrameStream {
 export function openFrameStream(file: string, opts: VideoDecodeOptions): FrameStream {
   checkSize(opts.size);
   const stdin = file === '-';
-  if (!stdin && !existsSync(file)) throw new UserError(`video file '${file}' does not exist`);
+  if (!stdin && !file.includes('://') && !existsSync(file)) throw new UserError(`video file '${file}' does not exist`);
   const ffmpeg = ffmpegExecutable(opts.ffmpegPath);
   const child = spawn(ffmpeg, decodeArgs(stdin ? 'pipe:0' : file, opts), { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   if (stdin) process.stdin.pipe(child.stdin!);

@@ -9,8 +9,9 @@ import { UserError } from '../../errors/user-error.js';
 import { mergeConfig, parseRunConfig, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
+import { videoFlags, type VideoFlags } from '../video-options.js';
 
-export interface DataFlags {
+export interface DataFlags extends VideoFlags {
   data?: string;
   dataPath?: string;
   normalClass?: number;
@@ -32,13 +33,14 @@ export function dataConfigFor(modelDir: string, f: DataFlags): RunConfig['data']
       base = {};
     }
   }
-  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, testLimit: f.testLimit, trainLimit: undefined } };
+  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, testLimit: f.testLimit, trainLimit: undefined, video: videoFlags(f) } };
   return parseRunConfig(mergeConfig(base, flags), 'options').data;
 }
 
 export async function evaluate(modelDir: string, flags: DataFlags): Promise<void> {
   const out = new Output(flags);
   const dataCfg = dataConfigFor(modelDir, flags);
+  if (dataCfg.source === 'video') return (await import('../video-run.js')).evaluateVideo(modelDir, dataCfg, flags);
   const data = await loadData(dataCfg, { train: false });
   if (!data.test) throw new UserError(`${data.description}: no test set to evaluate on`);
   if (!data.test.labels) throw new UserError(`${data.description}: the test set has no labels; use memae score for unlabelled data`);

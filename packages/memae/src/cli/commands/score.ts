@@ -6,9 +6,12 @@ import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
 import { dataConfigFor, type DataFlags } from './eval.js';
 
-export async function score(modelDir: string, flags: DataFlags): Promise<void> {
+export async function score(modelDir: string, flags: DataFlags & { csv?: boolean }, inputs: string[] = []): Promise<void> {
+  const dataCfg = dataConfigFor(modelDir, flags);
+  // video files and frame folders (as inputs, or --data video --data-path P): per-frame scores
+  if (inputs.length || dataCfg.source === 'video') return (await import('../video-score.js')).scoreVideos(modelDir, inputs.length ? inputs : [dataCfg.path ?? ''], flags);
   const out = new Output(flags);
-  const data = await loadData(dataConfigFor(modelDir, flags), { train: false });
+  const data = await loadData(dataCfg, { train: false });
   if (!data.test) throw new UserError(`${data.description}: nothing to score`);
   const det = await loadDetector(modelDir);
   try {

@@ -10,8 +10,12 @@ import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
+import { videoFlags, type VideoFlags } from '../video-options.js';
+import { ClipDataset } from '../../video/clips.js';
+import type { VideoPreprocessing } from '../../preprocess/video.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends VideoFlags {
+  encoderChannels?: number[];
   config?: string;
   data?: string;
   dataPath?: string;
@@ -40,10 +44,10 @@ export interface TrainFlags {
 export function trainConfig(f: TrainFlags): RunConfig {
   const file = f.config ? readConfigFile(f.config) : {};
   const flags = {
-    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit },
+    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, labelColumn: f.labelColumn, trainLimit: f.trainLimit, testLimit: f.testLimit, video: videoFlags(f) },
     model: {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
-      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight,
+      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels,
     },
     train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
     out: f.out,
@@ -68,7 +72,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   // the model before any output: a model option that does not fit the data (mama on rows) is the only line printed,
   // and no run directory is left behind
   const { memorySize, ...model } = cfg.model;
-  const det = await createDetector({ ...model, kind: kindOf(data.train.sampleShape), inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed });
+  const det = await createDetector({ ...model, kind: kindOf(data.train.sampleShape), inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: (data as { preprocessing?: VideoPreprocessing }).preprocessing });
   try {
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
     const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
@@ -103,7 +107,12 @@ export async function train(flags: TrainFlags): Promise<void> {
       await writeSamples(runDir, det, data.test, scores);
       await writeMemoryImages(runDir, det);
       Object.assign(result, { auroc: m.auroc, auprc: m.auprc, threshold: det.threshold });
-      if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
+      if (data.test instanceof ClipDataset) {
+        // video: frame-level evaluation replaces the clip-level metrics
+        const v = await (await import('../video-run.js')).writeVideoRun(runDir, det, data.test, scores);
+        Object.assign(result, { auroc: v.metrics.auroc, auprc: v.metrics.auprc, frames: v.frames });
+        if (v.metrics.auroc !== null) out.result(`frame AUROC ${v.metrics.auroc.toFixed(4)} (${data.description})`);
+      } else if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
     }
     const report = writeReport(runDir);
     result.report = report;
