@@ -171,6 +171,7 @@ Examples:
     .option('--max-batch <n>', 'largest micro-batch (samples per forward pass)', intArg('--max-batch', 1), 64)
     .option('--max-wait-ms <ms>', 'how long a request may wait for others to batch with', numArg('--max-wait-ms'), 2)
     .option('--body-limit <bytes>', 'largest request body', intArg('--body-limit', 1), 8 * 1024 * 1024)
+    .option('--video-body-limit <bytes>', 'largest video upload (POST /v1/models/{name}/score-video)', intArg('--video-body-limit', 1), 256 * 1024 * 1024)
     .option('-q, --quiet', 'no request log')
     .addHelpText('after', `
 Examples:

@@ -3,7 +3,7 @@
 // folders: all training, all normal), one video file or one frame folder. Frames are resized to the model's
 // square size; the preprocessing that did it is saved with the model (preprocess/video.ts).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors/user-error.js';
 import { videoPreprocessing, type VideoPreprocessing } from '../preprocess/video.js';
