@@ -4,6 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../helpers/backend.js';
 import { loadDetector } from '../../src/run/detector-port.js';
@@ -15,6 +17,9 @@ import { BIN } from '../cli/run-cli.js';
 import { cutVtest, rawFrames, tmp, trainSmallModel } from './video-fixtures.js';
 
 process.env.LIBTORCH_NUM_THREADS ??= '1';
+// a full garbage collection before each memory sample, so the samples show what is live, not what awaits collection
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 const dir = tmp();
 const clip = cutVtest(join(dir, 'clip.avi'), { from: 10, frames: 48 });
 const modelReady = (async () => {
@@ -73,7 +78,7 @@ test('watch: a long looped stream keeps RSS and tensors flat, and every clip equ
   const total = Number(process.env.MEMAE_WATCH_FRAMES ?? 12_000);
   const ff = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-stream_loop', '-1', '-i', clip, '-frames:v', String(total), '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '32x32', '-sws_flags', 'area', 'pipe:1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const tensors0 = tf.memory().numTensors;
-  const samples: { frame: number; rss: number; tensors: number }[] = [];
+  const samples: { frame: number; rss: number; heap: number; buffers: number; tensors: number }[] = [];
   let next = 0;
   let checked = 0;
   const onFrame = (f: StreamFrame) => {
@@ -85,7 +90,11 @@ test('watch: a long looped stream keeps RSS and tensors flat, and every clip equ
       assert.ok(Math.abs(f.error - want) <= 1e-5 * want, `frame ${f.frame}: ${f.error} vs ${want}`);
       checked++;
     }
-    if (f.frame % 1000 === 0) samples.push({ frame: f.frame, rss: process.memoryUsage().rss, tensors: tf.memory().numTensors });
+    if (f.frame % 1000 === 0) {
+      gc();
+      const m = process.memoryUsage();
+      samples.push({ frame: f.frame, rss: m.rss, heap: m.heapUsed, buffers: m.arrayBuffers, tensors: tf.memory().numTensors });
+    }
   };
   const scorer = new OnlineClipScorer({ size: 32, clipLength: 8, window: 500, batch: 8 }, async (x, n) => (await det.scoreArray(x, n, false)).scores, onFrame);
   await pumpFrames(ff.stdout, scorer, 'loop');
@@ -93,8 +102,12 @@ test('watch: a long looped stream keeps RSS and tensors flat, and every clip equ
   assert.equal(next, total);
   assert.ok(checked > total * 0.8, `${checked} frames checked`);
   for (const s of samples) assert.equal(s.tensors, tensors0, `tensors at frame ${s.frame}`);
-  // after warm-up, RSS stays within a few MB (a leak of one frame per step would add ~10 MB here)
+  // after warm-up: live JS heap and array buffers flat (keeping one 1 KiB frame per frame would add ~10 MB),
+  // RSS within the allocator's slack
   const warm = samples.filter((s) => s.frame >= 2000);
-  const grow = (Math.max(...warm.map((s) => s.rss)) - warm[0].rss) / 2 ** 20;
-  assert.ok(grow < 24, `RSS grew ${grow.toFixed(1)} MB over ${total} frames: ${warm.map((s) => (s.rss / 2 ** 20).toFixed(0)).join(' ')}`);
+  const mb = (k: 'rss' | 'heap' | 'buffers') => warm.map((s) => (s[k] / 2 ** 20).toFixed(1)).join(' ');
+  const grow = (k: 'rss' | 'heap' | 'buffers') => (Math.max(...warm.map((s) => s[k])) - warm[0][k]) / 2 ** 20;
+  assert.ok(grow('buffers') < 1, `array buffers grew ${grow('buffers').toFixed(2)} MB: ${mb('buffers')}`);
+  assert.ok(grow('heap') < 3, `JS heap grew ${grow('heap').toFixed(2)} MB: ${mb('heap')}`);
+  assert.ok(grow('rss') < 24, `RSS grew ${grow('rss').toFixed(1)} MB over ${total} frames: ${mb('rss')}`);
 });

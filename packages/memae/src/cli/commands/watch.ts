@@ -38,7 +38,16 @@ export async function watch(modelDir: string, flags: WatchFlags): Promise<void> 
     const spec = videoPreprocessingFor(det.inputShape, det.preprocessing);
     const t = det.threshold;
     const write = writer(process.stdout);
+    const raw = flags.input === '-' && flags.format === 'raw';
+    // the header goes out with the first frame, so a failure to start is one line
+    let header =
+      `memae watch: ${raw ? `raw ${spec.size}x${spec.size} gray frames on stdin` : flags.input === '-' ? 'video on stdin' : flags.input}, ` +
+      `${spec.clipLength}-frame clips; columns: frame, score, regularity (last ${flags.window} clips), anomaly (score > ${t === null ? 'no threshold' : t.toPrecision(4)})\n`;
     const line = (f: StreamFrame): Promise<void> => {
+      if (header) {
+        process.stderr.write(header);
+        header = '';
+      }
       const anomaly = t === null ? null : f.error > t ? 1 : 0;
       return write(
         flags.json
@@ -50,11 +59,6 @@ export async function watch(modelDir: string, flags: WatchFlags): Promise<void> 
       { size: spec.size, clipLength: spec.clipLength, window: flags.window, batch: flags.batch },
       async (x, n) => (await det.scoreArray(x, n, false)).scores,
       line,
-    );
-    const raw = flags.input === '-' && flags.format === 'raw';
-    process.stderr.write(
-      `memae watch: ${raw ? `raw ${spec.size}x${spec.size} gray frames on stdin` : flags.input === '-' ? 'video on stdin' : flags.input}, ` +
-        `${spec.clipLength}-frame clips; columns: frame, score, regularity (last ${flags.window} clips), anomaly (score > ${t === null ? 'no threshold' : t.toPrecision(4)})\n`,
     );
     if (raw) {
       await pumpFrames(process.stdin, scorer, 'stdin');
