@@ -7,7 +7,7 @@ import { videoPreprocessingFor } from '../preprocess/video.js';
 import { loadDetector } from '../run/detector-port.js';
 import { scoreVideoFrames } from '../video/score-frames.js';
 import { Output } from './output.js';
-import { isVideoInput, readVideo } from './video-source.js';
+import { expandVideoInput, readVideo } from './video-source.js';
 
 export interface VideoScoreFlags {
   out?: string;
@@ -19,9 +19,10 @@ export interface VideoScoreFlags {
 
 export async function scoreVideos(modelDir: string, inputs: string[], flags: VideoScoreFlags): Promise<void> {
   const out = new Output({ quiet: flags.quiet || flags.csv, json: flags.json });
+  const files: string[] = [];
   for (const p of inputs) {
     if (!p) throw new UserError('no video to score: give video files or frame folders after the model directory');
-    if (!isVideoInput(p)) throw new UserError(`'${p}' is not a video file or a folder of frame images`);
+    files.push(...expandVideoInput(p));
   }
   const det = await loadDetector(modelDir);
   try {
@@ -29,7 +30,7 @@ export async function scoreVideos(modelDir: string, inputs: string[], flags: Vid
     const spec = videoPreprocessingFor(det.inputShape, det.preprocessing);
     const t = det.threshold;
     const videos = [];
-    for (const input of inputs) {
+    for (const input of files) {
       const video = await readVideo(input, spec.size, flags.maxFrames);
       if (video.count < spec.clipLength) throw new UserError(`'${input}': ${video.count} frames, fewer than one clip of ${spec.clipLength}`);
       out.note(`${input}: ${video.count} frames, ${video.count - spec.clipLength + 1} clips of ${spec.clipLength}`);

@@ -27,8 +27,20 @@ const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory()
 const isVideoFile = (p: string): boolean => VIDEO_EXTENSIONS.includes(extname(p).toLowerCase());
 const holdsImages = (dir: string): boolean => readdirSync(dir).some((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase()));
 
-/** Is `p` something `memae score` reads as a video: a video file or a folder of frame images? */
-export const isVideoInput = (p: string): boolean => (isDir(p) ? holdsImages(p) : isVideoFile(p));
+/**
+ * The videos `memae score` reads from `p`: a video file, a frame folder, a folder of videos (each video file or
+ * frame folder in it), or a dataset folder (its test split). Throws a one-line error for anything else.
+ */
+export function expandVideoInput(p: string): string[] {
+  if (!existsSync(p)) throw new UserError(`'${p}' does not exist`);
+  if (!isDir(p)) {
+    if (!isVideoFile(p)) throw new UserError(`'${p}' is not a video file or a folder of frame images`);
+    return [p];
+  }
+  if (holdsImages(p)) return [p];
+  const dir = isLayout(p) ? findVideoLayout(p).test : p;
+  return listVideos(dir).map((e) => e.path);
+}
 
 /** One video: a video file (ffmpeg) or a frame folder (sharp), as `size` x `size` gray frames. */
 export async function readVideo(path: string, size: number, maxFrames?: number): Promise<VideoFrames> {
