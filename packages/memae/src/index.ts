@@ -20,6 +20,9 @@ export type { Manifest, ManifestDraft, TrainingScoreStats, CheckpointState } fro
 export { VERSION } from './version.js';
 export * from './data/index.js';
 export * from './metrics/index.js';
+// video: per-frame scoring of a whole video, online scoring of a frame stream, the preprocessing saved with a model
+export { scoreVideoFrames, OnlineClipScorer, openFrameStream, type ClipScorer, type VideoFrameScores, type StreamFrame, type FrameStreamOptions } from './video/index.js';
+export { videoPreprocessing, videoPreprocessingSchema, type VideoPreprocessing } from './preprocess/video.js';
 export {
   loadVideoSplit, findVideoLayout, listVideos, attachLabels, readFrameFolder, decodeVideoFile, ClipDataset, clipStarts, centreOffset,
   clipScoresToFrames, regularity, anomalyFromErrors, evaluateClipScores, parseUcsdGroundTruth, parseTextLabels, readLabelFile, readNpy, parseNpy,

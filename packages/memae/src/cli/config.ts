@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
+import { VideoDataSchema } from './video-options.js';
 
 export const DEFAULT_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
@@ -13,7 +14,7 @@ const int = (min: number) => z.number().int().min(min);
 
 export const DataSchema = z.strictObject({
   /** fashion-mnist | mnist (IDX files), folder (image folders), csv (tabular rows) */
-  source: z.enum(['fashion-mnist', 'mnist', 'folder', 'csv']).default('fashion-mnist'),
+  source: z.enum(['fashion-mnist', 'mnist', 'folder', 'csv', 'video']).default('fashion-mnist'),
   /** directory (IDX, folder) or file (csv); fashion-mnist defaults to the Debian dataset */
   path: z.string().optional(),
   /** the class used as "normal" in the one-class protocol (IDX data) */
@@ -41,6 +42,8 @@ export const DataSchema = z.strictObject({
   trainLimit: int(1).optional(),
   /** use at most this many test samples (stratified: classes kept in proportion) */
   testLimit: int(1).optional(),
+  /** video: frame size, clip length, stride, labels (cli/video-options.ts) */
+  video: VideoDataSchema.optional(),
 });
 
 export const ModelSchema = z.strictObject({
@@ -55,6 +58,8 @@ export const ModelSchema = z.strictObject({
   attention: z.boolean().optional(),
   hashMemory: z.boolean().optional(),
   wassersteinWeight: z.number().min(0).optional(),
+  /** encoder widths, e.g. [8, 16, 32, 32] for a small video model (default: the data kind's) */
+  encoderChannels: z.array(int(1)).min(1).optional(),
 });
 
 export const TrainSchema = z.strictObject({

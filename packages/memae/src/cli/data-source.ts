@@ -74,6 +74,8 @@ export async function loadData(cfg: RunConfig['data'], want: LoadWant): Promise<
         description: `image folder ${cfg.path}`,
       };
     }
+    case 'video':
+      return (await import('./video-source.js')).loadVideoData(cfg, want);
     case 'csv': {
       if (!cfg.path) throw new UserError('data source csv needs a file (--data-path FILE.csv)');
       if (want.train) {

@@ -27,11 +27,21 @@ Exit codes:
 
 function addDataOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--data <source>', 'data source').choices(['fashion-mnist', 'mnist', 'folder', 'csv']))
+    .addOption(new Option('--data <source>', 'data source').choices(['fashion-mnist', 'mnist', 'folder', 'csv', 'video']))
     .option('--data-path <path>', 'IDX directory, image folder or CSV file (fashion-mnist defaults to /usr/share/datasets/fashion-mnist)')
     .option('--normal-class <k>', 'class used as normal (one-class protocol, IDX data)', intArg('--normal-class'))
-    .option('--test-limit <n>', 'evaluate at most n test samples (classes kept in proportion)', intArg('--test-limit', 1));
+    .option('--test-limit <n>', 'evaluate at most n test samples (classes kept in proportion)', intArg('--test-limit', 1))
+    .option('--frame-size <n>', 'video: frames resized to n x n gray (default 64; a saved model uses its own)', intArg('--frame-size', 8))
+    .option('--clip-length <n>', 'video: frames per clip (default 16)', intArg('--clip-length', 1))
+    .option('--clip-stride <n>', 'video: frames between training clips (default 1)', intArg('--clip-stride', 1))
+    .option('--labels <path>', 'video: frame labels (UCSD .m file, folder of per-video .npy/.txt, or one file)')
+    .option('--max-frames <n>', 'video: read at most n frames of every video', intArg('--max-frames', 1));
 }
+const listArg = (name: string) => (v: string): number[] => {
+  const xs = v.split(',').map((x) => x.trim());
+  if (!xs.every((x) => /^\d+$/.test(x) && Number(x) > 0)) throw new InvalidArgumentError(`${name} must be positive integers separated by commas, got '${v}'`);
+  return xs.map(Number);
+};
 
 const commonOptions = (cmd: Command): Command =>
   cmd.option('-q, --quiet', 'print only the result lines').option('--json', 'print one JSON object on stdout and nothing else');
@@ -51,6 +61,7 @@ Examples:
   memae score runs/latest/model --data mnist --data-path ./mnist
   memae eval runs/latest/model --out runs/eval1 && memae report runs/eval1
   memae serve runs/latest/model --port 8080
+  memae watch runs/ped2/model --input cam.mp4     online per-frame scores of a video stream
   memae info
 ${EXIT_CODES_HELP}`,
     );
@@ -71,6 +82,7 @@ ${EXIT_CODES_HELP}`,
     .option('--hash-memory', 'MAMA Net hash (Hamming) addressing instead of softmax addressing (default on for mama)')
     .option('--no-hash-memory', 'softmax addressing')
     .option('--wasserstein-weight <x>', 'weight of the sliced Wasserstein loss (default 0.1 for mama, else 0)', numArg('--wasserstein-weight'))
+    .option('--encoder-channels <list>', 'encoder widths, e.g. 8,16,32,32 (default: the data kind\'s; video: 96,128,256,256)', listArg('--encoder-channels'))
     .option('--train-limit <n>', 'train on at most n normal samples', intArg('--train-limit', 1))
     .option('--seed <n>', 'random seed', intArg('--seed'))
     .option('-o, --out <dir>', 'run directory (default runs/<date>-<variant>-c<class>)')
@@ -85,6 +97,7 @@ Examples:
   memae train --data csv --data-path kdd.csv --label-column label
   memae train --data csv --data-path train.csv --no-header --label-column 41 --normal-labels normal. --test-data test.csv
   memae train --data folder --data-path parts/      parts/normal/ trains, parts/test/{good,bad}/ tests
+  memae train --data video --data-path UCSDped2 --frame-size 64 -o runs/ped2   video (UCSD, Avenue, or a folder of videos)
 
 Config file (YAML; every key optional, unknown keys are errors):
   data:  { source: fashion-mnist, normalClass: 3, trainLimit: 6000, testLimit: 2000 }
@@ -98,7 +111,7 @@ Config file (YAML; every key optional, unknown keys are errors):
   addCsvOptions(addDataOptions(commonOptions(program.command('score'))), false)
     .description('Score inputs with a saved model (through its saved preprocessing): one anomaly score per image file, table row or sample.')
     .argument('<model-dir>', 'a saved model directory')
-    .argument('[inputs...]', "image files, folders (searched recursively for images), CSV/TSV files, or '-' (CSV on stdin)")
+    .argument('[inputs...]', "image files, folders (searched recursively for images), CSV/TSV files, '-' (CSV on stdin), or video files and frame folders (video models: per-frame scores)")
     .option('--csv', 'print the results as CSV (id,score,anomaly) on stdout')
     .option('-o, --out <file>', 'write the scores as JSON to this file')
     .addHelpText('after', `
@@ -108,7 +121,8 @@ Examples:
   memae score runs/kdd/model new-rows.csv --csv > scores.csv
   cat rows.csv | memae score runs/kdd/model - --json
   memae score runs/latest/model                              score the Fashion-MNIST test set
-  memae score runs/latest/model --data csv --data-path rows.csv -o scores.json`)
+  memae score runs/latest/model --data csv --data-path rows.csv -o scores.json
+  memae score runs/ped2/model clip.mp4 --csv            per-frame scores and regularity of a video`)
     .action(async (modelDir, inputs, opts) => (await import('./commands/score.js')).score(modelDir, { ...opts, inputs }));
 
   addCsvOptions(addDataOptions(commonOptions(program.command('eval'))), false)
@@ -120,6 +134,22 @@ Examples:
   memae eval runs/latest/model --normal-class 0 -o runs/eval-c0
   memae report runs/eval-c0`)
     .action(async (modelDir, opts) => (await import('./commands/eval.js')).evaluate(modelDir, opts));
+
+  program
+    .command('watch')
+    .description('Score a live frame stream with a video model: one line per frame as soon as its clip is complete.')
+    .argument('<model-dir>', 'a saved video model directory')
+    .requiredOption('-i, --input <file|->', "a video file or stream URL ffmpeg reads, or '-' for stdin")
+    .addOption(new Option('--format <f>', "stdin: 'raw' gray frames of the model's size (ffmpeg -f rawvideo -pix_fmt gray -s SxS), or 'video' (any container ffmpeg reads)").choices(['raw', 'video']).default('raw'))
+    .option('--window <n>', 'clips in the running regularity window', intArg('--window', 1), 1000)
+    .option('--batch <n>', 'most clips per forward pass when frames arrive faster than they are scored', intArg('--batch', 1), 8)
+    .option('--json', 'one JSON object per line (frame, score, regularity, anomaly)')
+    .addHelpText('after', `
+Output: one line per frame, 'frame<TAB>score<TAB>regularity<TAB>anomaly' (anomaly: score above the model threshold).
+Examples:
+  memae watch runs/ped2/model --input cam.mp4
+  ffmpeg -i rtsp://cam/stream -f rawvideo -pix_fmt gray -s 64x64 - | memae watch runs/ped2/model --input -`)
+    .action(async (modelDir, opts) => (await import('./commands/watch.js')).watch(modelDir, opts));
 
   commonOptions(program.command('bench'))
     .description('Measure training and inference speed (samples/s) on real Fashion-MNIST batches.')
@@ -151,6 +181,7 @@ Examples:
     .option('--max-batch <n>', 'largest micro-batch (samples per forward pass)', intArg('--max-batch', 1), 64)
     .option('--max-wait-ms <ms>', 'how long a request may wait for others to batch with', numArg('--max-wait-ms'), 2)
     .option('--body-limit <bytes>', 'largest request body', intArg('--body-limit', 1), 8 * 1024 * 1024)
+    .option('--video-body-limit <bytes>', 'largest video upload (POST /v1/models/{name}/score-video)', intArg('--video-body-limit', 1), 256 * 1024 * 1024)
     .option('-q, --quiet', 'no request log')
     .addHelpText('after', `
 Examples:

@@ -8,6 +8,7 @@ import {
   HistorySchema, MemorySchema, MetricsSchema, RUN_FILES, SamplesSchema, ScoresSchema, VideoSchema,
   type SampleEntry,
 } from '../run/run-files.js';
+import { videoClipSection } from './video-section.js';
 import { prChart, rocChart, scoreHistogramChart, trainingChart, videoCharts, type ChartSpec } from './charts.js';
 
 const require = createRequire(import.meta.url);
@@ -115,6 +116,7 @@ h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd
 img.px{image-rendering:pixelated;width:84px;height:84px;border:1px solid #ccc}
 .samples td{padding:3px 8px;text-align:center}.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:18px}.mem{display:flex;flex-wrap:wrap;gap:6px}
 .mem figure{margin:0;text-align:center;font-size:11px;color:#666}.mem img.px{width:56px;height:56px}
+.strip{margin:8px 0}.strip img{image-rendering:pixelated;max-width:100%;height:96px}.strip figcaption{font-size:12px;color:#555}
 pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 </style></head><body>
 <h1>memae report</h1>
@@ -122,6 +124,7 @@ pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 <table class="summary">${summary.map(([k, v]) => `<tr><td>${esc(k)}</td><td><b>${esc(v)}</b></td></tr>`).join('')}</table>
 <div class="charts">${charts.map((c) => `<div class="chart"><h3>${esc(c.title)}</h3><div style="position:relative;height:300px"><canvas id="chart-${c.id}"></canvas></div></div>`).join('')}</div>
 ${samples ? `<div class="pair">${sampleTable(dir, 'Top anomalies (highest scores)', samples.topAnomalies, scores?.classNames)}${sampleTable(dir, 'Most normal samples (lowest scores)', samples.mostNormal, scores?.classNames)}</div>` : ''}
+${video?.topClips ? videoClipSection(video.topClips, (rel) => imageUri(dir, rel)) : ''}
 ${memHtml}
 ${config ? `<section><h2>Configuration</h2><pre>${esc(config)}</pre></section>` : ''}
 <script>${chartJs}</script>

@@ -47,6 +47,8 @@ export interface CreateOptions {
   seed?: number;
   /** what raw inputs go through (saved with the model) */
   preprocessing?: Preprocessing;
+  /** encoder widths (default: the kind's) */
+  encoderChannels?: number[];
 }
 
 export interface FitOptions {

@@ -85,5 +85,7 @@ export type MemoryImages = z.infer<typeof MemorySchema>;
 /** video.json: per-frame scores with ground truth, one entry per video. */
 export const VideoSchema = z.object({
   videos: z.array(z.object({ name: z.string(), scores: z.array(z.number()), truth: z.array(z.number().int()).optional(), auroc: z.number().nullable().optional() })),
+  /** the most anomalous clips (highest clip errors, not overlapping) as image strips (paths relative to the run dir) */
+  topClips: z.array(z.object({ video: z.string(), start: z.number().int(), frames: z.number().int(), score: z.number(), label: z.number().int().optional(), strip: z.string() })).optional(),
 });
 export type VideoScores = z.infer<typeof VideoSchema>;

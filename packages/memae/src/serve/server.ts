@@ -5,6 +5,7 @@ import { MicroBatcher } from './batcher.js';
 import { decodeCsv, decodeImages, decodeJson, RequestError, type Inputs } from './decode.js';
 import { ServiceMetrics } from './prometheus.js';
 import { MODEL_NAME, type ServedModel } from './served-model.js';
+import { registerVideoRoute } from './video-route.js';
 
 export interface ServerOptions {
   models: ServedModel[];
@@ -14,6 +15,8 @@ export interface ServerOptions {
   maxWaitMs?: number;
   /** largest request body in bytes */
   bodyLimit?: number;
+  /** largest video upload in bytes (POST .../score-video; default 256 MiB) */
+  videoBodyLimit?: number;
   /** most samples in one request */
   maxSamplesPerRequest?: number;
   /** live tfjs tensors and bytes, for /metrics */
@@ -127,6 +130,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
     return reply.send(body);
   });
+
+  registerVideoRoute(app, { models: opts.models, maxBytes: opts.videoBodyLimit, maxBatch: opts.maxBatch });
 
   app.addHook('onClose', async () => {
     for (const e of entries.values()) {

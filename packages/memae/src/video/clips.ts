@@ -3,6 +3,7 @@
 import { UserError } from '../errors/user-error.js';
 import type { Dataset } from '../data/dataset.js';
 import type { VideoFrames } from './frames.js';
+import { normalizeGray } from '../preprocess/video.js';
 
 export interface ClipOptions {
   /** frames per clip (official code: 16) */
@@ -64,8 +65,7 @@ export class ClipDataset implements Dataset {
       const v = this.videos[this.videoOf[k]];
       const frame = v.size * v.size;
       const src = v.pixels.subarray(this.startOf[k] * frame, this.startOf[k] * frame + per);
-      const base = i * per;
-      for (let j = 0; j < per; j++) out[base + j] = src[j] * (2 / 255) - 1; // (x/255 - 0.5) / 0.5
+      normalizeGray(src, out, i * per); // (x/255 - 0.5) / 0.5
     }
     return out;
   }

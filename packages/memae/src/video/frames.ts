@@ -62,6 +62,7 @@ export async function readFrameFolder(dir: string, opts: FrameReadOptions): Prom
   let files = listFrameFiles(dir);
   if (opts.maxFrames !== undefined) files = files.slice(0, opts.maxFrames);
   if (files.length === 0) throw new UserError(`frame folder '${dir}' holds no images (${IMAGE_EXTENSIONS.join(', ')})`);
+  checkFrameNumbers(dir, files);
   const frame = opts.size * opts.size;
   const pixels = new Uint8Array(files.length * frame);
   const workers = Math.max(1, opts.concurrency ?? 4);
@@ -74,6 +75,24 @@ export async function readFrameFolder(dir: string, opts: FrameReadOptions): Prom
   };
   await Promise.all(Array.from({ length: Math.min(workers, files.length) }, work));
   return { name: baseName(dir), size: opts.size, count: files.length, pixels };
+}
+
+/**
+ * Numbered frames (`001.jpg`, `frame_12.png`: the last number in the name) must be consecutive: a missing frame
+ * would shift every later frame against its label and its clip. Names without numbers are taken in order.
+ */
+export function checkFrameNumbers(dir: string, files: string[]): void {
+  const nums = files.map((f) => /(\d+)\D*$/.exec(baseName(f))?.[1]);
+  if (nums.some((n) => n === undefined)) return;
+  for (let i = 1; i < nums.length; i++) {
+    const a = Number(nums[i - 1]);
+    const b = Number(nums[i]);
+    if (b !== a + 1) {
+      const prev = files[i - 1].split(/[\\/]/).pop();
+      const next = files[i].split(/[\\/]/).pop();
+      throw new UserError(b === a ? `frame folder '${dir}': two files for frame ${a} ('${prev}', '${next}')` : `frame folder '${dir}': frame ${a + 1} is missing (after '${prev}', next is '${next}')`);
+    }
+  }
 }
 
 export function checkSize(size: number): void {

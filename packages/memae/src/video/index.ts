@@ -7,5 +7,7 @@ export * from './layout.js';
 export * from './clips.js';
 export * from './align.js';
 export * from './evaluate.js';
+export * from './score-frames.js';
+export * from './stream.js';
 export * from './inject.js';
 export * from './vtest-benchmark.js';

@@ -10,10 +10,11 @@ import { mergeConfig, parseRunConfig, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
 import { csvFlags, type CsvFlags } from '../csv-flags.js';
+import { videoFlags, type VideoFlags } from '../video-options.js';
 import { noPreprocessingNote } from '../../preprocess/index.js';
 import type { DetectorPort } from '../../run/detector-port.js';
 
-export interface DataFlags extends CsvFlags {
+export interface DataFlags extends CsvFlags, VideoFlags {
   data?: string;
   dataPath?: string;
   normalClass?: number;
@@ -34,7 +35,7 @@ export function dataConfigFor(modelDir: string, f: DataFlags): RunConfig['data']
       base = {};
     }
   }
-  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, testLimit: f.testLimit, trainLimit: undefined, ...csvFlags(f) } };
+  const flags = { data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, testLimit: f.testLimit, trainLimit: undefined, ...csvFlags(f), video: videoFlags(f) } };
   const data = parseRunConfig(mergeConfig(base, flags), 'options').data;
   // a CSV model evaluates on its training run's --test-data unless told another file
   if (data.source === 'csv' && !f.dataPath && data.testData) data.path = data.testData;
@@ -50,6 +51,7 @@ export function preprocessingOf(det: DetectorPort, modelDir: string, out: Output
 export async function evaluate(modelDir: string, flags: DataFlags): Promise<void> {
   const out = new Output(flags);
   const dataCfg = dataConfigFor(modelDir, flags);
+  if (dataCfg.source === 'video') return (await import('../video-run.js')).evaluateVideo(modelDir, dataCfg, flags);
   const det = await loadDetector(modelDir);
   try {
     const data = await loadData(dataCfg, { train: false, model: preprocessingOf(det, modelDir, out) });

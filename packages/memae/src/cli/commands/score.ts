@@ -5,7 +5,7 @@ import { loadDetector } from '../../run/detector-port.js';
 import { UserError } from '../../errors/user-error.js';
 import { loadData } from '../data-source.js';
 import { Output } from '../output.js';
-import { readInput } from '../score-inputs.js';
+import { isVideoFile, readInput } from '../score-inputs.js';
 import { dataConfigFor, preprocessingOf, type DataFlags } from './eval.js';
 
 export interface ScoreFlags extends DataFlags {
@@ -28,6 +28,10 @@ export async function score(modelDir: string, flags: ScoreFlags): Promise<void> 
   const inputs = flags.inputs ?? [];
   if (inputs.length && (flags.data || flags.dataPath)) throw new UserError('give inputs (files, folders, -) or --data/--data-path, not both');
   if (inputs.filter((i) => i === '-').length > 1) throw new UserError("stdin ('-') can be read once only");
+  // video files and frame folders of a video model (as inputs, or --data video --data-path P): per-frame scores
+  if (inputs.some(isVideoFile) || dataConfigFor(modelDir, flags).source === 'video') {
+    return (await import('../video-score.js')).scoreVideos(modelDir, inputs.length ? inputs : [flags.dataPath ?? ''], flags);
+  }
   const det = await loadDetector(modelDir);
   try {
     const pre = preprocessingOf(det, modelDir, out);

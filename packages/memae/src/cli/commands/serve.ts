@@ -14,6 +14,7 @@ export interface ServeFlags {
   maxBatch: number;
   maxWaitMs: number;
   bodyLimit: number;
+  videoBodyLimit?: number;
   quiet?: boolean;
 }
 
@@ -44,6 +45,7 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
     maxBatch: flags.maxBatch,
     maxWaitMs: flags.maxWaitMs,
     bodyLimit: flags.bodyLimit,
+    videoBodyLimit: flags.videoBodyLimit,
     tensorStats: () => tf.memory(),
     logger: !flags.quiet,
   });

@@ -12,8 +12,11 @@ import { loadData } from '../data-source.js';
 import { csvFlags, type CsvFlags } from '../csv-flags.js';
 import { TRAIN_DEFAULTS } from '../../train/defaults.js';
 import { Output } from '../output.js';
+import { videoFlags, type VideoFlags } from '../video-options.js';
+import { ClipDataset } from '../../video/clips.js';
 
-export interface TrainFlags extends CsvFlags {
+export interface TrainFlags extends CsvFlags, VideoFlags {
+  encoderChannels?: number[];
   config?: string;
   data?: string;
   dataPath?: string;
@@ -41,10 +44,10 @@ export interface TrainFlags extends CsvFlags {
 export function trainConfig(f: TrainFlags): RunConfig {
   const file = f.config ? readConfigFile(f.config) : {};
   const flags = {
-    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, trainLimit: f.trainLimit, testLimit: f.testLimit, ...csvFlags(f) },
+    data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, trainLimit: f.trainLimit, testLimit: f.testLimit, ...csvFlags(f), video: videoFlags(f) },
     model: {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
-      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight,
+      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels,
     },
     train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
     out: f.out,
@@ -110,7 +113,12 @@ export async function train(flags: TrainFlags): Promise<void> {
       await writeSamples(runDir, det, data.test, scores);
       await writeMemoryImages(runDir, det);
       Object.assign(result, { auroc: m.auroc, auprc: m.auprc, threshold: det.threshold });
-      if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
+      if (data.test instanceof ClipDataset) {
+        // video: frame-level evaluation replaces the clip-level metrics
+        const v = await (await import('../video-run.js')).writeVideoRun(runDir, det, data.test, scores);
+        Object.assign(result, { auroc: v.metrics.auroc, auprc: v.metrics.auprc, frames: v.frames });
+        if (v.metrics.auroc !== null) out.result(`frame AUROC ${v.metrics.auroc.toFixed(4)} (${data.description})`);
+      } else if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
     }
     const report = writeReport(runDir);
     result.report = report;
