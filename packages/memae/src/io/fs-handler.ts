@@ -49,7 +49,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** Reads and validates model.json (guarded, zod, bounded topology). */
 export function readModelJson(dir: string, check?: ArtifactChecks): ModelJson {
   const mPath = join(dir, MODEL_FILE);
-  const bytes = readFileGuarded(mPath, { what: 'model file', maxBytes: MAX_JSON_BYTES });
+  const bytes = readFileGuarded(resolveInside(dir, MODEL_FILE, dir), { what: 'model file', maxBytes: MAX_JSON_BYTES });
   if (check?.modelJson && (bytes.length !== check.modelJson.bytes || sha256(bytes) !== check.modelJson.sha256)) {
     throw new UserError(`${mPath} does not match the checksum in ${check.manifestFile ?? 'the manifest'} (corrupted or replaced)`);
   }

@@ -46,7 +46,7 @@ export function readManifest(dir: string): Manifest {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir} is not a model directory`);
   const p = join(dir, MANIFEST_FILE);
   if (!existsSync(p)) throw new UserError(`${dir}: no ${MANIFEST_FILE} (not a memae model directory)`);
-  const text = readFileGuarded(p, { what: 'manifest', maxBytes: MAX_JSON_BYTES }).toString('utf8');
+  const text = readFileGuarded(resolveInside(dir, MANIFEST_FILE, dir), { what: 'manifest', maxBytes: MAX_JSON_BYTES }).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
