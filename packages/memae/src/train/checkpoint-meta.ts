@@ -5,7 +5,7 @@ import { UserError } from '../errors/user-error.js';
 
 const num = z.number();
 const epochRecord = z.object({
-  epoch: z.number().int().positive(), loss: num, mse: num, entropy: num, valLoss: num.optional(), seconds: num.nonnegative(), samplesPerSec: num.nonnegative(),
+  epoch: z.number().int().positive(), loss: num.nonnegative(), mse: num.nonnegative(), entropy: num, valLoss: num.optional(), seconds: num.nonnegative(), samplesPerSec: num.nonnegative(),
 }).passthrough();
 
 const metaSchema = z.object({
