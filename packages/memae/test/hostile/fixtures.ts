@@ -127,7 +127,9 @@ export function png(width: number, height: number, real = true): Buffer {
   ih.writeUInt32BE(height, 4);
   ih[8] = 8;
   const rows = real ? height : 1;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ih), chunk('IDAT', deflateSync(Buffer.alloc(rows * (width + 1), 7))), chunk('IEND', Buffer.alloc(0))]);
+  const raw = Buffer.alloc(rows * (width + 1), 7);
+  for (let r = 0; r < rows; r++) raw[r * (width + 1)] = 0; // filter type "none" at the start of every row
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ih), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** A BMP header claiming width x height (24-bit), with `pixels` bytes of data after it. */
