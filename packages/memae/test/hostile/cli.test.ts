@@ -2,7 +2,7 @@
 // folders must end with exit code 2 and one stderr line (no hang, no stack trace, no signal). The full tables
 // run in-process (model-files, checkpoints, data-files); each CLI start costs seconds, so only a few run here.
 import { test } from 'node:test';
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertClean, cliCase, runCases } from './harness.js';
 import { copyModel, mkfifo, pristine, readJson, setPath, writeManifest, writeWeightsSealed } from './fixtures.js';
