@@ -82,11 +82,15 @@ function checkSection(specs: Spec[], bytes: number, section: string, bad: (why: 
   if (off !== bytes) throw bad(`${section} section holds ${bytes} bytes, its tensors ${off}`);
 }
 
-function firstNonFinite(specs: Spec[], data: Uint8Array): string | undefined {
+/** The first tensor holding a non-finite value (or, for model weights, one beyond +-1e30), as a reason. */
+function badValues(specs: Spec[], data: Uint8Array, bound: number): string | undefined {
   for (const s of specs) {
     if (s.dtype !== 'float32') continue;
     const v = new Float32Array(data.buffer.slice(data.byteOffset + s.offset, data.byteOffset + s.offset + s.length));
-    for (const x of v) if (!Number.isFinite(x)) return s.name;
+    for (const x of v) {
+      if (!Number.isFinite(x)) return `tensor ${s.name} holds non-finite values`;
+      if (Math.abs(x) > bound) return `tensor ${s.name} holds ${x}, beyond +-${bound}`;
+    }
   }
   return undefined;
 }
@@ -128,8 +132,8 @@ export function readCheckpoint(path: string): CheckpointState | undefined {
   checkSection(header.optimizerSpecs, data.length - header.modelBytes, 'optimizer', bad, (_s, i) => i > 0);
   const modelData = data.subarray(0, header.modelBytes);
   const optData = data.subarray(header.modelBytes);
-  const nf = firstNonFinite(header.modelSpecs, modelData) ?? firstNonFinite(header.optimizerSpecs, optData);
-  if (nf) throw bad(`tensor ${nf} holds non-finite values`);
+  const why = badValues(header.modelSpecs, modelData, 1e30) ?? badValues(header.optimizerSpecs, optData, Infinity);
+  if (why) throw bad(why);
   return {
     meta: header.meta,
     model: unpackTensors(header.modelSpecs, modelData),

@@ -107,6 +107,7 @@ async function damageCases(): Promise<HostileCase[]> {
   const cases: [string, () => Buffer | Promise<void | Buffer> | void, RegExp | 'ok', ((p: string) => void)?][] = [
     ['NaN in model weights (checksum fixed)', () => withData((d) => d.writeFloatLE(NaN, 0)), /damaged \(tensor .* holds non-finite values\)/],
     ['Inf in model weights (checksum fixed)', () => withData((d) => d.writeFloatLE(Infinity, 40)), /damaged \(tensor .* holds non-finite values\)/],
+    ['1e38 in model weights (checksum fixed)', () => withData((d) => d.writeFloatLE(1e38, 4)), /damaged \(tensor .* holds 9\.99\d*e\+37, beyond \+-1e\+30\)/],
     ['NaN in an Adam moment (checksum fixed)', () => withData((d) => d.writeFloatLE(NaN, modelBytes + 8)), /damaged \(tensor .*\/[mv] holds non-finite values\)/],
     ['one flipped bit', () => { const b = Buffer.from(raw); b[b.length - 3] ^= 1; return b; }, /damaged \(checksum mismatch\)/],
     ['4 bytes appended', () => Buffer.concat([raw, Buffer.alloc(4)]), /damaged \(checksum mismatch\)/],
