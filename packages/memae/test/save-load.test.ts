@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MemAE } from '../src/detector/memae.js';
 import { UserError } from '../src/errors/user-error.js';
 import { VERSION } from '../src/version.js';
+import { manifestContentSha256 } from '../src/io/model-dir.js';
 import { useTestBackend } from './helpers/backend.js';
 import { mnistSlice } from './helpers/mnist.js';
 import { assertClose } from './helpers/close.js';
@@ -54,6 +55,9 @@ test('save, load, score: same scores, manifest, threshold; cpu-only child agrees
   }
 });
 
+/** A manifest edited on purpose, with its content checksum fixed up. */
+const resealed = (m: Record<string, unknown>) => ({ ...m, contentSha256: manifestContentSha256(m) });
+
 test('damaged or mismatched model directories give clear UserErrors', async () => {
   await useTestBackend();
   const det = await MemAE.create({ ...small, variant: 'ae' });
@@ -74,7 +78,7 @@ test('damaged or mismatched model directories give clear UserErrors', async () =
 
     const truncated = copy('truncated');
     writeFileSync(join(truncated, 'weights.bin'), readFileSync(join(truncated, 'weights.bin')).subarray(0, 100));
-    await expectUserError(truncated, /checksum/);
+    await expectUserError(truncated, /truncated/);
 
     const badJson = copy('bad-json');
     writeFileSync(join(badJson, 'manifest.json'), '{ nope');
@@ -83,19 +87,19 @@ test('damaged or mismatched model directories give clear UserErrors', async () =
     const wrongKind = copy('wrong-kind');
     const mf = JSON.parse(readFileSync(join(wrongKind, 'manifest.json'), 'utf8'));
     mf.kind = 'video';
-    writeFileSync(join(wrongKind, 'manifest.json'), JSON.stringify(mf));
+    writeFileSync(join(wrongKind, 'manifest.json'), JSON.stringify(resealed(mf)));
     await expectUserError(wrongKind, /disagree/);
 
     const wrongVariant = copy('wrong-variant');
     const mv = JSON.parse(readFileSync(join(wrongVariant, 'manifest.json'), 'utf8'));
     mv.variant = 'memae'; mv.config.variant = 'memae';
-    writeFileSync(join(wrongVariant, 'manifest.json'), JSON.stringify(mv));
+    writeFileSync(join(wrongVariant, 'manifest.json'), JSON.stringify(resealed(mv)));
     await expectUserError(wrongVariant, /does not match the manifest/);
 
     const badField = copy('bad-field');
     const mb = JSON.parse(readFileSync(join(badField, 'manifest.json'), 'utf8'));
     mb.config.slots = -1;
-    writeFileSync(join(badField, 'manifest.json'), JSON.stringify(mb));
+    writeFileSync(join(badField, 'manifest.json'), JSON.stringify(resealed(mb)));
     await expectUserError(badField, /config\.slots/);
   } finally {
     det.dispose();
@@ -113,7 +117,11 @@ test('models saved before memoryQuery existed load as per-location models', asyn
     await det.save(dir);
     const mp = join(dir, 'manifest.json');
     const m = JSON.parse(readFileSync(mp, 'utf8'));
+    // a format-1 folder: no memoryQuery, and checksums of the weights only
     delete m.config.memoryQuery;
+    delete m.modelJson;
+    delete m.contentSha256;
+    m.formatVersion = 1;
     writeFileSync(mp, JSON.stringify(m));
     const back = await MemAE.load(dir);
     assert.equal(back.config.memoryQuery, 'location');

@@ -1,6 +1,6 @@
 // uint8 sample storage for decoded images: in memory, or in a temporary file for datasets too large to hold.
 // Samples are normalised to float32 [-1, 1] only when gathered, so memory stays at 1 byte per value.
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from './dataset.js';
@@ -13,19 +13,68 @@ const LUT = Float32Array.from({ length: 256 }, (_, p) => normalisePixel(p));
 
 const tempFiles = new Set<string>();
 let cleanupHooked = false;
-function tempPath(): string {
-  if (!cleanupHooked) {
-    cleanupHooked = true;
-    process.on('exit', () => {
-      for (const f of tempFiles) {
-        try {
-          unlinkSync(f);
-        } catch {
-          /* already gone */
-        }
-      }
-    });
+const TEMP_RE = /^memae-images-(\d+)-\d+-\d+\.u8$/;
+
+function removeTemps(): void {
+  for (const f of tempFiles) {
+    try {
+      unlinkSync(f);
+    } catch {
+      /* already gone */
+    }
   }
+  tempFiles.clear();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp stores of memae processes that died without cleaning up (SIGKILL, power loss). */
+function removeOrphans(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TEMP_RE.exec(n);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(tmpdir(), n));
+    } catch {
+      /* not ours to remove */
+    }
+  }
+}
+
+/** Temp stores are removed on exit and on SIGINT / SIGTERM (then the signal takes its default course,
+ *  unless the program has its own handler for it). */
+function hookCleanup(): void {
+  if (cleanupHooked) return;
+  cleanupHooked = true;
+  removeOrphans();
+  process.on('exit', removeTemps);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      removeTemps();
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+function tempPath(): string {
+  hookCleanup();
   const p = join(tmpdir(), `memae-images-${process.pid}-${tempFiles.size}-${Date.now()}.u8`);
   tempFiles.add(p);
   return p;

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors/user-error.js';
+import { assertRegularFile } from '../io/guarded-read.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -65,6 +66,7 @@ export async function isGzip(path: string): Promise<boolean> {
   let fh;
   try {
     if ((await stat(path)).isDirectory()) throw new UserError(`${path}: is a folder, expected a file`);
+    assertRegularFile(path, { what: 'data file' }); // a FIFO or device would block or never end
     fh = await open(path, 'r');
   } catch (e) {
     if (e instanceof UserError) throw e;

@@ -1,10 +1,20 @@
 // Decoding one image file to raw uint8 pixels of a fixed size and channel count, with sharp (libvips).
 // BMP, which libvips' prebuilt binaries do not read, is decoded by bmp-ts and then handed to sharp.
-import { readFile } from 'node:fs/promises';
+// Files are untrusted: read through the guarded reader (regular files only, size cap) and the pixel count
+// is checked from the header before anything is decoded (a decompression bomb is refused, not allocated).
 import { extname } from 'node:path';
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { decode as decodeBmp } from 'bmp-ts';
 import { UserError } from '../errors/user-error.js';
+import { readFileGuardedAsync } from '../io/guarded-read.js';
+
+/** Default cap on an image's pixel count (width x height): 40 megapixels, or MEMAE_MAX_IMAGE_PIXELS. */
+export function maxImagePixels(): number {
+  const env = Number(process.env.MEMAE_MAX_IMAGE_PIXELS);
+  return Number.isSafeInteger(env) && env > 0 ? env : 40_000_000;
+}
+/** Cap on an image file's size in bytes. */
+export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp', '.webp', '.gif'];
 export const isImageFile = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
@@ -18,17 +28,21 @@ export interface DecodeOptions {
   channels: 1 | 3;
   /** how to reach height x width: stretch (fill, default), crop (cover), pad with black (contain), or none (error) */
   fit?: Fit;
+  /** refuse images with more pixels than this (default maxImagePixels()) */
+  maxPixels?: number;
 }
 
-async function open(path: string): Promise<Sharp> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    throw new UserError(`${path}: cannot read (${(e as Error).message})`);
-  }
+function checkPixels(path: string, width: number, height: number, max: number): void {
+  if (!(width > 0 && height > 0)) throw new UserError(`${path}: unreadable image (no size in its header)`);
+  if (width * height > max) throw new UserError(`${path}: image of ${width}x${height} pixels, over the limit of ${max} (MEMAE_MAX_IMAGE_PIXELS)`);
+}
+
+async function open(path: string, maxPixels = maxImagePixels()): Promise<Sharp> {
+  const buf = await readFileGuardedAsync(path, { what: 'image', maxBytes: MAX_IMAGE_BYTES });
   if (buf.length >= 2 && buf[0] === 0x42 && buf[1] === 0x4d) {
-    // "BM": Windows bitmap
+    // "BM": Windows bitmap; its size sits at bytes 18 (width) and 22 (height, negative when top-down)
+    if (buf.length < 26) throw new UserError(`${path}: unreadable BMP image (truncated header)`);
+    checkPixels(path, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)), maxPixels);
     let bmp;
     try {
       bmp = decodeBmp(buf, { toRGBA: true });
@@ -37,7 +51,16 @@ async function open(path: string): Promise<Sharp> {
     }
     return sharp(bmp.data, { raw: { width: bmp.width, height: Math.abs(bmp.height), channels: 4 } }).removeAlpha();
   }
-  return sharp(buf, { failOn: 'error' });
+  let img: Sharp;
+  let m: Metadata;
+  try {
+    m = await sharp(buf, { failOn: 'error', limitInputPixels: false }).metadata(); // header only, nothing decoded
+    img = sharp(buf, { failOn: 'error', limitInputPixels: maxPixels });
+  } catch (e) {
+    throw new UserError(`${path}: unreadable image (${(e as Error).message.split('\n')[0]})`);
+  }
+  checkPixels(path, m.width ?? 0, m.height ?? 0, maxPixels);
+  return img;
 }
 
 /** Size and channel count of an image file (channels 1 for grayscale, 3 for colour; alpha not counted). */
@@ -55,7 +78,7 @@ export async function probeImage(path: string): Promise<{ height: number; width:
 
 /** The image at `path` as height*width*channels uint8 values (row-major, channels last). */
 export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8Array> {
-  let img = await open(path);
+  let img = await open(path, o.maxPixels);
   if (o.fit === 'none') {
     const m = await probeImage(path);
     if (m.height !== o.height || m.width !== o.width || m.channels !== o.channels) {

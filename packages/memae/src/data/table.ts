@@ -55,11 +55,14 @@ export interface Table {
 
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none', '?', 'inf', '-inf', 'infinity', '-infinity']);
 
+/** Strict decimal numbers only ("12", "-0.5", "1e-3", ".5"): not hex, binary, octal, "Infinity" or "". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseNumber(s: string): number | undefined {
   const t = s.trim();
-  if (MISSING.has(t.toLowerCase())) return undefined;
+  if (MISSING.has(t.toLowerCase()) || !DECIMAL.test(t)) return undefined;
   const v = Number(t);
-  return Number.isFinite(v) ? v : undefined;
+  return Number.isFinite(v) ? v : undefined; // "1e400" overflows: not a usable number
 }
 
 function resolveColumn(ref: ColumnRef, names: string[], path: string, what: string): number {

@@ -1,8 +1,15 @@
 // manifest.json beside model.json: what the model is, how it was trained, its training-score statistics
-// and a checksum of the weights. Validated with zod when loading.
+// and checksums. Validated with zod when loading, with bounds on every size (a manifest is untrusted input).
+// Format 2 adds checksums of model.json and of the manifest's own content; format 1 folders still load.
 import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { preprocessingSchema } from '../preprocess/index.js';
+
+/** Bounds of sizes in a manifest (refused before anything is allocated). */
+export const MANIFEST_LIMITS = { slots: 1_000_000, dim: 1 << 20, channels: 65_536, epochs: 10_000_000 } as const;
+const dim = z.number().int().positive().max(MANIFEST_LIMITS.dim);
+const channels = z.number().int().positive().max(MANIFEST_LIMITS.channels);
+const sha = z.string().regex(/^[0-9a-f]{64}$/);
 
 const stats = z.object({
   count: z.number().int().positive(), mean: z.number(), std: z.number(), min: z.number(), max: z.number(),
@@ -14,10 +21,10 @@ const stats = z.object({
 const config = z.object({
   kind: z.enum(DATA_KINDS),
   variant: z.enum(VARIANTS),
-  inputShape: z.array(z.number().int().positive()).min(1),
-  encoderChannels: z.array(z.number().int().positive()).min(1),
-  decoderChannels: z.array(z.number().int().positive()),
-  slots: z.number().int().positive(),
+  inputShape: z.array(dim).min(1).max(4),
+  encoderChannels: z.array(channels).min(1).max(32),
+  decoderChannels: z.array(channels).max(32),
+  slots: z.number().int().positive().max(MANIFEST_LIMITS.slots),
   shrinkThreshold: z.number().min(0).lt(1),
   entropyWeight: z.number().min(0),
   similarity: z.enum(['dot', 'cosine']),
@@ -27,19 +34,19 @@ const config = z.object({
   memoryQuery: z.enum(MEMORY_QUERIES).optional(),
   // MAMA Net options (absent in models saved before they existed; resolveConfig fills the defaults)
   attention: z.boolean().optional(),
-  attentionScales: z.array(z.number().int().positive()).optional(),
+  attentionScales: z.array(z.number().int().positive().max(64)).max(16).optional(),
   attentionFusion: z.enum(['mean', 'concat']).optional(),
   hashMemory: z.boolean().optional(),
-  hashBits: z.number().int().positive().optional(),
-  hashTopK: z.number().int().positive().optional(),
+  hashBits: z.number().int().positive().max(64).optional(),
+  hashTopK: z.number().int().positive().max(MANIFEST_LIMITS.slots).optional(),
   wassersteinWeight: z.number().min(0).optional(),
-  swProjections: z.number().int().positive().optional(),
+  swProjections: z.number().int().positive().max(65_536).optional(),
   swTarget: z.enum(['memory', 'gaussian']).optional(),
 });
 
 export const manifestSchema = z.object({
   format: z.literal('memae-model'),
-  formatVersion: z.literal(1),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   library: z.object({ name: z.literal('memae'), version: z.string() }),
   kind: z.enum(DATA_KINDS),
   variant: z.enum(VARIANTS),
@@ -50,9 +57,9 @@ export const manifestSchema = z.object({
   preprocessing: preprocessingSchema.optional(),
   training: z.object({
     samples: z.number().int().nonnegative(),
-    sampleShape: z.array(z.number().int().positive()),
-    epochs: z.number().int().nonnegative(),
-    batchSize: z.number().int().positive(),
+    sampleShape: z.array(dim).max(4),
+    epochs: z.number().int().nonnegative().max(MANIFEST_LIMITS.epochs),
+    batchSize: z.number().int().positive().max(1 << 24),
     learningRate: z.number().positive(),
     finalLoss: z.number().nullable(),
     finalMse: z.number().nullable(),
@@ -62,8 +69,14 @@ export const manifestSchema = z.object({
   }).nullable(),
   trainingScores: stats.nullable(),
   threshold: z.object({ value: z.number(), rule: z.string() }).nullable(),
-  weights: z.object({ file: z.string(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  weights: z.object({ file: z.string().min(1).max(1024), bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), sha256: sha }),
+  /** format 2: model.json's size and checksum */
+  modelJson: z.object({ bytes: z.number().int().positive(), sha256: sha }).optional(),
+  /** format 2: sha256 of this manifest's JSON without this field (JSON.stringify of the parsed object) */
+  contentSha256: sha.optional(),
   createdAt: z.string(),
+}).superRefine((m, ctx) => {
+  if (m.formatVersion === 2 && (!m.modelJson || !m.contentSha256)) ctx.addIssue({ code: 'custom', path: [m.modelJson ? 'contentSha256' : 'modelJson'], message: 'required in format 2' });
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import type { ModelConfig } from '../models/config.js';
 import { checkDataset } from '../train/trainer.js';
+import { checkInputsFinite, checkScoresFinite } from './finite.js';
 
 export interface ScoreOptions {
   batchSize?: number;
@@ -45,8 +46,10 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
   for (let s = 0; s < data.size; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
+    const values = data.gather(idx);
+    checkInputsFinite(values, per, s);
     const out = tf.tidy(() => {
-      const x = tf.tensor(data.gather(idx), [idx.length, ...cfg.inputShape]);
+      const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
       const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
       const rec = Array.isArray(o) ? o[0] : o;
       const map = errorMap(cfg, x, rec);
@@ -54,10 +57,12 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
       return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
     });
-    scores.set(await out.score.data(), s);
+    const batchScores = await out.score.data() as Float32Array;
+    scores.set(batchScores, s);
     if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
     if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
     tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
+    checkScoresFinite(batchScores, s);
   }
   return { scores, ...(recs ? { reconstructions: recs } : {}), ...(maps ? { errorMaps: maps, errorMapShape: mapShape } : {}) };
 }

@@ -7,6 +7,7 @@ import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
 import { adam } from './adam.js';
 import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
+import { parseCheckpointMeta } from './checkpoint-meta.js';
 import { computeLoss, type LossWeights } from './loss.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
@@ -126,11 +127,12 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
 
   const ckpt = opts.checkpoint ? await import('../io/checkpoint.js') : undefined;
+  if (ckpt && opts.checkpoint) ckpt.cleanCheckpointTemps(opts.checkpoint); // left by a killed writer
   const state = opts.resume && ckpt && opts.checkpoint ? ckpt.readCheckpoint(opts.checkpoint) : undefined;
   const optimizer = adam(learningRate); // tfjs' Adam, one fused native update on libtorch
   if (state) {
     try {
-      const m = state.meta as unknown as TrainerMeta;
+      const m: TrainerMeta = parseCheckpointMeta(state.meta, opts.checkpoint!, epochs);
       if (m.configKey !== meta.configKey) throw new UserError(`checkpoint ${opts.checkpoint} was written for a different model configuration`);
       if (m.batchSize !== batchSize || m.seed !== seed || m.learningRate !== learningRate) {
         throw new UserError(`checkpoint ${opts.checkpoint} used batchSize ${m.batchSize}, learningRate ${m.learningRate}, seed ${m.seed}; resume with the same values`);

@@ -24,8 +24,9 @@ function reduce(name: string, op: string, axisAttr: string, outDtype: (d: DataTy
   const keepDims = attrs.keepDims as boolean;
   const axes = util.parseAxisParam(attrs[axisAttr] as number | number[], x.shape);
   const dtype = outDtype(x.dtype);
-  // max/min of nothing is left to cpu (ATen refuses to reduce an empty dimension)
-  if ((op === 'max' || op === 'min') && isEmpty(x)) return cpu(name, a, 'got an empty input');
+  // max/min of nothing is left to cpu (ATen refuses to reduce an empty dimension); so is mean of nothing
+  // (ATen gives NaN, tfjs cpu 0)
+  if ((op === 'max' || op === 'min' || op === 'mean') && isEmpty(x)) return cpu(name, a, 'got an empty input');
   if (axes.length === 0) {
     // reducing over no axis: the values themselves, in the output dtype
     return dtype === x.dtype ? b.alias(x, x.shape) : b.out(b.addon.cast(b.id(x), code(dtype)));
