@@ -50,6 +50,9 @@ function checkValues(values: number[], shape: readonly number[], where: string):
   if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
 }
 
+/** A decimal number as CSV writes it (no '0x1F', '0b1', 'Infinity' or empty field, which Number() would take). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses CSV rows of numbers (an optional header row is skipped). */
 export function decodeCsv(text: string, shape: readonly number[], maxRows: number): Inputs {
   if (shape.length !== 1) throw new RequestError(415, `this model takes [${shape.join(', ')}] samples, not CSV rows`);
@@ -66,7 +69,7 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   const x = new Float32Array(rows.length * size);
   rows.forEach((row, r) => {
     const vals = row.map(Number);
-    const bad = vals.findIndex((v, i) => !Number.isFinite(v) || row[i] === '');
+    const bad = vals.findIndex((v, i) => !Number.isFinite(v) || !DECIMAL.test(row[i]));
     if (bad >= 0) throw new RequestError(400, `CSV row ${r + 1}, column ${bad + 1}: '${row[bad]}' is not a number`);
     checkValues(vals, shape, `CSV row ${r + 1}`);
     x.set(vals, r * size);
@@ -99,7 +102,8 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
   if (!r.success) {
     const i = r.error.issues[0];
     const key = i.path.join('.') || 'body';
-    const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
+      : i.code === 'invalid_union' ? 'expected finite numbers, or arrays of them' : i.message;
     throw new RequestError(400, `${key}: ${msg}`);
   }
   const b = r.data;

@@ -60,7 +60,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const serverOpts = { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 4)) };
   const common = {
     logger: opts.logger ?? false, bodyLimit, return503OnClosing: true,
-    requestTimeout, connectionTimeout: requestTimeout, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+    // idle sockets: a backstop after the request timeout, so a stalled body is answered 408 rather than cut
+    requestTimeout, connectionTimeout: 2 * requestTimeout, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
   };
   const app = (opts.tls
     ? Fastify({ ...common, https: { ...serverOpts, cert: opts.tls.cert, key: opts.tls.key } })
