@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { requireBearer } from './auth.js';
 import { MicroBatcher } from './batcher.js';
 import { checkBoundary, checkCsvShape, checkImageMagic, checkJsonCount, checkJsonDepth, parseContentType, utf8Text } from './body-guards.js';
-import { decodeCsv, decodeImages, decodeJson, RequestError, type Inputs } from './decode.js';
+import { decodeCsv, decodeJson, RequestError, type Inputs } from './decode.js';
+import { decodeImagesFast } from './png-fast.js';
 import { ServiceMetrics } from './prometheus.js';
 import { MODEL_NAME, type ServedModel } from './served-model.js';
 
@@ -160,13 +161,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const type = parseContentType(req.headers['content-type']).type;
     if (type === 'multipart/form-data') {
       if (m.inputShape.length !== 3) throw new RequestError(415, 'multipart bodies carry images: this model does not take images');
-      return { ...(await decodeImages(await readParts(req), m.inputShape)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast(await readParts(req), m.inputShape)), errorMaps: mapsAsked };
     }
     if (type === 'image/png' || type === 'image/jpeg' || type === 'application/octet-stream') {
       const body = req.body as Buffer;
       if (!body?.length) throw new RequestError(400, 'empty image body');
       checkImageMagic(body, type, 'the body');
-      return { ...(await decodeImages([body], m.inputShape)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast([body], m.inputShape)), errorMaps: mapsAsked };
     }
     if (type === 'text/csv') {
       const text = String(req.body ?? '');
