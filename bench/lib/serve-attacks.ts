@@ -1,7 +1,7 @@
 // Attacks mixed into the soak of bench/serve-load.ts, each with the status the service must answer (0 = closes
 // without an answer). Slow connections are left running and counted; the rest are awaited each round.
 import sharp from 'sharp';
-import { multipartBody, raw, request } from '../../packages/memae/test/hostile/http-harness.js';
+import { multipartBody, raw, request, type RawAnswer } from '../../packages/memae/test/hostile/http-harness.js';
 
 export interface AttackTally {
   sent: number;
@@ -20,16 +20,17 @@ export async function attackRound(port: number, tally: AttackTally): Promise<voi
   bomb ??= await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer();
   const B = 'soak-boundary';
   const big = Buffer.alloc(512 * 1024, 1);
-  const attacks: [string, () => Promise<{ status: number }>, number][] = [
-    ['deep JSON', () => raw(port, [json(`{"instances":${'['.repeat(100_000)}0${']'.repeat(100_000)}}`)]), 400],
-    ['SVG as PNG', () => raw(port, [json('<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/png')]), 415],
-    ['1e38 pixels', () => raw(port, [json(`{"instances":[[${Array(784).fill('1e38').join(',')}]]}`)]), 400],
-    ['UTF-16 JSON', () => raw(port, [json(Buffer.from('{"instances":[[0]]}', 'utf16le'))]), 400],
-    ['2000 instances', () => raw(port, [json(`{"instances":[${Array(2000).fill('[0]').join(',')}]}`)]), 413],
-    ['7 MiB one-field CSV', () => raw(port, [json('1'.repeat(7 * 2 ** 20), 'text/csv')]), 415],
-    ['multipart 10 MiB', () => raw(port, [json(multipartBody(B, Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, filename: 'x.png', type: 'image/png', data: big }))), `multipart/form-data; boundary=${B}`)]), 413],
-    ['multipart unterminated', () => raw(port, [json(multipartBody(B, [{ name: 'a', filename: 'a.png', type: 'image/png', data: 'x' }], false), `multipart/form-data; boundary=${B}`)]), 400],
-    ['PNG bomb', () => raw(port, [json(bomb!, 'image/png')]), 400],
+  const opts = { deadlineMs: 20_000 };
+  const attacks: [string, () => Promise<RawAnswer>, number][] = [
+    ['deep JSON', () => raw(port, [json(`{"instances":${'['.repeat(100_000)}0${']'.repeat(100_000)}}`)], opts), 400],
+    ['SVG as PNG', () => raw(port, [json('<svg xmlns="http://www.w3.org/2000/svg"/>', 'image/png')], opts), 415],
+    ['1e38 pixels', () => raw(port, [json(`{"instances":[[${Array(784).fill('1e38').join(',')}]]}`)], opts), 400],
+    ['UTF-16 JSON', () => raw(port, [json(Buffer.from('{"instances":[[0]]}', 'utf16le'))], opts), 400],
+    ['2000 instances', () => raw(port, [json(`{"instances":[${Array(2000).fill('[0]').join(',')}]}`)], opts), 413],
+    ['7 MiB one-field CSV', () => raw(port, [json('1'.repeat(7 * 2 ** 20), 'text/csv')], opts), 415],
+    ['multipart 10 MiB', () => raw(port, [json(multipartBody(B, Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, filename: 'x.png', type: 'image/png', data: big }))), `multipart/form-data; boundary=${B}`)], opts), 413],
+    ['multipart unterminated', () => raw(port, [json(multipartBody(B, [{ name: 'a', filename: 'a.png', type: 'image/png', data: 'x' }], false), `multipart/form-data; boundary=${B}`)], opts), 400],
+    ['PNG bomb', () => raw(port, [json(bomb!, 'image/png')], opts), 400],
   ];
   // slow clients: a byte every 500 ms; the server must cut them at its request timeout
   while (slowOpen < 100) {
@@ -44,7 +45,7 @@ export async function attackRound(port: number, tally: AttackTally): Promise<voi
   await Promise.all(attacks.map(async ([name, send, want]) => {
     tally.sent++;
     const r = await send();
-    if (r.status !== want) tally.unexpected.push(`${name}: got ${r.status}, want ${want}`);
+    if (r.status !== want) tally.unexpected.push(`${name}: got ${r.status}, want ${want} (${r.closed ? 'closed by the server' : 'no answer in 20 s'} after ${r.ms.toFixed(0)} ms)`);
   }));
   await new Promise((r) => setTimeout(r, 100));
 }
