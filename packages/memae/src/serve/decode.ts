@@ -77,22 +77,22 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   return { x, n: rows.length };
 }
 
-type Nested = number | Nested[];
-const Nested: z.ZodType<Nested> = z.lazy(() => z.union([z.number(), z.array(Nested)]));
-
 export const JsonBodySchema = z.strictObject({
   /** samples, each nested in the model's input shape or flat */
-  instances: z.array(Nested).min(1).optional(),
+  instances: z.custom<unknown[]>((v) => Array.isArray(v) && v.length > 0, 'expected a non-empty array of samples').optional(),
   /** one tensor: shape [n, ...inputShape] and its values row-major */
-  tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.array(z.number()) }).optional(),
+  tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.custom<unknown[]>((v) => Array.isArray(v), 'expected an array of numbers') }).optional(),
   /** also return per-sample error maps */
   errorMaps: z.boolean().optional(),
 });
 export type JsonBody = z.infer<typeof JsonBodySchema>;
 
-const flatten = (v: Nested, out: number[]): number[] => {
+// The values are checked by these loops, not by the schema: a per-value zod union costs seconds of event
+// loop on a body of a million numbers. Nesting depth is bounded before parsing (serve/body-guards.ts).
+const flatten = (v: unknown, out: number[], where: string): number[] => {
   if (typeof v === 'number') out.push(v);
-  else for (const e of v) flatten(e, out);
+  else if (Array.isArray(v)) for (const e of v) flatten(e, out, where);
+  else throw new RequestError(400, `${where}: expected finite numbers, or arrays of them`);
   return out;
 };
 
@@ -103,7 +103,7 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
     const i = r.error.issues[0];
     const key = i.path.join('.') || 'body';
     const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
-      : i.code === 'invalid_union' ? 'expected finite numbers, or arrays of them' : i.message;
+      : i.message;
     throw new RequestError(400, `${key}: ${msg}`);
   }
   const b = r.data;
@@ -115,14 +115,16 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
     const [first, ...rest] = b.tensor.shape;
     if (rest.join(',') !== shape.join(',')) throw new RequestError(400, `tensor.shape [${b.tensor.shape.join(', ')}] does not match [n, ${shape.join(', ')}]`);
     n = first;
-    values = b.tensor.data;
+    const bad = b.tensor.data.findIndex((v) => typeof v !== 'number');
+    if (bad >= 0) throw new RequestError(400, `tensor.data.${bad}: expected a number`);
+    values = b.tensor.data as number[];
     if (values.length !== n * size) throw new RequestError(400, `tensor.data has ${values.length} values, shape needs ${n * size}`);
   } else {
     const inst = b.instances!;
     n = inst.length;
     values = [];
     inst.forEach((s, i) => {
-      const flat = flatten(s, []);
+      const flat = flatten(s, [], `instances[${i}]`);
       checkValues(flat, shape, `instances[${i}]`);
       for (const v of flat) values.push(v);
     });
