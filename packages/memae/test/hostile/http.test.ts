@@ -263,17 +263,29 @@ for (const c of cases) {
 }
 
 test('500 slow connections sending a byte at a time do not hold the server, and are closed by it', async () => {
-  const head = `POST ${TAB} HTTP/1.1\r\nhost: x\r\ncontent-type: text/csv\r\ncontent-length: 10000\r\n\r\n`;
-  const slow = Array.from({ length: 500 }, () => raw(port, [head, ...'1,2,3,4,5,6,7,8,9,0'.split('')], { gapMs: 200, deadlineMs: REQUEST_TIMEOUT + 4000 }));
-  await new Promise((r) => setTimeout(r, 300));
-  const t0 = performance.now();
-  await stillServes();
-  const waited = performance.now() - t0;
-  assert.ok(waited < REQUEST_TIMEOUT, `a valid request waited ${waited.toFixed(0)} ms behind the slow ones`);
-  const answers = await Promise.all(slow);
-  assert.equal(answers.filter((a) => !a.closed).length, 0, 'some slow connections were still open after the request timeout');
-  assert.ok(answers.every((a) => a.status === 408 || a.status === 0));
-  await stillServes();
+  // its own server with a 5 s request timeout: a valid request must be answered while the slow ones are
+  // still open (they do not hold the server), and then every slow one must be cut by the server
+  const timeout = 5000;
+  const s = await start({ requestTimeoutMs: timeout, headersTimeoutMs: 2000 }, [servedModel('img', await loadDetector(tiny.dir))]);
+  try {
+    const head = `POST ${IMG} HTTP/1.1\r\nhost: x\r\ncontent-type: image/png\r\ncontent-length: 10000\r\n\r\n`;
+    const t0 = performance.now();
+    const slow = Array.from({ length: 500 }, () => raw(s.port, [head, ...'1234567890123'.split('')], { gapMs: 500, deadlineMs: timeout + 15_000 }));
+    await new Promise((r) => setTimeout(r, 300));
+    const r = await valid(s.port);
+    const answeredAt = performance.now() - t0;
+    assert.equal(r.status, 200);
+    assert.ok(Math.abs(r.scores[0] - pngScore) < 1e-6);
+    const answers = await Promise.all(slow);
+    const firstCut = Math.min(...answers.map((a) => a.ms));
+    assert.ok(answeredAt < firstCut, `the valid request was answered after ${answeredAt.toFixed(0)} ms, when the slow ones were already being cut (${firstCut.toFixed(0)} ms)`);
+    const open = answers.filter((a) => !a.closed);
+    assert.equal(open.length, 0, `slow connections still open after the request timeout, answers: ${[...new Set(open.map((a) => a.status))].join(', ')}`);
+    assert.ok(answers.every((a) => a.status === 408 || a.status === 0));
+    assert.equal((await valid(s.port)).status, 200);
+  } finally {
+    await s.app.close();
+  }
 });
 
 test('a full queue answers 503 with Retry-After, and frees its slots when clients go away', async () => {
