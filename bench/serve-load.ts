@@ -1,26 +1,33 @@
-// Loopback load test of `memae serve`: requests/s and latency p50/p99 at 1, 16 and 128 concurrent clients,
-// server memory and live tfjs tensors before and after 10,000 requests. Writes bench/results/serve-load.json.
-//   npx tsx bench/serve-load.ts [--model DIR] [--requests 10000] [--max-seconds 60] [--levels 1,16,128] [--max-wait-ms 2] [--max-batch 64] [--out FILE]
+// Loopback load test of `memae serve` with a load generator in its own process (autocannon): requests/s and
+// latency p50/p99 for PNG and JSON bodies at 1, 16 and 200 concurrent clients, with the machine's load average.
+// A soak mode mixes attacks into valid load and checks 0 errors for valid requests, RSS and live tensors.
+//   npx tsx bench/serve-load.ts [--model DIR] [--bodies png,json] [--levels 1,16,200] [--seconds 10]
+//       [--max-wait-ms 2] [--max-batch 64] [--cpu-prof DIR] [--out FILE]
+//   npx tsx bench/serve-load.ts --soak-seconds 600 [--soak-clients 32] [--model DIR]
 // Without --model it trains a small MemAE on Fashion-MNIST class 0 first (about a minute).
-import { spawn } from 'node:child_process';
+// Writes bench/results/serve-load.json (or serve-soak.json).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMnist } from '../packages/memae/src/data/mnist.js';
 import { oneClassSplit, select } from '../packages/memae/src/data/split.js';
 import { samplePng } from '../packages/memae/src/report/png.js';
 import { createDetector } from '../packages/memae/src/run/detector-port.js';
+import { attackRound, type AttackTally } from './lib/serve-attacks.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
-const TOTAL = Number(arg('requests', '10000'));
-const MAX_SECONDS = Number(arg('max-seconds', '60'));
-const LEVELS = arg('levels', '1,16,128').split(',').map(Number);
+const SECONDS = Number(arg('seconds', '10'));
+const LEVELS = arg('levels', '1,16,200').split(',').map(Number);
+const BODIES = arg('bodies', 'png,json').split(',');
+const SOAK = Number(arg('soak-seconds', '0'));
+const tmp = mkdtempSync(join(tmpdir(), 'memae-load-'));
 
 async function makeModel(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'memae-load-')), 'fmnist');
+  const dir = join(tmp, 'fmnist');
   const train = await loadFashionMnist({ split: 'train', limit: 6000 });
   const test = await loadFashionMnist({ split: 'test', limit: 100 });
   const s = oneClassSplit(train, test, 0);
@@ -31,8 +38,11 @@ async function makeModel(): Promise<string> {
   return dir;
 }
 
-function startServer(modelDir: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
-  const p = spawn(process.execPath, ['packages/memae/bin/memae.mjs', 'serve', `fmnist=${modelDir}`, '--port', '0', '--quiet', '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64')], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startServer(modelDir: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<number | null> }> {
+  const prof = arg('cpu-prof', '');
+  const node = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+  const p = spawn(process.execPath, [...node, 'packages/memae/bin/memae.mjs', 'serve', `fmnist=${modelDir}`, '--port', '0', '--quiet',
+    '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64'), '--request-timeout-ms', '5000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let exited: number | null | undefined;
@@ -41,12 +51,12 @@ function startServer(modelDir: string): Promise<{ port: number; stop: () => Prom
       exited = c ?? -1;
       reject(new Error(`server exited with ${c ?? sig}: ${out}`));
     });
-    p.stdout.on('data', (d) => {
+    p.stdout!.on('data', (d) => {
       out += d;
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
         resolve({
-          port: Number(m[1]),
+          port: Number(m[1]), proc: p,
           stop: () => new Promise((done) => {
             if (exited !== undefined) return done(exited);
             p.on('exit', (code, sig) => done(code ?? (sig === 'SIGTERM' ? 143 : -1)));
@@ -58,83 +68,111 @@ function startServer(modelDir: string): Promise<{ port: number; stop: () => Prom
   });
 }
 
-async function serverStats(base: string): Promise<{ rssBytes: number; heapBytes: number; tensors: number; tensorBytes: number }> {
+interface ServerStats { rssBytes: number; heapBytes: number; tensors: number; tensorBytes: number; meanBatch: number }
+async function serverStats(base: string): Promise<ServerStats> {
   const t = await (await fetch(base + '/metrics')).text();
   const g = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(t)?.[1] ?? NaN);
-  return { rssBytes: g('memae_process_resident_memory_bytes'), heapBytes: g('memae_nodejs_heap_size_used_bytes'), tensors: g('memae_tfjs_tensors'), tensorBytes: g('memae_tfjs_bytes') };
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-async function level(url: string, png: Uint8Array<ArrayBuffer>, clients: number, requests: number) {
-  const lat: number[] = [];
-  // latencies without each client's first request (which also opens its connection)
-  const later: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const deadline = performance.now() + MAX_SECONDS * 1000;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    let first = true;
-    while (next < requests && performance.now() < deadline) {
-      next++;
-      const s = performance.now();
-      const r = await fetch(url, { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
-      await r.arrayBuffer();
-      if (r.status !== 200) errors++;
-      lat.push(performance.now() - s);
-      if (!first) later.push(performance.now() - s);
-      first = false;
-    }
-  }));
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  later.sort((a, b) => a - b);
   return {
-    clients, requests: lat.length, errors, seconds: secs, requestsPerSec: lat.length / secs, p50Ms: pct(lat, 0.5), p99Ms: pct(lat, 0.99),
-    maxMs: lat[lat.length - 1], p99AfterFirstMs: pct(later, 0.99),
+    rssBytes: g('memae_process_resident_memory_bytes'), heapBytes: g('memae_nodejs_heap_size_used_bytes'), tensors: g('memae_tfjs_tensors'),
+    tensorBytes: g('memae_tfjs_bytes'), meanBatch: g('memae_batch_samples_sum') / g('memae_batch_samples_count'),
   };
 }
 
+interface Level { body: string; clients: number; seconds: number; requests: number; requestsPerSec: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; non2xx: number; timeouts: number; loadAvg1: number }
+
+/** One autocannon run in its own process. */
+function autocannon(url: string, clients: number, seconds: number, type: string, file: string): Promise<Omit<Level, 'body' | 'loadAvg1'>> {
+  const args = ['bench/lib/autocannon-child.mjs', url, String(clients), String(seconds), type, file];
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.slice(-500)}`));
+      const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: Record<string, number>; errors: number; non2xx: number; timeouts: number; duration: number };
+      resolve({
+        clients, seconds: r.duration, requests: r.requests.total, requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99,
+        maxMs: r.latency.max, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts,
+      });
+    });
+  });
+}
+
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version, libtorchThreads: process.env.LIBTORCH_NUM_THREADS ?? '(default)' };
 const modelDir = arg('model', '') || (await makeModel());
 const test = await loadFashionMnist({ split: 'test', limit: 1 });
-const png = new Uint8Array(samplePng(test.gather([0]), [28, 28, 1]));
+const sample = test.gather([0]);
+const files: Record<string, { type: string; file: string }> = {
+  png: { type: 'image/png', file: join(tmp, 'sample.png') },
+  json: { type: 'application/json', file: join(tmp, 'sample.json') },
+};
+writeFileSync(files.png.file, samplePng(sample, [28, 28, 1]));
+writeFileSync(files.json.file, JSON.stringify({ tensor: { shape: [1, 28, 28, 1], data: Array.from(sample) } }));
+
 const server = await startServer(modelDir);
 const base = `http://127.0.0.1:${server.port}`;
 const url = `${base}/v1/models/fmnist/score`;
+mkdirSync('bench/results', { recursive: true });
 try {
-  await level(url, png, 4, 50); // warm-up, not counted
+  if (SOAK > 0) await soak();
+  else await load();
+} finally {
+  await server.stop();
+}
+
+async function load(): Promise<void> {
+  await autocannon(url, 16, 3, files.png.type, files.png.file); // warm-up, not counted
   const before = await serverStats(base);
-  const per = LEVELS.map((c, i) => Math.floor(TOTAL / LEVELS.length) + (i === 0 ? TOTAL % LEVELS.length : 0));
-  const results = [];
-  for (let i = 0; i < LEVELS.length; i++) {
-    const r = await level(url, png, LEVELS[i], per[i]);
-    results.push(r);
-    console.log(`${String(r.clients).padStart(3)} clients: ${r.requests} requests, ${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${r.p99AfterFirstMs.toFixed(2)} ms without each client's first request), max ${r.maxMs.toFixed(0)} ms, errors ${r.errors}`);
+  const levels: Level[] = [];
+  console.log('| body | clients | requests | requests/s | p50 ms | p99 ms | errors | load avg (1 min) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const body of BODIES) {
+    for (const c of LEVELS) {
+      const r = { body, ...(await autocannon(url, c, SECONDS, files[body].type, files[body].file)), loadAvg1: loadavg()[0] };
+      levels.push(r);
+      console.log(`| ${body} | ${c} | ${r.requests} | ${r.requestsPerSec.toFixed(0)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors + r.non2xx + r.timeouts} | ${r.loadAvg1.toFixed(1)} |`);
+    }
   }
-  const afterStats = await serverStats(base);
-  const metrics = await (await fetch(base + '/metrics')).text();
-  const bsum = Number(/memae_batch_samples_sum\{model="fmnist"\} (\S+)/.exec(metrics)?.[1]);
-  const bcount = Number(/memae_batch_samples_count\{model="fmnist"\} (\S+)/.exec(metrics)?.[1]);
-  const done = results.reduce((a, r) => a + r.requests, 0);
-  // server-side view of the same requests: how many took longer than 2.5 s inside the server
-  const route = 'route="/v1/models/:name/score"';
-  const within = Number(new RegExp(`memae_http_request_duration_seconds_bucket\\{le="2\\.5",${route}\\} (\\S+)`).exec(metrics)?.[1]);
-  const total = Number(new RegExp(`memae_http_request_duration_seconds_count\\{${route}\\} (\\S+)`).exec(metrics)?.[1]);
-  console.log(`server-side: ${total - within} of ${total} scoring requests took over 2.5 s inside the server`);
-  console.log(`server after ${done} requests: tensors ${before.tensors} -> ${afterStats.tensors}, rss ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(afterStats.rssBytes / 2 ** 20).toFixed(0)} MiB, heap ${(before.heapBytes / 2 ** 20).toFixed(0)} -> ${(afterStats.heapBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${(bsum / bcount).toFixed(1)} samples`);
-  const code = await server.stop();
-  console.log(`SIGTERM: server exited with ${code}`);
-  const out = {
-    date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version },
-    payload: 'one 28x28 Fashion-MNIST PNG per request', requests: done, levels: results, before, after: afterStats,
-    meanBatchSamples: bsum / bcount, serverExitCode: code,
-  };
-  mkdirSync('bench/results', { recursive: true });
+  const after = await serverStats(base);
+  console.log(`server: tensors ${before.tensors} -> ${after.tensors}, rss ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${after.meanBatch.toFixed(1)} samples, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   const file = arg('out', 'bench/results/serve-load.json');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), generator: 'autocannon (own process)', levels, before, after }, null, 2) + '\n');
+  console.log(`wrote ${file}`);
+}
+
+async function soak(): Promise<void> {
+  const clients = Number(arg('soak-clients', '32'));
+  await autocannon(url, clients, 5, files.png.type, files.png.file); // warm-up: RSS is measured from here
+  const start = await serverStats(base);
+  const samples: (ServerStats & { t: number })[] = [];
+  const tally: AttackTally = { sent: 0, unexpected: [] };
+  let stop = false;
+  const valid = autocannon(url, clients, SOAK, files.png.type, files.png.file).finally(() => (stop = true));
+  const t0 = performance.now();
+  const sampler = (async () => {
+    while (!stop) {
+      await new Promise((r) => setTimeout(r, 5000));
+      samples.push({ t: (performance.now() - t0) / 1000, ...(await serverStats(base)) });
+    }
+  })();
+  while (!stop) await attackRound(server.port, tally);
+  const v = await valid;
+  await sampler;
+  await new Promise((r) => setTimeout(r, 6000)); // slow attack connections time out
+  const end = await serverStats(base);
+  const maxRss = Math.max(...samples.map((s) => s.rssBytes));
+  const out = {
+    date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), seconds: SOAK, clients,
+    valid: v, validErrors: v.errors + v.non2xx + v.timeouts, attacks: tally.sent, unexpectedAttackAnswers: tally.unexpected.slice(0, 20),
+    rssStartMiB: start.rssBytes / 2 ** 20, rssEndMiB: end.rssBytes / 2 ** 20, rssMaxMiB: maxRss / 2 ** 20, rssEndOverStart: end.rssBytes / start.rssBytes,
+    tensorsStart: start.tensors, tensorsEnd: end.tensors, samples,
+  };
+  console.log(`soak ${SOAK} s, ${clients} clients of valid PNGs: ${v.requests} requests (${v.requestsPerSec.toFixed(0)}/s, p99 ${v.p99Ms} ms), errors for valid requests ${out.validErrors}`);
+  console.log(`attacks mixed in: ${tally.sent}, answered otherwise than expected: ${tally.unexpected.length}${tally.unexpected.length ? ` (${tally.unexpected.slice(0, 3).join('; ')})` : ''}`);
+  console.log(`server RSS ${out.rssStartMiB.toFixed(0)} MiB at start, ${out.rssMaxMiB.toFixed(0)} max, ${out.rssEndMiB.toFixed(0)} at end (${out.rssEndOverStart.toFixed(2)}x); live tensors ${start.tensors} -> ${end.tensors}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const file = arg('out', 'bench/results/serve-soak.json');
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(`wrote ${file}`);
-} catch (e) {
-  await server.stop();
-  throw e;
 }

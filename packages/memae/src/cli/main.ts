@@ -182,6 +182,12 @@ Examples:
     .option('--max-wait-ms <ms>', 'how long a request may wait for others to batch with', numArg('--max-wait-ms'), 2)
     .option('--body-limit <bytes>', 'largest request body', intArg('--body-limit', 1), 8 * 1024 * 1024)
     .option('--video-body-limit <bytes>', 'largest video upload (POST /v1/models/{name}/score-video)', intArg('--video-body-limit', 1), 256 * 1024 * 1024)
+    .option('--max-queue <n>', 'scoring requests in progress at once; more get 503 + Retry-After', intArg('--max-queue', 1), 512)
+    .option('--request-timeout-ms <ms>', 'a request must arrive completely within this time', intArg('--request-timeout-ms', 100), 30_000)
+    .option('--max-connections <n>', 'open connections at once', intArg('--max-connections', 1), 1024)
+    .option('--token-file <file>', 'require Authorization: Bearer <token> (file holds the token; or set MEMAE_SERVE_TOKEN)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('-q, --quiet', 'no request log')
     .addHelpText('after', `
 Examples:

@@ -29,6 +29,7 @@ export class MicroBatcher {
   private queue: Pending[] = [];
   private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
   private running = false;
   readonly stats: BatcherStats = { batches: 0, samples: 0 };
 
@@ -56,11 +57,13 @@ export class MicroBatcher {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
+    if (this.running || this.queue.length === 0 || this.immediate) return;
     // the oldest request waits at most maxWaitMs in all (time spent behind a running batch counts)
     const wait = this.maxWaitMs - (performance.now() - this.queue[0].t);
     if (this.queued >= this.maxBatch || wait <= 0) {
-      this.flush();
+      // not at once: the forward pass holds the event loop, so first let it read every request that has
+      // arrived meanwhile (they join this batch) - without this, batches stay small under load
+      this.immediate = setImmediate(() => this.flush());
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), wait);
     }
@@ -68,7 +71,9 @@ export class MicroBatcher {
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.running || this.queue.length === 0) return;
     // take requests up to maxBatch samples (always at least one request, however large)
     const batch: Pending[] = [];

@@ -53,14 +53,6 @@ export async function decodeImage(buf: Buffer, shape: readonly number[], pre?: P
   return out;
 }
 
-/** Decodes several images into one batch. */
-export async function decodeImages(bufs: Buffer[], shape: readonly number[], pre?: Preprocessing | null): Promise<Inputs> {
-  const size = prod(shape);
-  const x = new Float32Array(bufs.length * size);
-  for (let i = 0; i < bufs.length; i++) x.set(await decodeImage(bufs[i], shape, pre, bufs.length > 1 ? `image ${i}` : 'image'), i * size);
-  return { x, n: bufs.length };
-}
-
 /** Raw table records through the model's saved tabular preprocessing; a bad record is a 400 naming it. */
 export function encodeRecords(records: RawRecord[], pre: Preprocessing | null | undefined, maxRows: number, source: string): Inputs {
   if (pre?.kind !== 'tabular') throw new RequestError(400, 'this model has no saved tabular preprocessing: send encoded rows (instances or tensor)');
@@ -99,6 +91,9 @@ function checkValues(values: number[], shape: readonly number[], where: string):
   if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
 }
 
+/** A decimal number as CSV writes it (no '0x1F', '0b1', 'Infinity' or empty field, which Number() would take). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
  * Parses CSV rows: raw rows through the model's saved tabular preprocessing when it has one, else rows of already
  * encoded numbers (an optional header row is skipped).
@@ -120,7 +115,7 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   const x = new Float32Array(rows.length * size);
   rows.forEach((row, r) => {
     const vals = row.map(Number);
-    const bad = vals.findIndex((v, i) => !Number.isFinite(v) || row[i] === '');
+    const bad = vals.findIndex((v, i) => !Number.isFinite(v) || !DECIMAL.test(row[i]));
     if (bad >= 0) throw new RequestError(400, `CSV row ${r + 1}, column ${bad + 1}: '${row[bad]}' is not a number`);
     checkValues(vals, shape, `CSV row ${r + 1}`);
     x.set(vals, r * size);
@@ -128,24 +123,24 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   return { x, n: rows.length };
 }
 
-type Nested = number | Nested[];
-const Nested: z.ZodType<Nested> = z.lazy(() => z.union([z.number(), z.array(Nested)]));
-
 export const JsonBodySchema = z.strictObject({
   /** samples, each nested in the model's input shape or flat */
-  instances: z.array(Nested).min(1).optional(),
+  instances: z.custom<unknown[]>((v) => Array.isArray(v) && v.length > 0, 'expected a non-empty array of samples').optional(),
   /** raw table rows (tabular models with saved preprocessing): objects keyed by column name, or values in column order */
   records: z.array(z.union([z.array(z.union([z.string(), z.number(), z.null()])), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))])).min(1).optional(),
   /** one tensor: shape [n, ...inputShape] and its values row-major */
-  tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.array(z.number()) }).optional(),
+  tensor: z.strictObject({ shape: z.array(z.number().int().positive()).min(1), data: z.custom<unknown[]>((v) => Array.isArray(v), 'expected an array of numbers') }).optional(),
   /** also return per-sample error maps */
   errorMaps: z.boolean().optional(),
 });
 export type JsonBody = z.infer<typeof JsonBodySchema>;
 
-const flatten = (v: Nested, out: number[]): number[] => {
+// The values are checked by these loops, not by the schema: a per-value zod union costs seconds of event
+// loop on a body of a million numbers. Nesting depth is bounded before parsing (serve/body-guards.ts).
+const flatten = (v: unknown, out: number[], where: string): number[] => {
   if (typeof v === 'number') out.push(v);
-  else for (const e of v) flatten(e, out);
+  else if (Array.isArray(v)) for (const e of v) flatten(e, out, where);
+  else throw new RequestError(400, `${where}: expected finite numbers, or arrays of them`);
   return out;
 };
 
@@ -155,7 +150,8 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
   if (!r.success) {
     const i = r.error.issues[0];
     const key = i.path.join('.') || 'body';
-    const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}` : i.message;
+    const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}`
+      : i.message;
     throw new RequestError(400, `${key}: ${msg}`);
   }
   const b = r.data;
@@ -168,14 +164,16 @@ export function decodeJson(body: unknown, shape: readonly number[], maxRows: num
     const [first, ...rest] = b.tensor.shape;
     if (rest.join(',') !== shape.join(',')) throw new RequestError(400, `tensor.shape [${b.tensor.shape.join(', ')}] does not match [n, ${shape.join(', ')}]`);
     n = first;
-    values = b.tensor.data;
+    const bad = b.tensor.data.findIndex((v) => typeof v !== 'number');
+    if (bad >= 0) throw new RequestError(400, `tensor.data.${bad}: expected a number`);
+    values = b.tensor.data as number[];
     if (values.length !== n * size) throw new RequestError(400, `tensor.data has ${values.length} values, shape needs ${n * size}`);
   } else {
     const inst = b.instances!;
     n = inst.length;
     values = [];
     inst.forEach((s, i) => {
-      const flat = flatten(s, []);
+      const flat = flatten(s, [], `instances[${i}]`);
       checkValues(flat, shape, `instances[${i}]`);
       for (const v of flat) values.push(v);
     });

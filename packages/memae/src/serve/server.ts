@@ -1,8 +1,12 @@
 // The HTTP scoring service (fastify): POST /v1/models/{name}/score, GET /v1/models, /healthz, /metrics.
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import sharp from 'sharp';
+import { requireBearer } from './auth.js';
 import { MicroBatcher } from './batcher.js';
-import { decodeCsv, decodeImages, decodeJson, RequestError, type Inputs } from './decode.js';
+import { checkBoundary, checkCsvShape, checkImageMagic, checkJsonCount, checkJsonDepth, parseContentType, utf8Text } from './body-guards.js';
+import { decodeCsv, decodeJson, RequestError, type Inputs } from './decode.js';
+import { decodeImagesFast } from './png-fast.js';
 import { ServiceMetrics } from './prometheus.js';
 import { MODEL_NAME, type ServedModel } from './served-model.js';
 import { registerVideoRoute } from './video-route.js';
@@ -22,7 +26,26 @@ export interface ServerOptions {
   /** live tfjs tensors and bytes, for /metrics */
   tensorStats?: () => { numTensors: number; numBytes: number };
   logger?: boolean;
+  /** scoring requests in progress at once (reading, decoding, queued, scoring); more get 503 + Retry-After */
+  maxQueue?: number;
+  /** a request must arrive completely within this time (408 or closed otherwise) */
+  requestTimeoutMs?: number;
+  /** the request's headers must arrive within this time */
+  headersTimeoutMs?: number;
+  /** an idle keep-alive connection is closed after this time */
+  keepAliveTimeoutMs?: number;
+  /** open connections at once; more are refused */
+  maxConnections?: number;
+  /** when set, every route but /healthz needs `Authorization: Bearer <token>` */
+  token?: string;
+  /** serve HTTPS with this certificate and key (PEM) */
+  tls?: { cert: Buffer; key: Buffer };
 }
+
+/** Deepest JSON nesting accepted: {"instances": [[[[v]]]]} for a video clip is 6 levels. */
+const MAX_JSON_DEPTH = 32;
+/** Longest CSV line per feature (a float printed in full is ~24 characters), plus slack for a header. */
+const CSV_CHARS_PER_FEATURE = 48;
 
 interface Entry {
   model: ServedModel;
@@ -35,7 +58,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const bodyLimit = opts.bodyLimit ?? 8 * 1024 * 1024;
   const maxRows = opts.maxSamplesPerRequest ?? 1024;
   const metrics = new ServiceMetrics(opts.tensorStats);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit, return503OnClosing: true });
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, requestTimeout);
+  // how often node looks for requests past their time (its default, 30 s, would let them live that much longer)
+  const serverOpts = { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 4)) };
+  const common = {
+    logger: opts.logger ?? false, bodyLimit, return503OnClosing: true,
+    // idle sockets: a backstop after the request timeout, so a stalled body is answered 408 rather than cut
+    requestTimeout, connectionTimeout: 2 * requestTimeout, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 5_000,
+  };
+  const app = (opts.tls
+    ? Fastify({ ...common, https: { ...serverOpts, cert: opts.tls.cert, key: opts.tls.key } })
+    : Fastify({ ...common, http: serverOpts })) as unknown as FastifyInstance;
+  app.server.maxConnections = opts.maxConnections ?? 1024;
+  // decoded images are not reused: libvips' operation cache would only hold memory
+  sharp.cache(false);
+  if (opts.token !== undefined) requireBearer(app, opts.token);
   const entries = new Map<string, Entry>();
   for (const model of opts.models) {
     if (!MODEL_NAME.test(model.name)) throw new Error(`model name '${model.name}' is not allowed (letters, digits, . _ -)`);
@@ -51,11 +89,46 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     entries.set(model.name, { model, batcher });
   }
 
-  await app.register(multipart, { limits: { fileSize: bodyLimit, files: maxRows, fields: 4, parts: maxRows + 4 } });
+  await app.register(multipart, { limits: { fileSize: bodyLimit, files: maxRows, fields: 4, parts: maxRows + 4, headerPairs: 16 } });
   for (const type of ['image/png', 'image/jpeg', 'application/octet-stream']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
   }
-  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
+  // text bodies: UTF-8 only, checked before parsing; JSON depth and sample count bounded before the schema runs
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    try {
+      done(null, utf8Text(body as Buffer, req.headers['content-type']));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    try {
+      const text = utf8Text(body as Buffer, req.headers['content-type']);
+      checkJsonDepth(text, MAX_JSON_DEPTH);
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch (e) {
+        throw new RequestError(400, `bad JSON: ${(e as Error).message.slice(0, 200)}`);
+      }
+      checkJsonCount(v, maxRows);
+      done(null, v);
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+
+  // the bounded queue: scoring requests are counted from their first byte to their answer (or abort)
+  const maxQueue = opts.maxQueue ?? 512;
+  const inFlight = new Set<string>();
+  const release = async (req: FastifyRequest) => void inFlight.delete(req.id);
+  const admit = async (req: FastifyRequest, reply: FastifyReply) => {
+    const len = Number(req.headers['content-length'] ?? 0);
+    if (len > bodyLimit) return reply.code(413).send({ error: `body of ${len} bytes, at most ${bodyLimit}` });
+    if (inFlight.size >= maxQueue) return reply.code(503).header('retry-after', '1').send({ error: `busy: ${inFlight.size} requests in progress, retry later` });
+    inFlight.add(req.id);
+  };
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';
@@ -64,7 +137,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    const status = err instanceof RequestError ? err.status : err.statusCode && err.statusCode < 600 ? err.statusCode : 500;
+    const status = err instanceof RequestError ? err.status : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error(err);
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
@@ -88,21 +161,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   async function readInputs(req: FastifyRequest, m: ServedModel): Promise<Inputs & { errorMaps: boolean }> {
     const q = req.query as Record<string, unknown>;
     const mapsAsked = truthy(q.errorMaps);
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = parseContentType(req.headers['content-type']).type;
     if (type === 'multipart/form-data') {
-      const bufs: Buffer[] = [];
-      for await (const part of req.parts()) {
-        if (part.type === 'file') bufs.push(await part.toBuffer());
-      }
-      if (bufs.length === 0) throw new RequestError(400, 'multipart body has no file part');
-      return { ...(await decodeImages(bufs, m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      if (m.inputShape.length !== 3) throw new RequestError(415, 'multipart bodies carry images: this model does not take images');
+      return { ...(await decodeImagesFast(await readParts(req), m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
     }
     if (type === 'image/png' || type === 'image/jpeg' || type === 'application/octet-stream') {
       const body = req.body as Buffer;
       if (!body?.length) throw new RequestError(400, 'empty image body');
-      return { ...(await decodeImages([body], m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      checkImageMagic(body, type, 'the body');
+      return { ...(await decodeImagesFast([body], m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
     }
-    if (type === 'text/csv') return { ...decodeCsv(String(req.body ?? ''), m.inputShape, maxRows, m.preprocessing), errorMaps: mapsAsked };
+    if (type === 'text/csv') {
+      const text = String(req.body ?? '');
+      if (m.inputShape.length === 1) checkCsvShape(text, maxRows, m.inputShape[0] * CSV_CHARS_PER_FEATURE + 1024);
+      return { ...decodeCsv(text, m.inputShape, maxRows, m.preprocessing), errorMaps: mapsAsked };
+    }
     if (type === 'application/json') {
       const d = decodeJson(req.body, m.inputShape, maxRows, m.preprocessing);
       return { ...d, errorMaps: d.errorMaps || mapsAsked };
@@ -110,13 +184,40 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     throw new RequestError(415, `content-type '${type || '(none)'}' not accepted: send image/png, image/jpeg, multipart/form-data, text/csv or application/json`);
   }
 
-  app.post<{ Params: { name: string } }>('/v1/models/:name/score', async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
+  /** The image files of a multipart body, their total size bounded while they stream in. */
+  async function readParts(req: FastifyRequest): Promise<Buffer[]> {
+    checkBoundary(req.headers['content-type']);
+    const bufs: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type !== 'file') continue;
+        const buf = await part.toBuffer();
+        total += buf.length;
+        if (total > bodyLimit) throw new RequestError(413, `multipart files of more than ${bodyLimit} bytes in all`);
+        checkImageMagic(buf, part.mimetype, `file '${part.fieldname.slice(0, 64)}'`);
+        bufs.push(buf);
+      }
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      const status = (e as { statusCode?: number }).statusCode;
+      // busboy's own errors (no boundary in the body, unterminated body, bad part headers) are the client's
+      throw new RequestError(status && status >= 400 && status < 500 ? status : 400, `bad multipart body: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
+    }
+    if (bufs.length === 0) throw new RequestError(400, 'multipart body has no file part');
+    return bufs;
+  }
+
+  app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit, onResponse: release, onRequestAbort: release }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
     const { model, batcher } = lookup(req.params.name);
     const inp = await readInputs(req, model);
     for (let i = 0; i < inp.x.length; i++) {
-      if (!Number.isFinite(inp.x[i])) throw new RequestError(400, `value ${i} is not a finite number`);
+      if (!Number.isFinite(inp.x[i])) throw new RequestError(400, `sample ${Math.floor(i / (inp.x.length / inp.n))}: value ${i % (inp.x.length / inp.n)} is not a finite 32-bit number`);
     }
     const out = await batcher.submit(inp.x, inp.n, inp.errorMaps);
+    // an input far outside the training range can overflow inside the model: never answer a null score
+    const bad = out.scores.findIndex((s) => !Number.isFinite(s));
+    if (bad >= 0) throw new RequestError(400, `sample ${bad}: its score overflows (not finite): values far outside the range the model was trained on`);
     const scores = Array.from(out.scores);
     const body: Record<string, unknown> = {
       model: model.name,

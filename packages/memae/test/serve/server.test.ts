@@ -87,7 +87,7 @@ test('bad requests get clear 4xx answers', async () => {
     [post('/v1/models/fmnist/score', JSON.stringify({ instance: [] }), 'application/json'), 400, /unknown key 'instance'/],
     [post('/v1/models/fmnist/score', JSON.stringify({ tensor: { shape: [1, 28, 28, 1], data: ['a'] } }), 'application/json'), 400, /tensor\.data\.0/],
     [post('/v1/models/fmnist/score', '{not json', 'application/json'), 400, /JSON/],
-    [post('/v1/models/fmnist/score', new TextEncoder().encode('not a png'), 'image/png'), 400, /cannot decode the image/],
+    [post('/v1/models/fmnist/score', new TextEncoder().encode('not a png'), 'image/png'), 415, /neither a PNG nor a JPEG/],
     [post('/v1/models/fmnist/score', '1,2,3\n', 'text/csv'), 415, /not CSV rows/],
     [post('/v1/models/fmnist/score', 'hello', 'text/plain'), 415, /.+/],
     [post('/v1/models/fmnist/score', new Uint8Array(300 * 1024), 'image/png'), 413, /.+/],

@@ -1,5 +1,8 @@
 // memae serve: the HTTP scoring service over saved models.
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { basename, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../errors/user-error.js';
 import { loadDetector } from '../../run/detector-port.js';
@@ -15,8 +18,39 @@ export interface ServeFlags {
   maxWaitMs: number;
   bodyLimit: number;
   videoBodyLimit?: number;
+  maxQueue?: number;
+  requestTimeoutMs?: number;
+  maxConnections?: number;
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   quiet?: boolean;
 }
+
+/** Reads a small secret or certificate file (regular files only, at most 64 KiB) or fails naming it. */
+function readSmall(file: string, what: string): Buffer {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw new UserError(`${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!st.isFile()) throw new UserError(`${what} ${file}: not a regular file`);
+  if (st.size > 64 * 1024) throw new UserError(`${what} ${file}: ${st.size} bytes, at most 65536`);
+  return readFileSync(file);
+}
+
+/** The bearer token: --token-file, else MEMAE_SERVE_TOKEN, else none. */
+export function serviceToken(flags: Pick<ServeFlags, 'tokenFile'>, env = process.env): string | undefined {
+  const t = flags.tokenFile !== undefined ? readSmall(flags.tokenFile, '--token-file').toString('utf8').trim() : env.MEMAE_SERVE_TOKEN?.trim();
+  if (t === undefined) return undefined;
+  const from = flags.tokenFile !== undefined ? `--token-file ${flags.tokenFile}` : 'MEMAE_SERVE_TOKEN';
+  if (t.length < 16) throw new UserError(`${from}: the token has ${t.length} characters, at least 16`);
+  if (/\s/.test(t)) throw new UserError(`${from}: the token must not contain white space`);
+  return t;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 /** NAME=DIR or DIR (name = the directory's name; a dir named "model" takes its parent's name). */
 export function parseModelArg(arg: string): { name: string; dir: string } {
@@ -34,6 +68,19 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   }
   const dup = specs.find((s, i) => specs.findIndex((t) => t.name === s.name) !== i);
   if (dup) throw new UserError(`two models are named '${dup.name}': give NAME=DIR for one of them`);
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UserError('give both --tls-cert and --tls-key, or neither');
+  const tls = flags.tlsCert !== undefined ? { cert: readSmall(flags.tlsCert, '--tls-cert'), key: readSmall(flags.tlsKey!, '--tls-key') } : undefined;
+  if (tls) {
+    try {
+      createSecureContext(tls); // a key that does not match the certificate, or not PEM, fails here
+    } catch (e) {
+      throw new UserError(`--tls-cert ${flags.tlsCert} / --tls-key ${flags.tlsKey}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  const token = serviceToken(flags);
+  if (!isLoopback(flags.host) && token === undefined) {
+    process.stderr.write(`memae serve: warning: listening on ${flags.host} without a token: anyone who reaches the port can score and read /metrics (see docs/serve.md)\n`);
+  }
   const models: ServedModel[] = [];
   for (const s of specs) {
     const det = await loadDetector(s.dir);
@@ -46,6 +93,11 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
     maxWaitMs: flags.maxWaitMs,
     bodyLimit: flags.bodyLimit,
     videoBodyLimit: flags.videoBodyLimit,
+    maxQueue: flags.maxQueue,
+    requestTimeoutMs: flags.requestTimeoutMs,
+    maxConnections: flags.maxConnections,
+    token,
+    tls,
     tensorStats: () => tf.memory(),
     logger: !flags.quiet,
   });
@@ -58,7 +110,7 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : flags.port;
-  process.stdout.write(`memae serve: listening on http://${flags.host}:${port} with ${models.map((m) => m.name).join(', ')}\n`);
+  process.stdout.write(`memae serve: listening on ${tls ? 'https' : 'http'}://${flags.host}:${port} with ${models.map((m) => m.name).join(', ')}\n`);
   await new Promise<void>((done) => closeOnSignals(app, done));
   process.stdout.write('memae serve: stopped\n');
 }
