@@ -12,7 +12,8 @@ import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/
 import { SW_WEIGHT } from '../packages/memae/src/models/config.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
-import { ClipDataset, evaluateClipScores, loadVideoSplit, makeVtestBenchmark, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { ClipDataset, evaluateClipScores, loadVideoSplit, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { makeVtestBenchmark } from './video/vtest-data.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
 import { markdownTable, resultsDir, writeResults } from './lib/results.js';
 import { scorePlotSvg } from './lib/score-plot.js';

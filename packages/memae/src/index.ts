@@ -18,9 +18,7 @@ export * from './metrics/index.js';
 export {
   loadVideoSplit, findVideoLayout, listVideos, attachLabels, readFrameFolder, decodeVideoFile, ClipDataset, clipStarts, centreOffset,
   clipScoresToFrames, regularity, anomalyFromErrors, evaluateClipScores, parseUcsdGroundTruth, parseTextLabels, readLabelFile, readNpy, parseNpy,
-  makeVtestBenchmark, VTEST_PATH,
 } from './video/index.js';
 export type {
   VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
-  VtestBenchmarkOptions, VtestManifest, InjectedEvent,
 } from './video/index.js';

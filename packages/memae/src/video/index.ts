@@ -7,5 +7,3 @@ export * from './layout.js';
 export * from './clips.js';
 export * from './align.js';
 export * from './evaluate.js';
-export * from './inject.js';
-export * from './vtest-benchmark.js';
