@@ -5,6 +5,8 @@
 // Settings of the scores (channel weights, temporal scales) are chosen after all runs by the mean AUC on the
 // *validation* videos (the training side's held-out part with the validation kinds), never on test labels.
 //   npx tsx bench/video-quality.ts --seeds 1,2,3,4,5
+// Partial runs (e.g. one source per process) merge with --from a.json,b.json; results are written after every run.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
@@ -34,6 +36,7 @@ const { values: a } = parseArgs({
     variants: { type: 'string', default: 'ae,memae' },
     backend: { type: 'string' },
     name: { type: 'string', default: 'video-quality' },
+    from: { type: 'string' }, // comma-separated result JSONs of earlier runs: merge them, choose and report (no training)
   },
 });
 const num = (k: keyof typeof a): number => Number(a[k]);
@@ -48,13 +51,16 @@ const sources = String(a.sources).split(',').map((n) => {
   return s;
 });
 
-/** Candidate scores: channel weights x temporal scales; the first is the official clip score. */
+/** Candidate scores: channel weights x temporal scales; the first is the official clip score. `fd` is the input's own
+ *  frame difference (the baseline) standardised like the model's channels: candidates with it are model + baseline. */
 const WEIGHTS: Record<string, Record<string, number>> = {
   'recon': { recon: 1 }, 'recon+0.5motion': { recon: 1, motion: 0.5 }, 'recon+motion': { recon: 1, motion: 1 },
   'recon+2motion': { recon: 1, motion: 2 }, 'motion': { motion: 1 },
+  'recon+0.5fd': { recon: 1, fd: 0.5 }, 'recon+fd': { recon: 1, fd: 1 }, 'recon+motion+0.5fd': { recon: 1, motion: 1, fd: 0.5 },
 };
 const SCALES: Record<string, number[]> = { 's1': [1], 's1-5': [1, 5], 's1-5-15': [1, 5, 15] };
 const CANDIDATES = Object.keys(WEIGHTS).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
+const MODEL_ONLY = CANDIDATES.filter((c) => !c.includes('fd'));
 
 const backend = await initBackend(a.backend as BackendChoice | undefined);
 console.log(`backend ${backend}; sources ${sources.map((s) => s.name).join(', ')}; seeds ${seeds.join(', ')}`);
@@ -67,6 +73,7 @@ interface Run {
   events: { video: string; kind: string; first: number; last: number; detail: string }[];
 }
 const runs: Run[] = [];
+type Channels = ChannelScores & { fd: Float32Array };
 
 /** Frame AUC over all videos of `clips` (official protocol) and the AUC of each video. */
 function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number; perVideo: Record<string, number> } {
@@ -81,10 +88,29 @@ function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number;
 }
 
 const splits = new Map<string, SourceSplit>();
-for (const source of sources) splits.set(source.name, await loadSource(source, size));
 const t0 = performance.now();
+let config = { backend, size, length: L, widths, slots: num('slots'), steps: num('steps'), batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
+const commands = [`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`];
+const sourceInfo: Record<string, unknown>[] = [];
+if (a.from) {
+  for (const f of String(a.from).split(',')) {
+    const j = JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[]; commands: string[]; config: typeof config; sources: (Record<string, unknown> & { name: string })[] };
+    if (runs.length === 0) config = { ...j.config, seeds };
+    runs.push(...j.runs);
+    commands.push(...j.commands);
+    for (const s of j.sources) if (!sourceInfo.some((x) => x.name === s.name)) sourceInfo.push(s);
+  }
+  sources.splice(0, sources.length, ...VIDEO_SOURCES.filter((s) => runs.some((r) => r.source === s.name)));
+  seeds.splice(0, seeds.length, ...new Set(runs.map((r) => r.seed)));
+} else {
+  for (const source of sources) {
+    splits.set(source.name, await loadSource(source, size));
+    const sp = splits.get(source.name)!;
+    sourceInfo.push({ ...source, train: sp.train.count, validation: sp.validation.count, test: sp.test.count });
+  }
+}
 
-for (const seed of seeds) {
+for (const seed of a.from ? [] : seeds) {
   for (const source of sources) {
     const split = splits.get(source.name)!;
     const si = sources.indexOf(source);
@@ -114,13 +140,15 @@ for (const seed of seeds) {
       });
       const trainSeconds = (performance.now() - t) / 1000;
       t = performance.now();
-      const normal = await videoChannelScores(model, cfg, normalClips);
-      const stats = Object.fromEntries(VIDEO_CHANNELS.map((c) => [c, channelStats(normal[c])])) as Record<string, ChannelStats>;
-      const onVal = await videoChannelScores(model, cfg, valClips);
-      const onTest = await videoChannelScores(model, cfg, testClips);
+      const fd = new FrameDifference();
+      const withFd = async (clips: ClipDataset): Promise<Channels> => ({ ...(await videoChannelScores(model, cfg, clips)), fd: fd.decisionFunction(clips) });
+      const normal = await withFd(normalClips);
+      const stats = Object.fromEntries([...VIDEO_CHANNELS, 'fd'].map((c) => [c, channelStats(normal[c as keyof Channels])])) as Record<string, ChannelStats>;
+      const onVal = await withFd(valClips);
+      const onTest = await withFd(testClips);
       const scoreSeconds = (performance.now() - t) / 1000;
       model.dispose();
-      const score = (clips: ClipDataset, ch: ChannelScores, cand: string): Float32Array => {
+      const score = (clips: ClipDataset, ch: Channels, cand: string): Float32Array => {
         const [w, s] = cand.split('/');
         return multiScaleClipScores(clips, combineChannels(ch, stats, WEIGHTS[w]), SCALES[s]);
       };
@@ -137,12 +165,18 @@ for (const seed of seeds) {
     }
     console.log(`seed ${seed} ${source.name}: frame-diff ${run.baselines['frame-diff'].auc.toFixed(3)}, 1-frame ${run.baselines['frame-diff (1 frame)'].auc.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     runs.push(run);
+    report();
   }
 }
+report();
 
+/** Chooses the score settings on validation and writes the tables and JSON of all runs so far. */
+function report(): void {
 // the score setting of each variant: the best mean validation AUC over every source and seed
+const best = (v: string, among: string[]): string => among.reduce((b, c) => (mean(runs.map((r) => r.models[v].val[c])) > mean(runs.map((r) => r.models[v].val[b])) ? c : b));
 const chosen: Record<string, string> = {};
-for (const v of variants) chosen[v] = CANDIDATES.reduce((b, c) => (mean(runs.map((r) => r.models[v].val[c])) > mean(runs.map((r) => r.models[v].val[b])) ? c : b));
+const chosenWithFd: Record<string, string> = {};
+for (const v of variants) { chosen[v] = best(v, MODEL_ONLY); chosenWithFd[v] = best(v, CANDIDATES); }
 
 const label = (v: string): string => (v === 'ae' ? 'AE' : 'MemAE');
 const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<string, number>[] }[] => {
@@ -152,21 +186,24 @@ const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<str
     ...variants.flatMap((v) => [
       { name: `${label(v)} (official score)`, auc: rs.map((r) => r.models[v].test['recon/s1']), perKind: rs.map((r) => r.models[v].perKind['recon/s1']) },
       { name: `${label(v)} (${chosen[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosen[v]]), perKind: rs.map((r) => r.models[v].perKind[chosen[v]]) },
+      ...(chosenWithFd[v] === chosen[v] ? [] : [{ name: `${label(v)} + frame-diff channel (${chosenWithFd[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosenWithFd[v]]), perKind: rs.map((r) => r.models[v].perKind[chosenWithFd[v]]) }]),
     ]),
   ];
 };
 const kinds = [...TEST_KINDS];
 const md: string[] = [
   '# Video quality benchmark: frame differencing, AE and MemAE on real footage with injected anomalies', '',
-  `Clips 16x${size}x${size}, widths ${widths.join('-')}, ${num('slots')} slots, budget ${num('steps')} Adam steps (batch ${num('batch')}, lr ${num('lr')}), early stopping patience ${num('patience')} on the validation part's loss; event length ${L} frames; seeds ${seeds.join(', ')}; backend ${backend}. Frame AUC, official protocol; mean ± sd over seeds.`,
-  `Score settings chosen on validation videos (validation kinds ${VALIDATION_KINDS.join(', ')} on the training side's held-out part): ${variants.map((v) => `${label(v)} ${chosen[v]}`).join('; ')}.`, '',
+  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
+  `Score settings chosen on validation videos (validation kinds ${VALIDATION_KINDS.join(', ')} on the training side's held-out part): model channels only ${variants.map((v) => `${label(v)} ${chosen[v]}`).join(', ')}; with the frame-difference channel ${variants.map((v) => `${label(v)} ${chosenWithFd[v]}`).join(', ')}.`, '',
 ];
-for (const s of sources) {
+for (const s of sources.filter((x) => runs.some((r) => r.source === x.name))) {
   const rows = rowsOf(s.name);
   md.push(`## ${s.name}`, '', s.note, '', markdownTable(['score', 'frame AUC', ...kinds], rows.map((r) => [r.name, fmt(r.auc, 3), ...kinds.map((k) => fmt(r.perKind.map((p) => p[k]), 3))])));
 }
-md.push('Validation AUC of every candidate (mean over sources and seeds):', '', markdownTable(['candidate', ...variants.map(label)], CANDIDATES.map((c) => [c, ...variants.map((v) => mean(runs.map((r) => r.models[v].val[c])).toFixed(3))])));
-md.push('', `Command: \`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}\` (${((performance.now() - t0) / 1000).toFixed(0)} s, LIBTORCH_NUM_THREADS=${process.env.LIBTORCH_NUM_THREADS ?? 'default'})`, '');
-const config = { backend, size, length: L, widths, slots: num('slots'), steps: num('steps'), batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
-writeResults(String(a.name), { date: new Date().toISOString(), command: `npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`, config, sources: sources.map((s) => ({ ...s, ...Object.fromEntries(['train', 'validation', 'test'].map((p) => [p, (splits.get(s.name)! as unknown as Record<string, { count: number }>)[p].count])) })), chosen, runs }, md.join('\n'));
+md.push('Every candidate score: validation AUC (mean over sources and seeds; what the choice used) and test AUC (mean; shown, never used to choose):', '',
+  markdownTable(['candidate', ...variants.flatMap((v) => [`${label(v)} validation`, ...sources.map((s) => `${label(v)} test ${s.name}`)])],
+    CANDIDATES.map((c) => [c, ...variants.flatMap((v) => [mean(runs.map((r) => r.models[v].val[c])).toFixed(3), ...sources.map((s) => mean(runs.filter((r) => r.source === s.name).map((r) => r.models[v].test[c])).toFixed(3))])])));
+md.push('', `Commands: ${commands.map((c) => `\`${c}\``).join(', ')} (this process ${((performance.now() - t0) / 1000).toFixed(0)} s)`, '');
+writeResults(String(a.name), { date: new Date().toISOString(), commands, config, sources: sourceInfo, chosen, chosenWithFd, runs }, md.join('\n'));
 console.log(md.join('\n'));
+}
