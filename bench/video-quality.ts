@@ -12,6 +12,7 @@ import { initBackend, type BackendChoice } from '../packages/memae/src/backend/s
 import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
 import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
+import { videoSteps } from '../packages/memae/src/train/video-budget.js';
 import { channelStats, combineChannels, multiScaleClipScores, videoChannelScores, VIDEO_CHANNELS, type ChannelScores, type ChannelStats } from '../packages/memae/src/score/video-channels.js';
 import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
@@ -28,7 +29,7 @@ const { values: a } = parseArgs({
     length: { type: 'string', default: '24' }, // frames per injected event
     widths: { type: 'string', default: '8,16,32,32' },
     slots: { type: 'string', default: '2000' },
-    steps: { type: 'string', default: '300' }, // Adam steps (whole epochs: the last epoch is completed)
+    steps: { type: 'string' }, // Adam steps (whole epochs: the last epoch is completed); default videoSteps(clips, batch)
     batch: { type: 'string', default: '4' },
     lr: { type: 'string', default: '0.001' },
     patience: { type: 'string', default: '3' }, // epochs without a better validation loss before stopping
@@ -89,7 +90,7 @@ function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number;
 
 const splits = new Map<string, SourceSplit>();
 const t0 = performance.now();
-let config = { backend, size, length: L, widths, slots: num('slots'), steps: num('steps'), batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
+let config = { backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
 const commands = [`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`];
 const sourceInfo: Record<string, unknown>[] = [];
 if (a.from) {
@@ -132,7 +133,7 @@ for (const seed of a.from ? [] : seeds) {
       const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed } as ModelOptions);
       const model = buildModel(cfg);
       const perEpoch = Math.ceil(trainClips.size / num('batch'));
-      const epochs = Math.max(1, Math.ceil(num('steps') / perEpoch));
+      const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
       let t = performance.now();
       const res = await trainModel(model, cfg, trainClips, {
         epochs, batchSize: num('batch'), learningRate: num('lr'), seed, progressBar: false,
