@@ -22,3 +22,6 @@ export {
 export type {
   VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
 } from './video/index.js';
+export { FrameDifference } from './baselines/frame-diff.js';
+export type { FrameDifferenceOptions } from './baselines/frame-diff.js';
+export { videoSteps } from './train/video-budget.js';
