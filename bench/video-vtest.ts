@@ -120,7 +120,8 @@ for (const variant of variants) {
 }
 
 const name = String(a.name);
-const config = { backend, variants, swWeight, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
+// results depend on the thread count (float summation order; docs/video-accuracy.md): record it
+const config = { threads: process.env.LIBTORCH_NUM_THREADS ?? 'default', backend, variants, swWeight, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
 const videos = test.map((v) => v.name);
 const md = [
   `# vtest video anomaly benchmark`,
