@@ -1,5 +1,5 @@
 // Writes the vtest anomaly benchmark (Ped2-like folder) — usage: npx tsx bench/make-vtest-data.ts [out] [size] [seed]
-import { makeVtestBenchmark } from '../packages/memae/src/video/vtest-benchmark.js';
+import { makeVtestBenchmark } from './video/vtest-data.js';
 
 const out = process.argv[2] ?? 'runs/vtest-bench';
 const size = Number(process.argv[3] ?? 128);

@@ -8,7 +8,8 @@ import { initBackend, type BackendChoice } from '../packages/memae/src/backend/s
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
-import { ClipDataset, decodeVideoFile, VTEST_PATH } from '../packages/memae/src/video/index.js';
+import { ClipDataset, decodeVideoFile } from '../packages/memae/src/video/index.js';
+import { VTEST_PATH } from './video/vtest-data.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { markdownTable, writeResults } from './lib/results.js';
 

@@ -12,7 +12,8 @@ import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/
 import { SW_WEIGHT } from '../packages/memae/src/models/config.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { scoreModel } from '../packages/memae/src/score/index.js';
-import { ClipDataset, evaluateClipScores, loadVideoSplit, makeVtestBenchmark, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { ClipDataset, evaluateClipScores, loadVideoSplit, type VideoEvaluation } from '../packages/memae/src/video/index.js';
+import { makeVtestBenchmark } from './video/vtest-data.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
 import { markdownTable, resultsDir, writeResults } from './lib/results.js';
 import { scorePlotSvg } from './lib/score-plot.js';
@@ -119,7 +120,8 @@ for (const variant of variants) {
 }
 
 const name = String(a.name);
-const config = { backend, variants, swWeight, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
+// results depend on the thread count (float summation order; docs/video-accuracy.md): record it
+const config = { threads: process.env.LIBTORCH_NUM_THREADS ?? 'default', backend, variants, swWeight, size, widths, slots: num('slots'), epochs: num('epochs'), batch: num('batch'), lr: num('lr'), trainStride: num('train-stride'), testStride: 1, clipLength: 16, seed, dataSize: num('data-size') };
 const videos = test.map((v) => v.name);
 const md = [
   `# vtest video anomaly benchmark`,

@@ -13,6 +13,7 @@ function walk(dir) {
 const filters = process.argv.slice(2);
 const files = readdirSync('packages')
   .flatMap((p) => { try { return walk(join('packages', p, 'test')); } catch { return []; } })
+  .concat(walk(join('bench', 'video', 'test'))) // the video benchmark's data generators
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

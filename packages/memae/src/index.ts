@@ -26,13 +26,14 @@ export { videoPreprocessing, videoPreprocessingSchema, type VideoPreprocessing }
 export {
   loadVideoSplit, findVideoLayout, listVideos, attachLabels, readFrameFolder, decodeVideoFile, ClipDataset, clipStarts, centreOffset,
   clipScoresToFrames, regularity, anomalyFromErrors, evaluateClipScores, parseUcsdGroundTruth, parseTextLabels, readLabelFile, readNpy, parseNpy,
-  makeVtestBenchmark, VTEST_PATH,
 } from './video/index.js';
 export type {
   VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
-  VtestBenchmarkOptions, VtestManifest, InjectedEvent,
 } from './video/index.js';
 export { preprocessingSchema, parsePreprocessing, imagePreprocessing, normalisePixels } from './preprocess/index.js';
 export type { Preprocessing, TabularPreprocessing, ImagePreprocessing, RawRecord, ResizePolicy } from './preprocess/index.js';
 export { encodeRecords } from './preprocess/encode.js';
 export { encodeImageFiles } from './preprocess/image-files.js';
+export { FrameDifference } from './baselines/frame-diff.js';
+export type { FrameDifferenceOptions } from './baselines/frame-diff.js';
+export { videoSteps } from './train/video-budget.js';

@@ -9,5 +9,3 @@ export * from './align.js';
 export * from './evaluate.js';
 export * from './score-frames.js';
 export * from './stream.js';
-export * from './inject.js';
-export * from './vtest-benchmark.js';

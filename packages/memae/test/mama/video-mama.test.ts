@@ -13,7 +13,7 @@ import { MemAE } from '../../src/detector/memae.js';
 import { UserError } from '../../src/errors/user-error.js';
 import { ClipDataset } from '../../src/video/clips.js';
 import { decodeVideoFile } from '../../src/video/ffmpeg.js';
-import { VTEST_PATH } from '../../src/video/vtest-benchmark.js';
+import { VTEST_PATH } from '../helpers/videos.js';
 import { useTestBackend } from '../helpers/backend.js';
 import { expectSameAfterReload } from '../helpers/reload.js';
 

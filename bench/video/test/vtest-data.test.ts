@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeVtestBenchmark, VTEST_PATH } from '../../src/video/vtest-benchmark.js';
-import { loadVideoSplit } from '../../src/video/layout.js';
-import { decodeVideoFile } from '../../src/video/ffmpeg.js';
-import { UserError } from '../../src/errors/user-error.js';
+import { makeVtestBenchmark, VTEST_PATH } from '../vtest-data.js';
+import { loadVideoSplit } from '../../../packages/memae/src/video/layout.js';
+import { decodeVideoFile } from '../../../packages/memae/src/video/ffmpeg.js';
+import { UserError } from '../../../packages/memae/src/errors/user-error.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'memae-vtest-'));
 

@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { UserError } from '../errors/user-error.js';
-import { decodeVideoFile } from './ffmpeg.js';
+import { UserError } from '../../packages/memae/src/errors/user-error.js';
+import { decodeVideoFile } from '../../packages/memae/src/video/ffmpeg.js';
 import { paintSprite, seededRandom, type Sprite } from './inject.js';
 
 export const VTEST_PATH = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';

@@ -1,0 +1,210 @@
+// Video quality benchmark (issue 14): real fixed-camera footage (bench/video/sources.ts), six seeded kinds of
+// injected anomalies (bench/video/anomalies.ts; four of them motion-only), frame differencing beside AE and MemAE in
+// the same run, the official frame-AUC protocol (16-frame clips, stride 1, clip score at the centre frame, per-video
+// min-max, edge frames excluded). Each test video is the test part of a source with one event of one kind.
+// Settings of the scores (channel weights, temporal scales) are chosen after all runs by the mean AUC on the
+// *validation* videos (the training side's held-out part with the validation kinds), never on test labels.
+//   npx tsx bench/video-quality.ts --seeds 1,2,3,4,5
+// Partial runs (e.g. one source per process) merge with --from a.json,b.json; results are written after every run.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
+import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
+import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
+import { trainModel } from '../packages/memae/src/train/index.js';
+import { videoSteps } from '../packages/memae/src/train/video-budget.js';
+import { channelStats, combineChannels, multiScaleClipScores, videoChannelScores, VIDEO_CHANNELS, type ChannelScores, type ChannelStats } from '../packages/memae/src/score/video-channels.js';
+import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';
+import { auroc } from '../packages/memae/src/metrics/roc.js';
+import { injectEvent, TEST_KINDS, VALIDATION_KINDS } from './video/anomalies.js';
+import { loadSource, VIDEO_SOURCES, type SourceSplit } from './video/sources.js';
+import { fmt, mean } from './lib/stats.js';
+import { markdownTable, parseList, writeResults } from './lib/results.js';
+
+const { values: a } = parseArgs({
+  options: {
+    sources: { type: 'string', default: VIDEO_SOURCES.map((s) => s.name).join(',') },
+    seeds: { type: 'string', default: '1,2,3,4,5' },
+    size: { type: 'string', default: '32' },
+    length: { type: 'string', default: '24' }, // frames per injected event
+    widths: { type: 'string', default: '8,16,32,32' },
+    slots: { type: 'string', default: '2000' },
+    steps: { type: 'string' }, // Adam steps (whole epochs: the last epoch is completed); default videoSteps(clips, batch)
+    batch: { type: 'string', default: '4' },
+    lr: { type: 'string', default: '0.001' },
+    patience: { type: 'string', default: '3' }, // epochs without a better validation loss before stopping
+    'train-stride': { type: 'string', default: '2' },
+    variants: { type: 'string', default: 'ae,memae' },
+    backend: { type: 'string' },
+    name: { type: 'string', default: 'video-quality' },
+    from: { type: 'string' }, // comma-separated result JSONs of earlier runs: merge them, choose and report (no training)
+  },
+});
+const num = (k: keyof typeof a): number => Number(a[k]);
+const size = num('size');
+const L = num('length');
+const widths = String(a.widths).split(',').map(Number);
+const seeds = parseList(String(a.seeds), []);
+const variants = String(a.variants).split(',') as ('ae' | 'memae')[];
+const sources = String(a.sources).split(',').map((n) => {
+  const s = VIDEO_SOURCES.find((v) => v.name === n);
+  if (!s) throw new Error(`unknown source ${n}; choose from ${VIDEO_SOURCES.map((v) => v.name).join(', ')}`);
+  return s;
+});
+
+/** Candidate scores: channel weights x temporal scales; the first is the official clip score. `fd` is the input's own
+ *  frame difference (the baseline) standardised like the model's channels: candidates with it are model + baseline. */
+const WEIGHTS: Record<string, Record<string, number>> = {
+  'recon': { recon: 1 }, 'recon+0.5motion': { recon: 1, motion: 0.5 }, 'recon+motion': { recon: 1, motion: 1 },
+  'recon+2motion': { recon: 1, motion: 2 }, 'motion': { motion: 1 },
+  'recon+0.5fd': { recon: 1, fd: 0.5 }, 'recon+fd': { recon: 1, fd: 1 }, 'recon+motion+0.5fd': { recon: 1, motion: 1, fd: 0.5 },
+};
+const SCALES: Record<string, number[]> = { 's1': [1], 's1-5': [1, 5], 's1-5-15': [1, 5, 15] };
+const CANDIDATES = Object.keys(WEIGHTS).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
+const MODEL_ONLY = CANDIDATES.filter((c) => !c.includes('fd'));
+
+const backend = await initBackend(a.backend as BackendChoice | undefined);
+console.log(`backend ${backend}; sources ${sources.map((s) => s.name).join(', ')}; seeds ${seeds.join(', ')}`);
+
+interface Run {
+  source: string; seed: number;
+  baselines: Record<string, { auc: number; perKind: Record<string, number> }>;
+  models: Record<string, { steps: number; epochs: number; stoppedEarly: boolean; trainSeconds: number; scoreSeconds: number; finalLoss: number; valLoss?: number;
+    val: Record<string, number>; test: Record<string, number>; perKind: Record<string, Record<string, number>> }>;
+  events: { video: string; kind: string; first: number; last: number; detail: string }[];
+}
+const runs: Run[] = [];
+type Channels = ChannelScores & { fd: Float32Array };
+
+/** Frame AUC over all videos of `clips` (official protocol) and the AUC of each video. */
+function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number; perVideo: Record<string, number> } {
+  const ev = evaluateClipScores(clips, scores);
+  const perVideo: Record<string, number> = {};
+  for (const v of ev.videos) {
+    const lab: number[] = [], sc: number[] = [];
+    v.counted.forEach((c, f) => { if (c) { lab.push(v.labels![f]); sc.push(v.anomaly[f]); } });
+    perVideo[v.name.replace(/^.*?-/, '')] = auroc(lab, sc);
+  }
+  return { auc: ev.auc!, perVideo };
+}
+
+const splits = new Map<string, SourceSplit>();
+const t0 = performance.now();
+let config = { backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
+const commands = [`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`];
+const sourceInfo: Record<string, unknown>[] = [];
+if (a.from) {
+  for (const f of String(a.from).split(',')) {
+    const j = JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[]; commands: string[]; config: typeof config; sources: (Record<string, unknown> & { name: string })[] };
+    if (runs.length === 0) config = { ...j.config, seeds };
+    runs.push(...j.runs);
+    commands.push(...j.commands);
+    for (const s of j.sources) if (!sourceInfo.some((x) => x.name === s.name)) sourceInfo.push(s);
+  }
+  sources.splice(0, sources.length, ...VIDEO_SOURCES.filter((s) => runs.some((r) => r.source === s.name)));
+  seeds.splice(0, seeds.length, ...new Set(runs.map((r) => r.seed)));
+} else {
+  for (const source of sources) {
+    splits.set(source.name, await loadSource(source, size));
+    const sp = splits.get(source.name)!;
+    sourceInfo.push({ ...source, train: sp.train.count, validation: sp.validation.count, test: sp.test.count });
+  }
+}
+
+for (const seed of a.from ? [] : seeds) {
+  for (const source of sources) {
+    const split = splits.get(source.name)!;
+    const si = sources.indexOf(source);
+    const tests = TEST_KINDS.map((k, i) => injectEvent(split.test, k, `${source.name}-${k}`, { seed: seed * 1000 + si * 100 + i, length: L }));
+    const vals = VALIDATION_KINDS.map((k, i) => injectEvent(split.validation, k, `${source.name}-${k}`, { seed: 1e6 + seed * 1000 + si * 100 + i, length: L }));
+    const trainClips = new ClipDataset([split.train], { clipLength: 16, stride: num('train-stride') });
+    const normalClips = new ClipDataset([split.validation], { clipLength: 16, stride: 1 }); // held out, normal
+    const testClips = new ClipDataset(tests.map((t) => t.video), { clipLength: 16, stride: 1 });
+    const valClips = new ClipDataset(vals.map((t) => t.video), { clipLength: 16, stride: 1 });
+    const run: Run = { source: source.name, seed, baselines: {}, models: {}, events: tests.concat(vals).map((t) => ({ video: t.video.name, ...t.event })) };
+
+    for (const [label, window] of [['frame-diff', undefined], ['frame-diff (1 frame)', 1]] as const) {
+      const fd = new FrameDifference({ window }).fit(trainClips);
+      const r = frameAuc(testClips, fd.decisionFunction(testClips));
+      run.baselines[label] = { auc: r.auc, perKind: r.perVideo };
+    }
+
+    for (const variant of variants) {
+      const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed } as ModelOptions);
+      const model = buildModel(cfg);
+      const perEpoch = Math.ceil(trainClips.size / num('batch'));
+      const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
+      let t = performance.now();
+      const res = await trainModel(model, cfg, trainClips, {
+        epochs, batchSize: num('batch'), learningRate: num('lr'), seed, progressBar: false,
+        validation: new ClipDataset([split.validation], { clipLength: 16, stride: 4 }), earlyStopping: { patience: num('patience') },
+      });
+      const trainSeconds = (performance.now() - t) / 1000;
+      t = performance.now();
+      const fd = new FrameDifference();
+      const withFd = async (clips: ClipDataset): Promise<Channels> => ({ ...(await videoChannelScores(model, cfg, clips)), fd: fd.decisionFunction(clips) });
+      const normal = await withFd(normalClips);
+      const stats = Object.fromEntries([...VIDEO_CHANNELS, 'fd'].map((c) => [c, channelStats(normal[c as keyof Channels])])) as Record<string, ChannelStats>;
+      const onVal = await withFd(valClips);
+      const onTest = await withFd(testClips);
+      const scoreSeconds = (performance.now() - t) / 1000;
+      model.dispose();
+      const score = (clips: ClipDataset, ch: Channels, cand: string): Float32Array => {
+        const [w, s] = cand.split('/');
+        return multiScaleClipScores(clips, combineChannels(ch, stats, WEIGHTS[w]), SCALES[s]);
+      };
+      const val: Record<string, number> = {}, test: Record<string, number> = {}, perKind: Record<string, Record<string, number>> = {};
+      for (const cand of CANDIDATES) {
+        val[cand] = frameAuc(valClips, score(valClips, onVal, cand)).auc;
+        const r = frameAuc(testClips, score(testClips, onTest, cand));
+        test[cand] = r.auc;
+        perKind[cand] = r.perVideo;
+      }
+      const last = res.history[res.history.length - 1];
+      run.models[variant] = { steps: res.samplesSeen / num('batch'), epochs: res.epochsDone, stoppedEarly: res.stoppedEarly, trainSeconds, scoreSeconds, finalLoss: last.loss, valLoss: last.valLoss, val, test, perKind };
+      console.log(`seed ${seed} ${source.name} ${variant}: ${res.epochsDone} epochs (${res.stoppedEarly ? 'stopped early' : 'budget'}), train ${trainSeconds.toFixed(0)} s, official ${test['recon/s1'].toFixed(3)}, val-best here ${CANDIDATES.reduce((b, c) => (val[c] > val[b] ? c : b))}`);
+    }
+    console.log(`seed ${seed} ${source.name}: frame-diff ${run.baselines['frame-diff'].auc.toFixed(3)}, 1-frame ${run.baselines['frame-diff (1 frame)'].auc.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    runs.push(run);
+    report();
+  }
+}
+report();
+
+/** Chooses the score settings on validation and writes the tables and JSON of all runs so far. */
+function report(): void {
+// the score setting of each variant: the best mean validation AUC over every source and seed
+const best = (v: string, among: string[]): string => among.reduce((b, c) => (mean(runs.map((r) => r.models[v].val[c])) > mean(runs.map((r) => r.models[v].val[b])) ? c : b));
+const chosen: Record<string, string> = {};
+const chosenWithFd: Record<string, string> = {};
+for (const v of variants) { chosen[v] = best(v, MODEL_ONLY); chosenWithFd[v] = best(v, CANDIDATES); }
+
+const label = (v: string): string => (v === 'ae' ? 'AE' : 'MemAE');
+const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<string, number>[] }[] => {
+  const rs = runs.filter((r) => r.source === src);
+  return [
+    ...Object.keys(rs[0].baselines).map((b) => ({ name: b, auc: rs.map((r) => r.baselines[b].auc), perKind: rs.map((r) => r.baselines[b].perKind) })),
+    ...variants.flatMap((v) => [
+      { name: `${label(v)} (official score)`, auc: rs.map((r) => r.models[v].test['recon/s1']), perKind: rs.map((r) => r.models[v].perKind['recon/s1']) },
+      { name: `${label(v)} (${chosen[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosen[v]]), perKind: rs.map((r) => r.models[v].perKind[chosen[v]]) },
+      ...(chosenWithFd[v] === chosen[v] ? [] : [{ name: `${label(v)} + frame-diff channel (${chosenWithFd[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosenWithFd[v]]), perKind: rs.map((r) => r.models[v].perKind[chosenWithFd[v]]) }]),
+    ]),
+  ];
+};
+const kinds = [...TEST_KINDS];
+const md: string[] = [
+  '# Video quality benchmark: frame differencing, AE and MemAE on real footage with injected anomalies', '',
+  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
+  `Score settings chosen on validation videos (validation kinds ${VALIDATION_KINDS.join(', ')} on the training side's held-out part): model channels only ${variants.map((v) => `${label(v)} ${chosen[v]}`).join(', ')}; with the frame-difference channel ${variants.map((v) => `${label(v)} ${chosenWithFd[v]}`).join(', ')}.`, '',
+];
+for (const s of sources.filter((x) => runs.some((r) => r.source === x.name))) {
+  const rows = rowsOf(s.name);
+  md.push(`## ${s.name}`, '', s.note, '', markdownTable(['score', 'frame AUC', ...kinds], rows.map((r) => [r.name, fmt(r.auc, 3), ...kinds.map((k) => fmt(r.perKind.map((p) => p[k]), 3))])));
+}
+md.push('Every candidate score: validation AUC (mean over sources and seeds; what the choice used) and test AUC (mean; shown, never used to choose):', '',
+  markdownTable(['candidate', ...variants.flatMap((v) => [`${label(v)} validation`, ...sources.map((s) => `${label(v)} test ${s.name}`)])],
+    CANDIDATES.map((c) => [c, ...variants.flatMap((v) => [mean(runs.map((r) => r.models[v].val[c])).toFixed(3), ...sources.map((s) => mean(runs.filter((r) => r.source === s.name).map((r) => r.models[v].test[c])).toFixed(3))])])));
+md.push('', `Commands: ${commands.map((c) => `\`${c}\``).join(', ')} (this process ${((performance.now() - t0) / 1000).toFixed(0)} s)`, '');
+writeResults(String(a.name), { date: new Date().toISOString(), commands, config, sources: sourceInfo, chosen, chosenWithFd, runs }, md.join('\n'));
+console.log(md.join('\n'));
+}
