@@ -29,7 +29,7 @@ export interface ScoreContext {
 
 const TABLE = /\.(csv|tsv|txt)(\.gz)?$/i;
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg'];
-const isVideoFile = (p: string): boolean => VIDEO_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e));
+export const isVideoFile = (p: string): boolean => VIDEO_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e));
 
 /** Video inputs (file or frame folder) -> per-frame samples; set by the video pipeline. */
 export const VIDEO_INPUT: { load?: (path: string, ctx: ScoreContext) => AsyncIterable<InputBatch> } = {};

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import { imagePreprocessingSchema } from './image.js';
 import { tabularPreprocessingSchema } from './tabular.js';
+import { videoPreprocessingSchema } from './video.js';
 
 export const preprocessingSchema = z.discriminatedUnion('kind', [
   tabularPreprocessingSchema,
   imagePreprocessingSchema,
-  // video: the video pipeline's schema (size, clip length, stride, normalisation) goes here
+  videoPreprocessingSchema,
 ]);
 export type Preprocessing = z.infer<typeof preprocessingSchema>;
 

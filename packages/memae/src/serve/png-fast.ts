@@ -4,12 +4,13 @@
 // JPEG, colour pixels for a grey model) goes through sharp as before, so results are the same either way.
 import { PNG } from 'pngjs';
 import { decodeImage, type Inputs } from './decode.js';
+import type { Preprocessing } from '../preprocess/index.js';
 
 /** Chunks that change what the pixels mean (palette, transparency key, gamma, colour profile, bit scaling). */
 const COLOUR_CHUNKS = new Set(['PLTE', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT']);
 
-/** Decodes `buf` into [H, W, C] values in [-1, 1] when the fast path applies, else undefined. */
-export function decodePngExact(buf: Buffer, shape: readonly number[]): Float32Array | undefined {
+/** Decodes `buf` into [H, W, C] values mapped to `range` (pixel 0 -> range[0], 255 -> range[1]) when the fast path applies, else undefined. */
+export function decodePngExact(buf: Buffer, shape: readonly number[], range: readonly [number, number] = [-1, 1]): Float32Array | undefined {
   if (shape.length !== 3 || buf.length < 33 || buf.toString('latin1', 12, 16) !== 'IHDR') return undefined;
   const [h, w, c] = shape;
   const width = buf.readUInt32BE(16);
@@ -32,23 +33,30 @@ export function decodePngExact(buf: Buffer, shape: readonly number[]): Float32Ar
   }
   const n = h * w;
   const out = new Float32Array(n * c);
+  const [lo, hi] = range;
+  const k = (hi - lo) / 255;
   if (c === 1) {
     for (let i = 0; i < n; i++) {
       const v = rgba[4 * i];
       // colour pixels need sharp's greyscale conversion
       if (rgba[4 * i + 1] !== v || rgba[4 * i + 2] !== v) return undefined;
-      out[i] = v / 127.5 - 1;
+      out[i] = lo + k * v;
     }
   } else {
-    for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) out[3 * i + k] = rgba[4 * i + k] / 127.5 - 1;
+    for (let i = 0; i < n; i++) for (let j = 0; j < 3; j++) out[3 * i + j] = lo + k * rgba[4 * i + j];
   }
   return out;
 }
 
 /** Decodes several images into one batch: the fast path where it applies, sharp otherwise. */
-export async function decodeImagesFast(bufs: Buffer[], shape: readonly number[]): Promise<Inputs> {
+export async function decodeImagesFast(bufs: Buffer[], shape: readonly number[], pre?: Preprocessing | null): Promise<Inputs> {
   const size = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(bufs.length * size);
-  for (let i = 0; i < bufs.length; i++) x.set(decodePngExact(bufs[i], shape) ?? (await decodeImage(bufs[i], shape)), i * size);
+  // the saved image preprocessing's pixel range; resizing never happens on the fast path (exact size only)
+  const range = pre?.kind === 'image' ? pre.range : undefined;
+  for (let i = 0; i < bufs.length; i++) {
+    const source = bufs.length > 1 ? `image ${i}` : 'image';
+    x.set(decodePngExact(bufs[i], shape, range) ?? (await decodeImage(bufs[i], shape, pre, source)), i * size);
+  }
   return { x, n: bufs.length };
 }
