@@ -3,7 +3,7 @@
 # (which builds the libtorch addon). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS="libtorch-dev python3-torch dataset-fashion-mnist ffmpeg opencv-doc chromium"
+PKGS="libtorch-dev libgloo-dev python3-torch dataset-fashion-mnist ffmpeg opencv-doc chromium"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

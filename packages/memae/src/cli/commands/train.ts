@@ -9,9 +9,10 @@ import { UserError } from '../../errors/user-error.js';
 import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
+import { distributedSetup, type DistributedFlags } from '../distributed-options.js';
 import { Output } from '../output.js';
 
-export interface TrainFlags {
+export interface TrainFlags extends DistributedFlags {
   config?: string;
   data?: string;
   dataPath?: string;
@@ -62,6 +63,8 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
+  const dist = await distributedSetup(flags); // --nproc: this process launches workers; a worker joins its group
+  if (dist === 'launched') return;
   const out = new Output(flags);
   const data = await loadData(cfg.data, { train: true });
   if (!data.train) throw new UserError('no training data');
@@ -70,6 +73,10 @@ export async function train(flags: TrainFlags): Promise<void> {
   const { memorySize, ...model } = cfg.model;
   const det = await createDetector({ ...model, kind: kindOf(data.train.sampleShape), inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed });
   try {
+    if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards
+      await det.fit(data.train, { epochs: cfg.train.epochs, batchSize: cfg.train.batchSize, learningRate: cfg.train.learningRate, seed: cfg.train.seed, parallel: dist.parallel });
+      return;
+    }
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
     const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
     mkdirSync(runDir, { recursive: true });
@@ -86,6 +93,7 @@ export async function train(flags: TrainFlags): Promise<void> {
         learningRate: cfg.train.learningRate,
         seed: cfg.train.seed,
         onProgress: (p) => out.progress(p),
+        parallel: dist?.parallel,
       });
     } finally {
       out.stopBar();
@@ -94,7 +102,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     writeHistory(runDir, epochs);
     await det.save(join(runDir, RUN_FILES.model));
 
-    const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss };
+    const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss, worldSize: dist?.worldSize ?? 1 };
     if (data.test) {
       out.note(`scoring ${data.test.size} test samples`);
       const scores = await det.score(data.test);
@@ -112,5 +120,6 @@ export async function train(flags: TrainFlags): Promise<void> {
     out.emitJson(result);
   } finally {
     det.dispose();
+    if (dist) dist.close();
   }
 }
