@@ -125,14 +125,17 @@ int reg() {
       if (std::chrono::steady_clock::now() - start > timeout) throw std::runtime_error("distributed: timed out waiting for all " + std::to_string(size) + " ranks to join");
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    pg->setSequenceNumberForGroup();  // as init_process_group does: rank 0 draws it, the others read it
     int32_t h = nextHandle++;
     groups().emplace(h, Group{store, pg, rank, size});
     return Napi::Number::New(info.Env(), h);
   });
 
   // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place. Consecutive
-  // tensors are packed into buckets of at most bucketBytes (c10d's allreduce_coalesced: one flat
-  // message per bucket); all buckets are in flight before the first wait.
+  // tensors are packed into flat buckets of at most bucketBytes (one message each, as DDP's buckets);
+  // all buckets are in flight before the first wait. Packing and unpacking run on this thread: the
+  // backend's tensors are inference tensors, which Gloo's threads may not update through ATen ops
+  // (a lone tensor is reduced in place through its data pointer).
   def("distAllreduce", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
     auto list = ids(info, 1);
@@ -141,26 +144,40 @@ int reg() {
     const auto timeout = ms(D(info, 4));
     std::vector<at::Tensor> ts;
     for (auto id : list) ts.push_back(owned(id));
-    c10d::AllreduceCoalescedOptions o;
+    c10d::AllreduceOptions o;
     o.reduceOp = c10d::ReduceOp::SUM;
     o.timeout = timeout;
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
-    std::vector<std::vector<at::Tensor>> buckets;  // kept alive until the waits
+    std::vector<std::vector<at::Tensor>> flats;      // one tensor per bucket, kept alive until the waits
+    std::vector<std::pair<size_t, size_t>> ranges;   // the bucket's tensors in ts
+    flats.reserve(ts.size());
     size_t k = 0;
     while (k < ts.size()) {
-      std::vector<at::Tensor> b{ts[k]};
       int64_t bytes = ts[k].nbytes();
       size_t j = k + 1;
-      while (j < ts.size() && ts[j].scalar_type() == ts[k].scalar_type() && bytes + int64_t(ts[j].nbytes()) <= cap) {
-        bytes += ts[j].nbytes();
-        b.push_back(ts[j++]);
+      while (j < ts.size() && ts[j].scalar_type() == ts[k].scalar_type() && bytes + int64_t(ts[j].nbytes()) <= cap) bytes += ts[j++].nbytes();
+      if (j - k == 1) {
+        flats.push_back({ts[k]});
+      } else {
+        std::vector<at::Tensor> parts;
+        for (size_t q = k; q < j; ++q) parts.push_back(ts[q].reshape({-1}));
+        flats.push_back({at::cat(parts)});
       }
-      buckets.push_back(b);
-      auto& held = buckets.back();
-      works.push_back(held.size() == 1 ? g.pg->allreduce(held, o) : g.pg->allreduce_coalesced(held, o));
+      ranges.emplace_back(k, j);
+      works.push_back(g.pg->allreduce(flats.back(), o));
       k = j;
     }
     waitAll(works, timeout);
+    for (size_t b = 0; b < ranges.size(); ++b) {
+      auto [from, to] = ranges[b];
+      if (to - from == 1) continue;
+      int64_t at = 0;
+      for (size_t q = from; q < to; ++q) {
+        const int64_t n = ts[q].numel();
+        ts[q].view({-1}).copy_(flats[b][0].narrow(0, at, n));
+        at += n;
+      }
+    }
     if (op == 1) for (auto& t : ts) t.div_(g.size);
     return info.Env().Undefined();
   });

@@ -4,7 +4,7 @@
 // served by rank 0, or by torchelastic's agent), so PyTorch ranks can join the same group.
 //   const pg = ProcessGroup.init({ rank, worldSize, masterAddr: '127.0.0.1', masterPort: 29500 });
 //   pg.allreduce(grads, 'avg'); pg.destroy();
-import { engine, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs-core';
+import { engine, mul, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs-core';
 import type { LibtorchBackend } from './backend.js';
 import { loadAddon } from './native.js';
 
@@ -145,7 +145,7 @@ export class ProcessGroup {
       if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new DistributedError(`collectives take float32 or int32 tensors, got ${t.dtype}`);
       if (backend.refCount(t.dataId) > 1) {
         if (!(t instanceof Variable)) throw new DistributedError('a tensor given to a collective shares its data with another tensor; clone it first');
-        const own = engine().tidy(() => t.mul(1));
+        const own = engine().tidy(() => mul(t, 1));
         t.assign(own);
         own.dispose();
       }
