@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerLibtorchBackend, ProcessGroup } from 'tfjs-backend-libtorch';
+registerLibtorchBackend({ threads: 1 });
+await tf.setBackend('libtorch');
+const rank = Number(process.env.RANK), world = Number(process.env.WORLD_SIZE);
+const t0 = performance.now();
+const pg = ProcessGroup.init({ rank, worldSize: world, masterPort: Number(process.env.MASTER_PORT), timeoutMs: 10000 });
+console.log('init ms', performance.now() - t0);
+const a = tf.tensor([1 + rank, 2, 3]);
+const b = tf.tensor([[10 * rank]]);
+pg.allreduce([a, b]);
+console.log(rank, Array.from(a.dataSync()), Array.from(b.dataSync()));
+const v = tf.variable(tf.tensor([rank, rank]));
+pg.broadcast([v], 1);
+console.log(rank, 'bcast', Array.from(v.dataSync()));
+pg.barrier();
+pg.destroy();

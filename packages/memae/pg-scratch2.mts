@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerLibtorchBackend, ProcessGroup } from 'tfjs-backend-libtorch';
+registerLibtorchBackend({ threads: 1 });
+await tf.setBackend('libtorch');
+const rank = Number(process.env.RANK), world = Number(process.env.WORLD_SIZE);
+const pg = ProcessGroup.init({ rank, worldSize: world, masterPort: Number(process.env.MASTER_PORT), timeoutMs: 30000, checkWorldSize: false });
+const a = tf.mul(tf.tensor([1, 2, 3]), rank + 1);
+const big = tf.mul(tf.range(0, 1000, 1, 'float32'), rank + 1);
+pg.allreduce([a]); pg.allreduce([big]);
+console.log('memae', rank, Array.from(a.dataSync()), tf.sum(big).dataSync()[0]);
+pg.destroy();
