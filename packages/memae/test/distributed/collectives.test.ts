@@ -16,6 +16,7 @@ test('two ranks: bucketed allreduce (sum, avg), broadcast, barrier; no tensor le
     assert.ok(sums[40].every((v) => v === 3) && sums[40].length === 1000);
     assert.deepEqual(r.avg, Array(7).fill(2)); // (1 + 3) / 2
     assert.deepEqual(r.broadcast, Array(6).fill(11)); // rank 1's values
+    assert.deepEqual(r.untouched, Array(6).fill(r.rank === 0 ? 10 : 11));
     assert.equal(r.leaked, 0);
   }
 });

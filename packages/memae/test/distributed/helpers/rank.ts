@@ -36,12 +36,14 @@ if (mode === 'collectives') {
   const sums = ts.map((t) => Array.from(t.dataSync()));
   const m = tf.fill([7], 2 * rank + 1);
   g.allreduce([m], 'avg');
-  const v = tf.variable(tf.fill([3, 2], rank + 10));
+  // a variable that shares its data with the tensor it was made from: the broadcast must not change that tensor
+  const init = tf.fill([3, 2], rank + 10);
+  const v = tf.variable(init);
   g.broadcast([v], 1);
   g.barrier();
   const after = tf.memory().numTensors;
-  say({ rank, sums, avg: Array.from(m.dataSync()), broadcast: Array.from(v.dataSync()), leaked: after - before - ts.length - 2 });
-  tf.dispose([...ts, m, v]);
+  say({ rank, sums, avg: Array.from(m.dataSync()), broadcast: Array.from(v.dataSync()), untouched: Array.from(init.dataSync()), leaked: after - before - ts.length - 3 });
+  tf.dispose([...ts, m, v, init]);
 } else if (mode === 'collectives-torch') {
   // as fixtures/torch_rank.py: [1, 2, 3] * (rank + 1) and arange(1000) * (rank + 1), summed
   const small = tf.mul(tf.tensor([1, 2, 3]), rank + 1);
