@@ -31,7 +31,7 @@ const dp = group ? new DataParallel(group) : undefined;
 const rank = env?.rank ?? 0, world = env?.worldSize ?? 1;
 const local = shardOf(Array.from({ length: B }, (_, i) => i), rank, world).length;
 let stamps: number[] = [];
-let params = 0;
+let params: number;
 
 if (a.model === 'image') {
   const model = referenceModel(1);

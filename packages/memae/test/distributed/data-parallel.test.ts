@@ -33,3 +33,17 @@ test('image MemAE with batch norm (local statistics, DDP default): ranks identic
   // batch statistics over 8 samples per rank instead of 16: measured 0.9012 vs 0.9006 (0.07%)
   assert.ok(Math.abs(l1 - l2) / l1 < 0.01, `final loss ${l2} vs ${l1}`);
 });
+
+test('resume with another rank count: 2 ranks for 2 epochs, then 1 process for the third, equals 3 epochs in 1 process', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memae-dp-resume-'));
+  const csv = kddSlice(dir);
+  const ckpt = join(dir, 'ckpt.bin');
+  const [straight] = await Promise.all([
+    runSingle(['train-tabular', csv], { BATCH: '32', EPOCHS: '3' }),
+    runRanks(2, ['train-tabular', csv], { BATCH: '32', EPOCHS: '2', CKPT: ckpt }),
+  ]);
+  const resumed = await runSingle(['train-tabular', csv], { BATCH: '32', EPOCHS: '3', CKPT: ckpt });
+  const d = maxDiff(resumed.weights as number[][], straight.weights as number[][]);
+  assert.ok(d < 1e-5, `max weight difference ${d}`);
+  assert.equal((resumed.loss as number[]).length, 3);
+});
