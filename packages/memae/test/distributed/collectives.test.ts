@@ -1,7 +1,7 @@
 // c10d collectives between real processes on 127.0.0.1: memae ranks, and a memae rank with a PyTorch rank.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { freePort } from '../../src/distributed/launch.js';
@@ -23,7 +23,8 @@ test('two ranks: bucketed allreduce (sum, avg), broadcast, barrier; no tensor le
 
 const python = '/usr/bin/python3';
 const torchRank = fileURLToPath(new URL('./fixtures/torch_rank.py', import.meta.url));
-const noTorch = existsSync(python) ? false : 'needs /usr/bin/python3 with python3-torch';
+const noTorch = existsSync(python) && spawnSync(python, ['-c', 'import torch.distributed as d; assert d.is_gloo_available()']).status === 0
+  ? false : 'needs /usr/bin/python3 with python3-torch (Debian)';
 
 test('interop: a memae rank and a PyTorch rank (torch.distributed, gloo) allreduce in one group', { skip: noTorch, timeout: 240_000 }, async () => {
   const port = String(await freePort());
