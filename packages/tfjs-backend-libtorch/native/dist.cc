@@ -70,6 +70,51 @@ void waitAll(std::vector<c10::intrusive_ptr<c10d::Work>>& works, std::chrono::mi
   for (auto& w : works) w->wait(timeout);
 }
 
+std::vector<at::Tensor> owned(const std::vector<int32_t>& list) {
+  std::vector<at::Tensor> ts;
+  for (auto id : list) ts.push_back(owned(id));
+  return ts;
+}
+
+// Runs a collective over consecutive tensors packed into flat buckets of at most `cap` bytes (one message
+// each, as DDP's buckets); all buckets are in flight before the first wait, then results are unpacked.
+// Packing and unpacking run on this thread: the backend's tensors are inference tensors, which Gloo's
+// threads may not update through ATen ops (a lone tensor is used as it is, through its data pointer).
+template <typename Launch>
+void bucketed(std::vector<at::Tensor>& ts, int64_t cap, std::chrono::milliseconds timeout, Launch launch) {
+  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  std::vector<std::vector<at::Tensor>> flats;  // one tensor per bucket, kept alive until the waits
+  std::vector<std::pair<size_t, size_t>> ranges;
+  flats.reserve(ts.size());
+  size_t k = 0;
+  while (k < ts.size()) {
+    int64_t bytes = ts[k].nbytes();
+    size_t j = k + 1;
+    while (j < ts.size() && ts[j].scalar_type() == ts[k].scalar_type() && bytes + int64_t(ts[j].nbytes()) <= cap) bytes += ts[j++].nbytes();
+    if (j - k == 1) {
+      flats.push_back({ts[k]});
+    } else {
+      std::vector<at::Tensor> parts;
+      for (size_t q = k; q < j; ++q) parts.push_back(ts[q].reshape({-1}));
+      flats.push_back({at::cat(parts)});
+    }
+    ranges.emplace_back(k, j);
+    works.push_back(launch(flats.back()));
+    k = j;
+  }
+  waitAll(works, timeout);
+  for (size_t b = 0; b < ranges.size(); ++b) {
+    auto [from, to] = ranges[b];
+    if (to - from == 1) continue;
+    int64_t at = 0;
+    for (size_t q = from; q < to; ++q) {
+      const int64_t n = ts[q].numel();
+      ts[q].view({-1}).copy_(flats[b][0].narrow(0, at, n));
+      at += n;
+    }
+  }
+}
+
 int reg() {
   // distInit(storeKind 'tcp'|'file', hostOrPath, port, rank, worldSize, timeoutMs, isServer, storePrefix,
   //          checkWorldSize) -> handle
@@ -131,72 +176,28 @@ int reg() {
     return Napi::Number::New(info.Env(), h);
   });
 
-  // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place. Consecutive
-  // tensors are packed into flat buckets of at most bucketBytes (one message each, as DDP's buckets);
-  // all buckets are in flight before the first wait. Packing and unpacking run on this thread: the
-  // backend's tensors are inference tensors, which Gloo's threads may not update through ATen ops
-  // (a lone tensor is reduced in place through its data pointer).
+  // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place (see bucketed).
   def("distAllreduce", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
-    auto list = ids(info, 1);
+    auto ts = owned(ids(info, 1));
     const int op = static_cast<int>(I(info, 2));
-    const int64_t cap = I(info, 3);
-    const auto timeout = ms(D(info, 4));
-    std::vector<at::Tensor> ts;
-    for (auto id : list) ts.push_back(owned(id));
     c10d::AllreduceOptions o;
     o.reduceOp = c10d::ReduceOp::SUM;
-    o.timeout = timeout;
-    std::vector<c10::intrusive_ptr<c10d::Work>> works;
-    std::vector<std::vector<at::Tensor>> flats;      // one tensor per bucket, kept alive until the waits
-    std::vector<std::pair<size_t, size_t>> ranges;   // the bucket's tensors in ts
-    flats.reserve(ts.size());
-    size_t k = 0;
-    while (k < ts.size()) {
-      int64_t bytes = ts[k].nbytes();
-      size_t j = k + 1;
-      while (j < ts.size() && ts[j].scalar_type() == ts[k].scalar_type() && bytes + int64_t(ts[j].nbytes()) <= cap) bytes += ts[j++].nbytes();
-      if (j - k == 1) {
-        flats.push_back({ts[k]});
-      } else {
-        std::vector<at::Tensor> parts;
-        for (size_t q = k; q < j; ++q) parts.push_back(ts[q].reshape({-1}));
-        flats.push_back({at::cat(parts)});
-      }
-      ranges.emplace_back(k, j);
-      works.push_back(g.pg->allreduce(flats.back(), o));
-      k = j;
-    }
-    waitAll(works, timeout);
-    for (size_t b = 0; b < ranges.size(); ++b) {
-      auto [from, to] = ranges[b];
-      if (to - from == 1) continue;
-      int64_t at = 0;
-      for (size_t q = from; q < to; ++q) {
-        const int64_t n = ts[q].numel();
-        ts[q].view({-1}).copy_(flats[b][0].narrow(0, at, n));
-        at += n;
-      }
-    }
+    o.timeout = ms(D(info, 4));
+    bucketed(ts, I(info, 3), o.timeout, [&](std::vector<at::Tensor>& b) { return g.pg->allreduce(b, o); });
     if (op == 1) for (auto& t : ts) t.div_(g.size);
     return info.Env().Undefined();
   });
 
-  // distBroadcast(handle, ids[], root, timeoutMs): in place, root's values to every rank.
+  // distBroadcast(handle, ids[], root, bucketBytes, timeoutMs): in place, root's values to every rank
+  // (coalesced into flat buckets, as DDP's buffer broadcast).
   def("distBroadcast", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
-    auto list = ids(info, 1);
+    auto ts = owned(ids(info, 1));
     c10d::BroadcastOptions o;
     o.rootRank = I(info, 2);
-    o.timeout = ms(D(info, 3));
-    std::vector<c10::intrusive_ptr<c10d::Work>> works;
-    std::vector<std::vector<at::Tensor>> held;
-    held.reserve(list.size());
-    for (auto id : list) {
-      held.push_back({owned(id)});
-      works.push_back(g.pg->broadcast(held.back(), o));
-    }
-    waitAll(works, o.timeout);
+    o.timeout = ms(D(info, 4));
+    bucketed(ts, I(info, 3), o.timeout, [&](std::vector<at::Tensor>& b) { return g.pg->broadcast(b, o); });
     return info.Env().Undefined();
   });
 

@@ -96,10 +96,10 @@ export class ProcessGroup {
     this.call('allreduce', () => loadAddon().distAllreduce(this.handle, ids, op === 'avg' ? 1 : 0, bucketBytes, this.timeoutMs));
   }
 
-  /** `root`'s values of each tensor, written into the tensors of every rank. */
-  broadcast(tensors: Tensor[], root = 0): void {
+  /** `root`'s values of each tensor, written into the tensors of every rank (coalesced in buckets as allreduce). */
+  broadcast(tensors: Tensor[], root = 0, bucketBytes = 25 * 2 ** 20): void {
     const ids = this.nativeIds(tensors);
-    this.call('broadcast', () => loadAddon().distBroadcast(this.handle, ids, root, this.timeoutMs));
+    this.call('broadcast', () => loadAddon().distBroadcast(this.handle, ids, root, bucketBytes, this.timeoutMs));
   }
 
   barrier(): void {
