@@ -24,3 +24,6 @@ export type {
   VideoFrames, VideoSplitOptions, VideoLayout, ClipOptions, EdgeFrames, FrameScores, VideoEvaluation, VideoFrameResult, NpyArray,
   VtestBenchmarkOptions, VtestManifest, InjectedEvent,
 } from './video/index.js';
+export { DataParallel, distEnv, joinGroup, launchWorkers, shardOf } from './distributed/index.js';
+export type { DataParallelOptions, DistEnv, LaunchOptions } from './distributed/index.js';
+export type { ParallelStep } from './train/parallel.js';
