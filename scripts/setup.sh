@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # python3-sklearn and r-cran-mlbench: the tabular benchmark's data and reference (bench/tabular_data.py, test fixtures)
-PKGS="libtorch-dev python3-torch dataset-fashion-mnist ffmpeg opencv-doc chromium python3-sklearn r-cran-mlbench"
+PKGS="libtorch-dev python3-torch dataset-fashion-mnist ffmpeg opencv-doc chromium libgloo-dev python3-sklearn r-cran-mlbench"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -37,3 +37,6 @@ export { encodeImageFiles } from './preprocess/image-files.js';
 export { FrameDifference } from './baselines/frame-diff.js';
 export type { FrameDifferenceOptions } from './baselines/frame-diff.js';
 export { videoSteps } from './train/video-budget.js';
+export { DataParallel, distEnv, joinGroup, launchWorkers, shardOf } from './distributed/index.js';
+export type { DataParallelOptions, DistEnv, LaunchOptions } from './distributed/index.js';
+export type { ParallelStep } from './train/parallel.js';

@@ -6,3 +6,5 @@ export type { RegisterOptions } from './register.js';
 export { LibtorchBackend } from './backend.js';
 export { LibtorchNotFoundError, loadAddon } from './native.js';
 export { fallbackKernelsUsed } from './fallback.js';
+export { ProcessGroup, DistributedError, distributedAvailable } from './distributed.js';
+export type { ProcessGroupOptions } from './distributed.js';

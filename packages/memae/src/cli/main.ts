@@ -8,6 +8,7 @@ import { TRAIN_DEFAULTS } from '../train/defaults.js';
 
 const byKind = (k: 'epochs' | 'batchSize'): string =>
   `default: the library's for the data kind: ${Object.entries(TRAIN_DEFAULTS).map(([kind, d]) => `${d[k]} ${kind}`).join(', ')}`;
+import { addDistributedOptions } from './distributed-options.js';
 
 const intArg = (name: string, min = 0) => (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
@@ -66,7 +67,7 @@ Examples:
 ${EXIT_CODES_HELP}`,
     );
 
-  addCsvOptions(addDataOptions(commonOptions(program.command('train'))), true)
+  addDistributedOptions(addCsvOptions(addDataOptions(commonOptions(program.command('train'))), true))
     .description('Train a detector on the normal class, evaluate it on the test set and write a run directory with a report.')
     .option('-c, --config <file>', 'JSON or YAML config file (command-line options win)')
     .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net, image data only)').choices(VARIANTS))
@@ -223,6 +224,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // commander already printed its message (or the help)
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' || e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if ((e as Error)?.name === 'DistributedError') { // a peer left or timed out mid-run: one line, exit 1
+      process.stderr.write(`memae: ${(e as Error).message}\n`);
+      return ExitCode.Failure;
     }
     if (e instanceof UserError) {
       process.stderr.write(`memae: ${e.message}\n`);

@@ -6,6 +6,7 @@ import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import { MemAE } from '../index.js';
 import type { DataKind, MemoryQuery, Variant } from '../models/config.js';
 import type { Preprocessing } from '../preprocess/index.js';
+import type { ParallelStep } from '../train/parallel.js';
 
 // the model config's types, so the CLI's choices cannot drift from what the model builds
 export type Kind = DataKind;
@@ -57,6 +58,8 @@ export interface FitOptions {
   learningRate?: number;
   seed?: number;
   onProgress?: (p: FitProgress) => void;
+  /** data-parallel training (distributed/) */
+  parallel?: ParallelStep;
 }
 
 export interface ScoredBatch {
@@ -143,6 +146,7 @@ class MemAEPort implements DetectorPort {
       batchSize: o.batchSize,
       learningRate: o.learningRate,
       seed: o.seed,
+      parallel: o.parallel,
       progressBar: false,
       onProgress: o.onProgress
         ? (e) => o.onProgress!({ epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, loss: e.loss, reconstruction: e.mse, entropy: e.entropy, samplesPerSec: e.samplesPerSec })

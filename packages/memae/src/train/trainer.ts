@@ -9,6 +9,7 @@ import { adam } from './adam.js';
 import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
 import { parseCheckpointMeta } from './checkpoint-meta.js';
 import { computeLoss, type LossWeights } from './loss.js';
+import type { ParallelStep } from './parallel.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
 import { mixSeeds, permutation } from '../data/random.js';
@@ -41,6 +42,8 @@ export interface TrainOptions {
   onProgress?: ProgressCallback;
   /** draw a progress bar on stderr when it is a TTY (default true) */
   progressBar?: boolean;
+  /** data-parallel training across processes (distributed/): `batchSize` is then the global batch */
+  parallel?: ParallelStep;
 }
 
 export interface EpochRecord { epoch: number; loss: number; mse: number; entropy: number; valLoss?: number; seconds: number; samplesPerSec: number }
@@ -150,6 +153,16 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     }
   }
   const resumedFrom = meta.epochsDone;
+  const par = opts.parallel;
+  if (par) {
+    const optState = await optimizer.getWeights(); // [iterations (a new tensor), ...slot variables]
+    try {
+      par.start(model.weights.map((w) => w.read() as tf.Variable), optState.slice(1).map((w) => w.tensor));
+    } finally {
+      optState[0]?.tensor.dispose();
+    }
+  }
+  const nonTrainable = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
 
   const bar: ProgressBar | undefined = opts.progressBar === false ? undefined : await terminalProgressBar();
   const nBatches = Math.ceil(data.size / batchSize);
@@ -165,31 +178,47 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     for (let epoch = meta.epochsDone + 1; epoch <= epochs; epoch++) {
       const t0 = performance.now();
       let sum = 0, sumMse = 0, sumEnt = 0, seen = 0, b = 0;
-      for (const idx of batches(epochPermutation(data.size, seed, epoch), batchSize)) {
+      for (const batch of batches(epochPermutation(data.size, seed, epoch), batchSize)) {
         const step = (epoch - 1) * nBatches + b;
         if (step >= totalSteps) break;
         lr.learningRate = learningRateAt(budget, step, totalSteps);
-        const values = data.gather(idx);
+        const idx = par ? par.shard(batch) : batch; // a rank may get no sample of a tiny last batch
+        const values = idx.length > 0 ? data.gather(idx) : undefined;
         const parts = tf.tidy(() => {
-          const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
-          let mse: tf.Scalar | undefined, ent: tf.Scalar | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const l = computeLoss(model, x, lossWeights(cfg), true);
-            // kept copies escape every tidy scope; readScalars disposes them
-            mse = tf.keep(tf.clone(l.mse));
-            ent = tf.keep(tf.clone(l.entropy));
-            return l.total;
-          }, vars);
+          let mse: tf.Tensor | undefined, ent: tf.Tensor | undefined, value: tf.Tensor;
+          let grads: tf.Tensor[];
+          if (values) {
+            const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
+            const r = tf.variableGrads(() => {
+              const l = computeLoss(model, x, lossWeights(cfg), true);
+              // kept copies escape every tidy scope; readScalars disposes them
+              mse = tf.keep(tf.clone(l.mse));
+              ent = tf.keep(tf.clone(l.entropy));
+              return l.total;
+            }, vars);
+            value = r.value;
+            grads = vars.map((v) => r.grads[v.name] ?? tf.zerosLike(v));
+          } else {
+            [value, mse, ent] = [tf.scalar(0), tf.keep(tf.scalar(0)), tf.keep(tf.scalar(0))];
+            grads = vars.map((v) => tf.zerosLike(v));
+          }
+          if (par) {
+            const r = par.reduce([...grads, value, mse!, ent!], idx.length, batch.length);
+            tf.dispose([mse!, ent!]);
+            grads = r.slice(0, vars.length);
+            [value, mse, ent] = r.slice(vars.length);
+          }
           // fixed order, so Adam's positional slots match the checkpointed ones
-          optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+          optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
           return [value, mse!, ent!];
         });
+        par?.afterStep(nonTrainable);
         const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
         b++;
-        seen += idx.length;
-        runSamples += idx.length;
-        sum += v[0] * idx.length; sumMse += v[1] * idx.length; sumEnt += v[2] * idx.length;
+        seen += batch.length;
+        runSamples += batch.length;
+        sum += v[0] * batch.length; sumMse += v[1] * batch.length; sumEnt += v[2] * batch.length;
         const rate = runSamples / ((performance.now() - runStart) / 1000);
         const left = Math.max(0, totalSteps - step - 1) * batchSize;
         emit({ phase: 'batch', epoch, epochs, batch: b, batches: nBatches, loss: sum / seen, mse: sumMse / seen, entropy: sumEnt / seen, samplesPerSec: rate, etaSeconds: left / rate });
@@ -208,7 +237,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
         meta.best = monitored; meta.badEpochs = 0;
         if (opts.restoreBest) { tf.dispose(best); best = model.getWeights().map((w) => tf.keep(w.clone())); }
       } else meta.badEpochs++;
-      if (ckpt && opts.checkpoint) {
+      if (ckpt && opts.checkpoint && (par?.writer ?? true)) {
         const optState = await optimizer.getWeights(); // [iterations (a new tensor), ...slot variables]
         try {
           await ckpt.writeCheckpoint(opts.checkpoint, {

@@ -11,11 +11,12 @@ import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../
 import { loadData } from '../data-source.js';
 import { csvFlags, type CsvFlags } from '../csv-flags.js';
 import { TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { distributedSetup, type DistributedFlags } from '../distributed-options.js';
 import { Output } from '../output.js';
 import { videoFlags, type VideoFlags } from '../video-options.js';
 import { ClipDataset } from '../../video/clips.js';
 
-export interface TrainFlags extends CsvFlags, VideoFlags {
+export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   encoderChannels?: number[];
   config?: string;
   data?: string;
@@ -66,6 +67,8 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
+  const dist = await distributedSetup(flags); // --nproc: this process launches workers; a worker joins its group
+  if (dist === 'launched') return;
   const out = new Output(flags);
   const data = await loadData(cfg.data, { train: true, seed: cfg.train.seed });
   if (!data.train) throw new UserError('no training data');
@@ -78,6 +81,10 @@ export async function train(flags: TrainFlags): Promise<void> {
   const { memorySize, ...model } = cfg.model;
   const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
+    if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards
+      await det.fit(data.train, { epochs: epochCount, batchSize, learningRate: cfg.train.learningRate, seed: cfg.train.seed, parallel: dist.parallel });
+      return;
+    }
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
     const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
     mkdirSync(runDir, { recursive: true });
@@ -94,6 +101,7 @@ export async function train(flags: TrainFlags): Promise<void> {
         learningRate: cfg.train.learningRate,
         seed: cfg.train.seed,
         onProgress: (p) => out.progress(p),
+        parallel: dist?.parallel,
       });
     } finally {
       out.stopBar();
@@ -103,7 +111,7 @@ export async function train(flags: TrainFlags): Promise<void> {
     await det.save(join(runDir, RUN_FILES.model));
 
     if (!data.test && cfg.data.source === 'csv') out.result(`unsupervised: no label column and no --test-data, so no AUROC (${data.description})`);
-    const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss };
+    const result: Record<string, unknown> = { runDir, model: join(runDir, RUN_FILES.model), trainSeconds, epochs: epochs.length, finalLoss: epochs.at(-1)?.loss, worldSize: dist?.worldSize ?? 1 };
     if (data.test) {
       out.note(`scoring ${data.test.size} test samples`);
       const scores = await det.score(data.test);
@@ -127,5 +135,6 @@ export async function train(flags: TrainFlags): Promise<void> {
     out.emitJson(result);
   } finally {
     det.dispose();
+    if (dist) dist.close();
   }
 }

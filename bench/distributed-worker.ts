@@ -1,0 +1,89 @@
+// One worker of bench/distributed.ts (memae side): trains the image reference model (bench/reference-model.ts)
+// or the official 3D MemAE (video) on a fixed random batch for a few steps, data-parallel when RANK and
+// WORLD_SIZE are set (the global batch split across ranks), and prints one JSON line: samples/s of the
+// whole group, the allreduce time and payload per step. LIBTORCH_NUM_THREADS sets the threads per process.
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../packages/memae/src/backend/select.js';
+import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
+import { DataParallel, distEnv, joinGroup, shardOf } from '../packages/memae/src/distributed/index.js';
+import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
+import { adam } from '../packages/memae/src/train/adam.js';
+import { trainModel } from '../packages/memae/src/train/index.js';
+import { referenceModel } from './reference-model.js';
+
+const { values: a } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'image' },
+    batch: { type: 'string', default: '64' },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    size: { type: 'string', default: '64' },
+    frames: { type: 'string', default: '16' },
+    widths: { type: 'string', default: '96,128,256,256' },
+  },
+});
+const B = Number(a.batch), steps = Number(a.steps), warmup = Number(a.warmup);
+await initBackend('libtorch');
+const env = distEnv();
+const group = env ? await joinGroup(env, 120_000) : undefined;
+const dp = group ? new DataParallel(group) : undefined;
+const rank = env?.rank ?? 0, world = env?.worldSize ?? 1;
+const local = shardOf(Array.from({ length: B }, (_, i) => i), rank, world).length;
+let stamps: number[] = [];
+let params: number;
+
+if (a.model === 'image') {
+  const model = referenceModel(1);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const buffers = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
+  params = vars.reduce((s, v) => s + v.size, 0);
+  const opt = adam(1e-3);
+  dp?.start(model.weights.map((w) => w.read() as tf.Variable), []);
+  const x = tf.randomUniform([local, 28, 28, 1], 0, 1, 'float32', 1 + rank);
+  for (let s = 0; s < warmup + steps; s++) {
+    if (s === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0 });
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      let g = vars.map((v) => grads[v.name]);
+      if (dp) g = dp.reduce(g, local, B);
+      opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] })));
+    });
+    dp?.afterStep(buffers);
+    stamps.push(performance.now());
+  }
+  stamps = stamps.slice(warmup - 1);
+} else {
+  const size = Number(a.size), frames = Number(a.frames);
+  const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [frames, size, size, 1], encoderChannels: a.widths.split(',').map(Number) });
+  const model = buildModel(cfg);
+  params = model.trainableWeights.reduce((s, w) => s + w.read().size, 0);
+  const n = B * (warmup + steps);
+  const values = Float32Array.from({ length: n * frames * size * size }, (_, i) => ((i * 2654435761) % 1000) / 500 - 1);
+  const data = new ArrayDataset(values, [frames, size, size, 1]);
+  await trainModel(model, cfg, data, {
+    epochs: 1, batchSize: B, learningRate: 1e-4, progressBar: false, parallel: dp,
+    onProgress: (e) => {
+      if (e.phase !== 'batch') return;
+      stamps.push(performance.now());
+      if (e.batch === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0 });
+    },
+  });
+  stamps = stamps.slice(warmup - 1);
+}
+const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000;
+// the gradient exchange alone, timed over 10 rounds on this model's gradient sizes (after training)
+let reduceOnlyMs: number | undefined;
+if (group) {
+  const gs = [tf.zeros([params])];
+  group.allreduce(gs);
+  const t = performance.now();
+  for (let k = 0; k < 10; k++) group.allreduce(gs);
+  reduceOnlyMs = (performance.now() - t) / 10;
+  tf.dispose(gs);
+}
+process.stdout.write(JSON.stringify({
+  engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
+  params, reduceMsPerStep: dp ? dp.stats.reduceMs / dp.stats.steps : 0, payloadBytesPerStep: dp ? dp.stats.bytes / dp.stats.steps : 0, reduceOnlyMs,
+}) + '\n');
+group?.destroy();

@@ -1,0 +1,19 @@
+// The trainer's one hook point for data-parallel training (the implementation is in ../distributed/).
+import type * as tf from '@tensorflow/tfjs-core';
+
+export interface ParallelStep {
+  /** this rank's part of a global batch (ranks' parts are disjoint and cover the batch) */
+  shard(batch: number[]): number[];
+  /** once before the first step (after a resume): makes weights and optimizer state equal on every rank */
+  start(weights: tf.Variable[], optimizerState: tf.Tensor[]): void;
+  /**
+   * After backward: `local` holds this rank's gradients (one per trainable variable) and loss parts,
+   * each a mean over this rank's `count` of the batch's `total` samples; returns them as means over
+   * the whole batch (every rank gets the same values). Runs inside the step's tf.tidy.
+   */
+  reduce(local: tf.Tensor[], count: number, total: number): tf.Tensor[];
+  /** after the optimizer step: non-trainable state (batch-norm statistics) made equal on every rank */
+  afterStep(nonTrainable: tf.Variable[]): void;
+  /** whether this rank writes checkpoints */
+  readonly writer: boolean;
+}
