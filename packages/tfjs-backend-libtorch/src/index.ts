@@ -4,5 +4,6 @@
 export { registerLibtorchBackend, nativeKernelNames } from './register.js';
 export type { RegisterOptions } from './register.js';
 export { LibtorchBackend } from './backend.js';
-export { LibtorchNotFoundError, loadAddon } from './native.js';
+export { LibtorchNotFoundError, addonLocation, loadAddon } from './native.js';
+export type { AddonLocation, AddonOrigin } from './native.js';
 export { fallbackKernelsUsed } from './fallback.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UserError } from '../errors/user-error.js';
 import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
+import { VERSION } from '../version.js';
 
 const intArg = (name: string, min = 0) => (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
@@ -35,7 +36,7 @@ const commonOptions = (cmd: Command): Command =>
 export function buildProgram(): Command {
   const program = new Command('memae')
     .description('Deep anomaly detection with memory-augmented autoencoders (MemAE).')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -173,7 +174,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander already printed its message (or the help)
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' || e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return ExitCode.Ok;
+      // `memae` without a command: help on stderr, exit 1 (commander's convention)
+      return e.code === 'commander.help' ? ExitCode.Failure : ExitCode.Usage;
     }
     if (e instanceof UserError) {
       process.stderr.write(`memae: ${e.message}\n`);
