@@ -3,7 +3,7 @@
 import { MemAE, auroc, loadKdd } from 'memae';
 
 const [kddFile, modelDir] = process.argv.slice(2);
-const kdd = await loadKdd({ path: kddFile, limit: 4000, seed: 0 });
+const kdd = await loadKdd({ path: kddFile, limit: 30000, seed: 0 });
 const det = await MemAE.create({ kind: 'tabular', inputShape: kdd.train.sampleShape, seed: 0 });
 await det.fit(kdd.train, { epochs: 4, batchSize: 64, seed: 0 });
 const scores = await det.score(kdd.test);
