@@ -101,7 +101,10 @@ test('esbuild bundles memae/browser for the browser and the bundle scores in Chr
   try {
     await s.page.goto(server.url);
     await s.page.waitForSelector('body[data-done]', { state: 'attached', timeout: 60_000 });
-    const got = await s.page.evaluate(() => window as unknown as { scores?: number[]; backend: string; error?: string });
+    const got = await s.page.evaluate(() => {
+      const w = window as unknown as { scores?: number[]; backend?: string; error?: string };
+      return { scores: w.scores, backend: w.backend, error: w.error };
+    });
     assert.equal(got.error, undefined);
     assert.equal(got.backend, 'cpu');
     assert.equal(got.scores?.length, want.scores.length);
