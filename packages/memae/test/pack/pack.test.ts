@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { kddPath } from '../../src/data/kdd.js';
@@ -15,7 +15,9 @@ import { serveStatic } from '../../web/static-server.js';
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 const consumer = join(import.meta.dirname, 'consumer');
 const version = (JSON.parse(readFileSync(join(repo, 'packages', 'memae', 'package.json'), 'utf8')) as { version: string }).version;
-const tmp = mkdtempSync(join(tmpdir(), 'memae-pack-'));
+// MEMAE_PACK_APP=DIR/app reuses a project a previous run left (packing and installing are the slow part)
+const reuse = process.env.MEMAE_PACK_APP;
+const tmp = reuse ? dirname(reuse) : mkdtempSync(join(tmpdir(), 'memae-pack-'));
 const app = join(tmp, 'app');
 let kdd: string | undefined;
 try {
@@ -28,10 +30,15 @@ const run = (cmd: string, args: string[], o: ExecFileSyncOptions = {}): string =
   execFileSync(cmd, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20, ...o }) as string;
 const npm = (args: string[], cwd: string) => run('npm', args, { cwd });
 
-after(() => rmSync(tmp, { recursive: true, force: true }));
+after(() => reuse || rmSync(tmp, { recursive: true, force: true }));
 
 let tarballs: string[] = [];
 before(() => {
+  if (reuse) {
+    tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz')).map((f) => join(tmp, f));
+    rmSync(join(app, 'site'), { recursive: true, force: true });
+    return;
+  }
   // npm pack runs each package's prepack: tsc -b (dist/) and, for the backend, the prebuilt addon
   npm(['pack', '--pack-destination', tmp, '-w', 'tfjs-backend-libtorch', '-w', 'memae'], repo);
   tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz')).map((f) => join(tmp, f));
@@ -95,7 +102,7 @@ test('esbuild bundles memae/browser for the browser and the bundle scores in Chr
   cpSync(join(consumer, 'page.ts'), join(app, 'page.ts'));
   await build({ entryPoints: [join(app, 'page.ts')], absWorkingDir: app, bundle: true, platform: 'browser', format: 'esm', target: 'es2022', outfile: join(site, 'page.js'), logLevel: 'error' });
   cpSync(join(app, 'model'), join(site, 'model'), { recursive: true });
-  writeFileSync(join(site, 'index.html'), `<!doctype html><body><script>window.rows = ${JSON.stringify(want.rows)};</script><script type="module" src="./page.js"></script></body>`);
+  writeFileSync(join(site, 'index.html'), `<!doctype html><link rel="icon" href="data:,"><body><script>window.rows = ${JSON.stringify(want.rows)};</script><script type="module" src="./page.js"></script></body>`);
   const server = await serveStatic(site);
   const s = await openPage();
   try {
