@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain .mjs helper shared with the install script
+import { findLibtorch } from '../scripts/find-libtorch.mjs';
 
 /** tfjs dtype <-> addon dtype code (native/core.cc). */
 export const DTYPE_CODE = { float32: 0, int32: 1, bool: 2 } as const;
@@ -69,6 +71,8 @@ export function addonLocation(): AddonLocation | null {
 
 export function loadAddon(): Addon {
   if (cached) return cached;
+  // $LIBTORCH names the libtorch to use: a wrong one is an error, not a silent fallback to the prebuilt's
+  if (process.env.LIBTORCH && !findLibtorch()) throw new LibtorchNotFoundError(`LIBTORCH=${process.env.LIBTORCH} has no include/ATen/ATen.h and lib/`);
   const where = addonLocation();
   if (!where) {
     throw new LibtorchNotFoundError(`no prebuilt addon for ${process.platform}-${process.arch} and none built; then run "npm rebuild tfjs-backend-libtorch"`);
