@@ -1,4 +1,4 @@
-# PyTorch's side of bench/conv-transpose-micro.ts: the reference model's two decoder transposed convolutions
+# PyTorch's side of bench/profile/conv-transpose-micro.ts: the reference model's two decoder transposed convolutions
 # (nn.ConvTranspose2d, NCHW, float32), alone and warm; prints JSON {name: median us per call}.
 import json, sys, time
 import torch

@@ -1,35 +1,38 @@
 #!/usr/bin/env node
-// The `memae` command. Runs the bundled CLI (dist/cli.mjs, built at install by scripts/build-cli.mjs) on plain
-// node while it is newer than every TypeScript source; otherwise (sources edited since, no bundle, or
-// MEMAE_FROM_SOURCE=1) the sources through tsx.
+// The `memae` command inside the repository (npm scripts, tests, docs). The npm package's bin is dist/cli/bin.js;
+// here that compiled CLI (built by `npm install` / `npm ci` with `tsc -b`) runs while it is newer than every
+// TypeScript source of both packages; otherwise (sources edited since, no build, or MEMAE_FROM_SOURCE=1) the
+// sources run through tsx.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(pkg, 'dist', 'cli.mjs');
+const built = join(pkg, 'dist', 'cli', 'bin.js');
+const backend = join(pkg, '..', 'tfjs-backend-libtorch');
 
-/** newest modification time of the .ts files under the given folders (missing folders are skipped) */
-function newestSource(dirs) {
+/** newest modification time of the .ts files under dir (0 when it is missing) */
+function newestSource(dir) {
+  if (!existsSync(dir)) return 0;
   let newest = 0;
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir, { recursive: true })) {
-      if (String(f).endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, String(f))).mtimeMs);
-    }
+  for (const f of readdirSync(dir, { recursive: true })) {
+    if (String(f).endsWith('.ts')) newest = Math.max(newest, statSync(join(dir, String(f))).mtimeMs);
   }
   return newest;
 }
-
-const fresh = !process.env.MEMAE_FROM_SOURCE && existsSync(bundle) &&
-  statSync(bundle).mtimeMs >= newestSource([join(pkg, 'src'), join(pkg, '..', 'tfjs-backend-libtorch', 'src')]);
-let main;
-process.env.MEMAE_ENTRY = fresh ? 'bundle' : 'source';  // shown by `memae info`
-if (fresh) {
-  ({ main } = await import(pathToFileURL(bundle).href));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/cli/main.ts'));
+/** the oldest of the two packages' builds (0 when one is missing) */
+function builtAt() {
+  const files = [built, join(backend, 'dist', 'index.js')];
+  return files.every(existsSync) ? Math.min(...files.map((f) => statSync(f).mtimeMs)) : 0;
 }
-process.exitCode = await main(process.argv);
+
+const fresh = !process.env.MEMAE_FROM_SOURCE && builtAt() >= Math.max(newestSource(join(pkg, 'src')), newestSource(join(backend, 'src')));
+process.env.MEMAE_ENTRY = fresh ? 'dist' : 'source';  // shown by `memae info`
+if (fresh) {
+  await import(pathToFileURL(built).href);
+} else {
+  // tsx resolves the workspace packages to their sources through the root tsconfig.json's paths
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: join(pkg, '..', '..', 'tsconfig.json') });
+  await import('../src/cli/bin.ts');
+}

@@ -11,7 +11,7 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
 const lib = findLibtorch();
 if (!lib) {
-  console.warn('tfjs-backend-libtorch: libtorch not found: install libtorch-dev or set LIBTORCH. Skipping the native build.');
+  console.warn('tfjs-backend-libtorch: libtorch not found: install libtorch-dev or set LIBTORCH. Skipping the native build; memae will run on tfjs cpu.');
   process.exit(0);
 }
 // Up to date when the addon is newer than every native source (so a pull that changes kernels rebuilds).

@@ -10,7 +10,6 @@ import {
   TensorInfo,
   engine,
 } from '@tensorflow/tfjs-core';
-import { ensureFastGradients } from './kernels/gradients.js';
 import { Addon, CODE_DTYPE, DTYPE_CODE, NativeDtype } from './native.js';
 
 interface Entry {
@@ -39,7 +38,6 @@ export class LibtorchBackend extends KernelBackend {
     super();
     this.data = new DataStorage(this, engine());
     addon.setShapeBuffer(this.shapes);
-    ensureFastGradients();
   }
 
   /**

@@ -4,7 +4,8 @@
 export { registerLibtorchBackend, nativeKernelNames } from './register.js';
 export type { RegisterOptions } from './register.js';
 export { LibtorchBackend } from './backend.js';
-export { LibtorchNotFoundError, loadAddon } from './native.js';
+export { LibtorchNotFoundError, addonLocation, loadAddon } from './native.js';
+export type { AddonLocation, AddonOrigin } from './native.js';
 export { fallbackKernelsUsed } from './fallback.js';
 export { ProcessGroup, DistributedError, distributedAvailable } from './distributed.js';
 export type { ProcessGroupOptions } from './distributed.js';

@@ -1,8 +1,11 @@
 // Loads the N-API addon and describes its surface. Failing to load is turned into one clear
 // message instead of a dlopen stack trace.
+// The addon file is found the way prebuildify packages find theirs (node-gyp-build): a build from source
+// (build/Release, made by the install script or `npm run build:native`) first, else the prebuilt binary shipped in
+// the npm tarball (prebuilds/linux-x64/, made by `npm pack`).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain .mjs helper shared with the install script
 import { findLibtorch } from '../scripts/find-libtorch.mjs';
@@ -34,6 +37,14 @@ export class LibtorchNotFoundError extends Error {
   }
 }
 
+/** Where the addon comes from: the prebuilt binary of the npm package, or a build from source on this machine. */
+export type AddonOrigin = 'prebuilt' | 'built';
+
+export interface AddonLocation {
+  file: string;
+  origin: AddonOrigin;
+}
+
 let cached: Addon | undefined;
 
 /** The package directory: next to this module, or, when bundled elsewhere (bench/engine-speed.ts), found through node_modules. */
@@ -47,17 +58,29 @@ function packageRoot(): string {
   }
 }
 
+/** The addon file this process would load, or null when there is neither a build nor a prebuilt for this platform. */
+export function addonLocation(): AddonLocation | null {
+  const gypBuild = createRequire(import.meta.url)('node-gyp-build') as { resolve(dir: string): string };
+  try {
+    const file = gypBuild.resolve(packageRoot());
+    return { file, origin: file.includes(`${sep}prebuilds${sep}`) ? 'prebuilt' : 'built' };
+  } catch {
+    return null;
+  }
+}
+
 export function loadAddon(): Addon {
   if (cached) return cached;
-  if (!findLibtorch()) throw new LibtorchNotFoundError(process.env.LIBTORCH ? `LIBTORCH=${process.env.LIBTORCH} has no include/ATen/ATen.h and lib/` : 'no /usr/include/ATen/ATen.h');
-  const file = join(packageRoot(), 'build', 'Release', 'torch_addon.node');
-  if (!existsSync(file)) {
-    throw new Error(`tfjs-backend-libtorch: the native addon is not built (${file}); run "npm run build:native"`);
+  // $LIBTORCH names the libtorch to use: a wrong one is an error, not a silent fallback to the prebuilt's
+  if (process.env.LIBTORCH && !findLibtorch()) throw new LibtorchNotFoundError(`LIBTORCH=${process.env.LIBTORCH} has no include/ATen/ATen.h and lib/`);
+  const where = addonLocation();
+  if (!where) {
+    throw new LibtorchNotFoundError(`no prebuilt addon for ${process.platform}-${process.arch} and none built; then run "npm rebuild tfjs-backend-libtorch"`);
   }
   try {
-    cached = createRequire(import.meta.url)(file) as Addon;
+    cached = createRequire(import.meta.url)(where.file) as Addon;
   } catch (e) {
-    throw new LibtorchNotFoundError(`loading ${file} failed: ${(e as Error).message.split('\n')[0]}`);
+    throw new LibtorchNotFoundError(`loading the ${where.origin} addon ${where.file} failed: ${(e as Error).message.split('\n')[0]}`);
   }
   return cached;
 }

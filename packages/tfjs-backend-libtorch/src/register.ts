@@ -5,6 +5,7 @@ import { KernelConfig, KernelFunc, TensorInfo, getKernel, registerBackend, regis
 import { LibtorchBackend } from './backend.js';
 import { fallbackKernel, fallbackKernels } from './fallback.js';
 import { BACKEND_NAME } from './kernels/define.js';
+import { ensureFastGradients } from './kernels/gradients.js';
 import { nativeKernels } from './kernels/index.js';
 import { loadAddon } from './native.js';
 
@@ -24,7 +25,11 @@ export function registerLibtorchBackend(opts: RegisterOptions = {}): void {
   addon.setThreads(opts.threads ?? (envThreads > 0 ? envThreads : availableParallelism()));
   if (registered) return;
   registered = true;
-  registerBackend(BACKEND_NAME, () => new LibtorchBackend(addon), opts.priority ?? 3);
+  // the backend itself imports no kernel module (no backend -> kernels -> backend cycle): the factory installs the gradients
+  registerBackend(BACKEND_NAME, () => {
+    ensureFastGradients();
+    return new LibtorchBackend(addon);
+  }, opts.priority ?? 3);
   const names = new Set(nativeKernels.map((k) => k.kernelName));
   for (const k of nativeKernels) registerKernel(withDtypeGuard(k));
   for (const k of fallbackKernels(names)) registerKernel(k);

@@ -30,7 +30,10 @@ async function useLibtorch(required: boolean): Promise<string> {
     if (!(await tf.setBackend('libtorch'))) throw new Error('tf.setBackend("libtorch") failed');
     return 'libtorch';
   } catch (e) {
-    if (required) throw new UserError(`the libtorch backend is not available: ${(e as Error).message.split('\n')[0]}`);
+    const why = (e as Error).message.split('\n')[0];
+    if (required) throw new UserError(`the libtorch backend is not available: ${why}`);
+    // auto: one line, then tfjs cpu (MEMAE_BACKEND=cpu asks for cpu and silences it)
+    console.warn(`memae: running on tfjs cpu, the libtorch backend is not available (${why})`);
     return useCpu();
   }
 }

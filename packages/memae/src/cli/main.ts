@@ -9,6 +9,7 @@ import { TRAIN_DEFAULTS } from '../train/defaults.js';
 const byKind = (k: 'epochs' | 'batchSize'): string =>
   `default: the library's for the data kind: ${Object.entries(TRAIN_DEFAULTS).map(([kind, d]) => `${d[k]} ${kind}`).join(', ')}`;
 import { addDistributedOptions } from './distributed-options.js';
+import { VERSION } from '../version.js';
 
 const intArg = (name: string, min = 0) => (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
@@ -50,7 +51,7 @@ const commonOptions = (cmd: Command): Command =>
 export function buildProgram(): Command {
   const program = new Command('memae')
     .description('Deep anomaly detection with memory-augmented autoencoders (MemAE).')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -223,7 +224,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander already printed its message (or the help)
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' || e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return ExitCode.Ok;
+      // `memae` without a command: help on stderr, exit 1 (commander's convention)
+      return e.code === 'commander.help' ? ExitCode.Failure : ExitCode.Usage;
     }
     if ((e as Error)?.name === 'DistributedError') { // a peer left or timed out mid-run: one line, exit 1
       process.stderr.write(`memae: ${(e as Error).message}\n`);

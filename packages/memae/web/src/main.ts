@@ -1,54 +1,24 @@
-// The browser demo: load a saved model, score a dropped image, show its reconstruction and error heatmap.
-import * as tf from '@tensorflow/tfjs-core';
+// The browser demo: load a saved model, score a dropped image (reconstruction and error heatmap) or, for a tabular
+// model, a dropped CSV file (every row through the saved preprocessing).
+// Everything model-side comes from the library's browser entry, memae/browser, as in a user's page.
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadBrowserModel, toModelRange, type BrowserModel } from './load-model.js';
-import { scoreCsvFile, showScores } from './table-mode.js';
-import { drawHeatmap, drawSample, fileToSample } from './pixels.js';
+import { loadBrowserDetector, selectBrowserBackend, type BrowserScores } from 'memae/browser';
+import { drawHeatmap, drawSample } from './pixels.js';
+import { showScores } from './table-mode.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (s: string) => ($('status').textContent = s);
 
-async function pickBackend(): Promise<string> {
-  setWasmPaths(new URL('./', location.href).href);
-  for (const name of ['wasm', 'cpu']) {
-    try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return name;
-      }
-    } catch {
-      // try the next backend
-    }
-  }
-  throw new Error('no TensorFlow.js backend could start');
-}
-
-interface Scored {
-  score: number;
-  input: Float32Array;
-  recon: Float32Array;
-  map: Float32Array;
-}
-
-function scoreSample(model: BrowserModel, x: Float32Array): Scored {
-  const [h, w, c] = model.inputShape;
-  const out = tf.tidy(() => {
-    const t = tf.tensor4d(x, [1, h, w, c]);
-    const r = model.reconstruct(t);
-    const d = tf.squaredDifference(t, r);
-    return { recon: r.dataSync() as Float32Array, score: tf.mean(d).dataSync()[0], map: tf.mean(d, -1).dataSync() as Float32Array };
-  });
-  return { ...out, input: x };
-}
-
 async function main(): Promise<void> {
-  const backend = await pickBackend();
+  setWasmPaths(new URL('./', location.href).href);
+  const backend = await selectBrowserBackend(['wasm', 'cpu']);
   const modelUrl = new URLSearchParams(location.search).get('model') ?? './model/';
-  const model = await loadBrowserModel(modelUrl);
+  const model = await loadBrowserDetector(modelUrl);
+  const slots = model.variant === 'ae' ? 0 : model.manifest.config.slots;
   const [h, w, c] = model.inputShape;
   $('model').innerHTML = [
-    ['model', `${model.variant} (${model.slots} memory slots)`], ['input', model.inputShape.join(' x ')], ['backend', backend],
+    ['model', `${model.variant} (${slots} memory slots)`], ['input', model.inputShape.join(' x ')], ['backend', backend],
   ].map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('');
   status(model.kind === 'tabular' ? 'ready: drop a CSV file' : 'ready: drop an image');
   document.body.dataset.ready = '1';
@@ -56,9 +26,8 @@ async function main(): Promise<void> {
   const handle = async (file: File) => {
     status(`scoring ${file.name}...`);
     if (model.kind === 'tabular') {
-      // table rows through the saved preprocessing (table-mode.ts)
       try {
-        const scores = await scoreCsvFile(model, file);
+        const { scores } = await model.scoreCsv(await file.text());
         showScores($('rows'), scores, model.threshold);
         status(`${file.name}: ${scores.length} rows scored`);
         document.body.dataset.scores = JSON.stringify(Array.from(scores));
@@ -69,27 +38,30 @@ async function main(): Promise<void> {
       return;
     }
     const t0 = performance.now();
-    let r: Scored;
+    let x: Float32Array;
+    let r: BrowserScores;
     try {
-      r = scoreSample(model, toModelRange(model, await fileToSample(file, h, w, c)));
+      x = await model.imageSample(file);
+      r = await model.score(x);
     } catch (e) {
       status(`cannot read ${file.name}: ${(e as Error).message}`);
       return;
     }
     const ms = performance.now() - t0;
-    drawSample($('input'), r.input, h, w, c);
-    drawSample($('recon'), r.recon, h, w, c);
-    drawHeatmap($('heat'), r.map, h, w, 1);
-    const anomalous = model.threshold !== null && r.score > model.threshold;
+    const score = r.scores[0];
+    drawSample($('input'), x, h, w, c);
+    drawSample($('recon'), r.reconstructions, h, w, c);
+    drawHeatmap($('heat'), r.errorMaps, h, w, 1);
+    const anomalous = r.anomalous[0] === 1;
     const v = $('verdict');
     v.textContent = model.threshold === null ? 'scored (no threshold)' : anomalous ? 'anomaly' : 'normal';
     v.className = model.threshold === null ? '' : anomalous ? 'anomaly' : 'normal';
-    $('score').textContent = r.score.toPrecision(5);
+    $('score').textContent = score.toPrecision(5);
     $('threshold').textContent = model.threshold === null ? '-' : model.threshold.toPrecision(5);
     $('time').textContent = `${ms.toFixed(1)} ms`;
     $('result').hidden = false;
     status(`${file.name}: done`);
-    document.body.dataset.score = String(r.score);
+    document.body.dataset.score = String(score);
   };
 
   const input = $<HTMLInputElement>('file');

@@ -1,25 +1,5 @@
-import { heatColor } from '../../src/report/colormap.js';
-
-// Browser-side image handling: decode a file to the model's input, draw samples and heatmaps on canvases.
-
-/** Decodes an image file to an [H, W, C] Float32Array in [-1, 1] (resized to fill, like the Node loaders). */
-export async function fileToSample(file: Blob, h: number, w: number, c: number): Promise<Float32Array> {
-  const bmp = await createImageBitmap(file);
-  const cv = new OffscreenCanvas(w, h);
-  const ctx = cv.getContext('2d')!;
-  ctx.drawImage(bmp, 0, 0, w, h);
-  bmp.close();
-  const px = ctx.getImageData(0, 0, w, h).data;
-  const out = new Float32Array(h * w * c);
-  for (let p = 0; p < h * w; p++) {
-    const r = px[p * 4];
-    const g = px[p * 4 + 1];
-    const b = px[p * 4 + 2];
-    if (c === 1) out[p] = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 127.5 - 1;
-    else for (let k = 0; k < 3; k++) out[p * 3 + k] = px[p * 4 + k] / 127.5 - 1;
-  }
-  return out;
-}
+// Drawing samples and heatmaps on canvases (decoding is memae/browser's imageToSample).
+import { heatColor } from 'memae/browser';
 
 /** Sizes the canvas to w x h and fills each pixel's RGBA with `rgba(p)` (p = row-major pixel index). */
 function paint(canvas: HTMLCanvasElement, h: number, w: number, rgba: (p: number) => [number, number, number, number]): void {

@@ -2,6 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DEFAULT_FASHION_MNIST } from '../config.js';
+import { initBackend } from '../../backend/select.js';
+import { VERSION } from '../../version.js';
 import { loadDetector } from '../../run/detector-port.js';
 
 const require = createRequire(import.meta.url);
@@ -16,15 +18,29 @@ function version(pkg: string): string | null {
   }
 }
 
+/** the libtorch addon: its file and where it came from (prebuilt in the npm package, or built here), or why not */
+async function addonInfo(): Promise<Record<string, string>> {
+  try {
+    const { addonLocation } = await import('tfjs-backend-libtorch');
+    const where = addonLocation();
+    if (!where) return { origin: 'none', note: 'no prebuilt for this platform and none built' };
+    return { origin: where.origin, file: where.file };
+  } catch (e) {
+    return { origin: 'none', note: (e as Error).message.split('\n')[0] };
+  }
+}
+
 export async function info(modelDir: string | undefined, flags: { json?: boolean }): Promise<void> {
   const fmnist = process.env.MEMAE_FASHION_MNIST_DIR ?? DEFAULT_FASHION_MNIST;
   const o: Record<string, unknown> = {
-    memae: '0.1.0',
+    memae: VERSION,
     node: process.version,
     tfjs: version('@tensorflow/tfjs'),
     platform: `${process.platform}-${process.arch}`,
-    // how bin/memae.mjs started the CLI: the bundle built at install (dist/) or the TypeScript sources (tsx)
-    entry: process.env.MEMAE_ENTRY ?? 'library',
+    // how the CLI runs: the compiled package (dist/) or, in the repository, the TypeScript sources (tsx)
+    entry: process.env.MEMAE_ENTRY ?? 'dist',
+    backend: await initBackend(),
+    addon: await addonInfo(),
     fashionMnist: existsSync(fmnist) ? fmnist : `missing (apt-get install dataset-fashion-mnist)`,
   };
   if (modelDir) {

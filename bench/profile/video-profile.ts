@@ -1,13 +1,13 @@
 // Where one step of the official video model goes on the libtorch backend, kernel by kernel (tf.profile):
 // total ms per kernel name (and per input shape with --shapes), kernel count, step wall time.
-// Usage: LIBTORCH_NUM_THREADS=1 npx tsx bench/video-profile.ts [--mode train|score] [--size 128] [--batch 2] [--shapes]
+// Usage: LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/video-profile.ts [--mode train|score] [--size 128] [--batch 2] [--shapes]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
-import { adam } from '../packages/memae/src/train/adam.js';
-import { computeLoss } from '../packages/memae/src/train/loss.js';
-import { lossWeights } from '../packages/memae/src/train/trainer.js';
+import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
+import { adam } from '../../packages/memae/src/train/adam.js';
+import { computeLoss } from '../../packages/memae/src/train/loss.js';
+import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 
 const { values: o } = parseArgs({
   options: {

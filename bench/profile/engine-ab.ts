@@ -1,11 +1,11 @@
 // A/B timing of engine variants in one process (docs/engine.md): rounds alternate the variants so
 // that all see the same machine load; the best round of each counts. Absolute figures on a loaded
 // machine mean little; the ratios between variants of one run are what this measures.
-//   npx tsx bench/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad,channel]
+//   npx tsx bench/profile/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad,channel]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
+import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
 
 const { values: o } = parseArgs({
   options: { threads: { type: 'string', default: '2' }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '20' }, only: { type: 'string', default: '' } },

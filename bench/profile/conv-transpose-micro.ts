@@ -1,7 +1,7 @@
 // The reference model's two decoder transposed convolutions through tfjs on the libtorch backend, alone and
 // warm: median us per call (kernels run synchronously; no read back), for each way native/conv.cc can compute them, against
 // PyTorch's nn.ConvTranspose2d on the same machine in the same run (bench/conv_transpose_torch.py).
-//   npx tsx bench/conv-transpose-micro.ts [--threads 2]
+//   npx tsx bench/profile/conv-transpose-micro.ts [--threads 2]
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,15 +1,15 @@
 // Profile of MAMA Net's attention block on the libtorch backend: kernels per training step and inference
 // step of the "MemAE + attention" image model (28x28x1), with the time spent per kernel name (tf.profile), and
 // the wall time per step. Also lists any kernel that fell back to the tfjs cpu backend.
-// Usage: npx tsx bench/attention-profile.ts [--batch 32] [--steps 9] [--variant memae|mama|ae] [--no-attention]
+// Usage: npx tsx bench/profile/attention-profile.ts [--batch 32] [--steps 9] [--variant memae|mama|ae] [--no-attention]
 //   [--memory-query code|location] [--slots N] [--shapes] [--top 15]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend, fallbackKernelsUsed } from 'tfjs-backend-libtorch';
-import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
-import { adam } from '../packages/memae/src/train/adam.js';
-import { computeLoss } from '../packages/memae/src/train/loss.js';
-import { lossWeights } from '../packages/memae/src/train/trainer.js';
+import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
+import { adam } from '../../packages/memae/src/train/adam.js';
+import { computeLoss } from '../../packages/memae/src/train/loss.js';
+import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 
 const { values: o } = parseArgs({
   options: {

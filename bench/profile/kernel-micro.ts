@@ -1,7 +1,7 @@
 // Micro-benchmark of the native gradient kernels against the kernels tfjs' own gradients run (docs/engine.md):
 // same inputs, alternating runs, median of per-call times. Shapes are the reference model's first
 // block (batch 64, 14x14x16, NHWC).
-//   LIBTORCH_NUM_THREADS=1 npx tsx bench/kernel-micro.ts
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/kernel-micro.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 

@@ -1,6 +1,6 @@
 // The reference model's forward convolutions called on the addon directly (docs/engine.md): median
 // us per call, batch 64, NHWC, 'same' stride 2 as tfjs resolves it (pads 0/1 on even sizes).
-//   LIBTORCH_NUM_THREADS=2 npx tsx bench/conv-micro.ts
+//   LIBTORCH_NUM_THREADS=2 npx tsx bench/profile/conv-micro.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 

@@ -1,10 +1,10 @@
 // Where an inference step of the reference model spends its time (docs/engine.md): every addon
 // function is wrapped with a timer; the rest of the step is tfjs' engine and this backend's JS.
-//   npx tsx bench/infer-profile.ts [--threads 2] [--steps 200] [--batch 64] [--per-call]
+//   npx tsx bench/profile/infer-profile.ts [--threads 2] [--steps 200] [--batch 64] [--per-call]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { IMAGE, infer, referenceModel } from './reference-model.js';
+import { IMAGE, infer, referenceModel } from '../reference-model.js';
 
 const { values: o } = parseArgs({ options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '200' }, batch: { type: 'string', default: '64' }, 'per-call': { type: 'boolean', default: false } } });
 const steps = Number(o.steps);

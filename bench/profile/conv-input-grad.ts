@@ -1,7 +1,7 @@
 // Micro-benchmark of the conv input-gradient paths of native/conv.cc (docs/engine.md, "Input
 // gradients") on the reference model's three transposed convolutions: median us per call, modes
 // alternating (0 im2col transposed, 1 oneDNN backward data, 2 default, 3 sub-pixel).
-//   LIBTORCH_NUM_THREADS=1 npx tsx bench/conv-input-grad.ts
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/conv-input-grad.ts
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 registerLibtorchBackend(); // threads: $LIBTORCH_NUM_THREADS or all cores

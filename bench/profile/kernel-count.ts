@@ -2,15 +2,15 @@
 // model (bench/reference-model.ts) trained with tfjs' own Adam and with memae's fused Adam, and run
 // for inference; and one training step of memae's default image model (batch 16, 28x28x1) and video
 // model (batch 2, 8x32x32x1) as memae's trainer runs it.
-// Usage: npx tsx bench/kernel-count.ts [--names]
+// Usage: npx tsx bench/profile/kernel-count.ts [--names]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
-import { adam } from '../packages/memae/src/train/adam.js';
-import { computeLoss } from '../packages/memae/src/train/loss.js';
-import { lossWeights } from '../packages/memae/src/train/trainer.js';
-import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
+import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
+import { adam } from '../../packages/memae/src/train/adam.js';
+import { computeLoss } from '../../packages/memae/src/train/loss.js';
+import { lossWeights } from '../../packages/memae/src/train/trainer.js';
+import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
 
 const { values: o } = parseArgs({ options: { names: { type: 'boolean', default: false } } });
 registerLibtorchBackend();

@@ -1,0 +1,84 @@
+// Loading a model directory saved by memae (model.json + weights.bin + manifest.json) in the browser: from a URL,
+// from files the user picked, or from IndexedDB. The weights are checked against the manifest's sha256.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '../models/index.js';  // registers memae's custom layers (memory, batch norm, crop, attention)
+import { manifestSchema, type Manifest } from '../io/manifest.js';
+import { UserError } from '../errors/user-error.js';
+import { BrowserDetector } from './detector.js';
+
+/** A URL of the model directory (absolute, or relative to the page), `indexeddb://NAME`, or the directory's files. */
+export type ModelSource = string | URL | File[] | FileList;
+
+function parseManifest(raw: unknown, where: string): Manifest {
+  const r = manifestSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new UserError(`${where}: not a memae manifest (${i.path.join('.') || 'root'}: ${i.message})`);
+  }
+  return r.data;
+}
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string | null> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return null;  // not a secure context: no check
+  return [...new Uint8Array(await subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function checkWeights(a: tf.io.ModelArtifacts, m: Manifest, where: string): Promise<void> {
+  if (a.weightData === undefined) throw new UserError(`${where}: the model has no weights`);
+  const bytes = tf.io.CompositeArrayBuffer.join(a.weightData);
+  const sha = await sha256Hex(bytes);
+  if (bytes.byteLength !== m.weights.bytes || (sha !== null && sha !== m.weights.sha256)) {
+    throw new UserError(`${where}: the weights (${bytes.byteLength} bytes) do not match manifest.json (${m.weights.bytes} bytes, sha256 ${m.weights.sha256.slice(0, 12)}...)`);
+  }
+}
+
+/** tfjs' load handlers declare load() optional; the http, files and IndexedDB ones have it */
+function load(h: tf.io.IOHandler): Promise<tf.io.ModelArtifacts> {
+  if (!h.load) throw new Error('this tfjs IO handler cannot load');
+  return h.load();
+}
+
+async function fromUrl(url: string): Promise<{ artifacts: tf.io.ModelArtifacts; manifest: Manifest }> {
+  const base = new URL(url.endsWith('/') ? url : url + '/', globalThis.location?.href).href;
+  const res = await fetch(base + 'manifest.json');
+  if (!res.ok) throw new UserError(`no model at ${base} (manifest.json: HTTP ${res.status})`);
+  const manifest = parseManifest(await res.json(), base + 'manifest.json');
+  const artifacts = await load(tf.io.http(base + 'model.json'));
+  return { artifacts, manifest };
+}
+
+async function fromFiles(files: File[]): Promise<{ artifacts: tf.io.ModelArtifacts; manifest: Manifest }> {
+  const byName = (n: string) => files.find((f) => f.name === n);
+  const mf = byName('manifest.json');
+  const json = byName('model.json');
+  if (!mf || !json) throw new UserError(`pick the model directory's files: manifest.json, model.json and the weights (got ${files.map((f) => f.name).join(', ') || 'none'})`);
+  const manifest = parseManifest(JSON.parse(await mf.text()), 'manifest.json');
+  const artifacts = await load(tf.io.browserFiles([json, ...files.filter((f) => f !== json && f !== mf)]));
+  return { artifacts, manifest };
+}
+
+async function fromIndexedDB(url: string): Promise<{ artifacts: tf.io.ModelArtifacts; manifest: Manifest }> {
+  const handler = tf.io.getLoadHandlers(url)[0];
+  if (!handler) throw new UserError(`${url}: IndexedDB is not available here`);
+  const artifacts = await load(handler);
+  const meta = artifacts.userDefinedMetadata as { memaeManifest?: unknown } | undefined;
+  return { artifacts, manifest: parseManifest(meta?.memaeManifest, `${url} (saved without its manifest?)`) };
+}
+
+/** Loads a saved memae model in the browser (any registered tfjs backend: webgl, wasm or cpu). */
+export async function loadBrowserDetector(source: ModelSource): Promise<BrowserDetector> {
+  let got: { artifacts: tf.io.ModelArtifacts; manifest: Manifest };
+  let where: string;
+  if (typeof source === 'string' || source instanceof URL) {
+    where = String(source);
+    got = where.startsWith('indexeddb://') ? await fromIndexedDB(where) : await fromUrl(where);
+  } else {
+    where = 'the chosen files';
+    got = await fromFiles(Array.from(source));
+  }
+  await checkWeights(got.artifacts, got.manifest, where);
+  const model = await tfl.loadLayersModel(tf.io.fromMemory(got.artifacts));
+  return new BrowserDetector(model, got.manifest);
+}
