@@ -6,8 +6,12 @@ import { ExitCode } from './exit-codes.js';
 import { addCsvOptions } from './csv-flags.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
 
+// the library's defaults (train/defaults.ts), shown in --help so CLI and library cannot drift apart
+const { image, video, tabular } = TRAIN_DEFAULTS;
 const byKind = (k: 'epochs' | 'batchSize'): string =>
-  `default: the library's for the data kind: ${Object.entries(TRAIN_DEFAULTS).map(([kind, d]) => `${d[k]} ${kind}`).join(', ')}`;
+  k === 'epochs'
+    ? `default: the library's for the data kind: ${image.epochs} images, ${video.epochs} video; tables count optimizer steps from the row count (${tabular.steps ? `${tabular.steps(0, 1)}-${tabular.steps(1e12, 1)} steps` : `${tabular.epochs} epochs`})`
+    : `default: the library's for the data kind: ${image.batchSize} images, ${video.batchSize} video, ${tabular.batchFor ? `${tabular.batchFor(0)}-${tabular.batchFor(1e12)} tables (from the row count)` : `${tabular.batchSize} tables`}`;
 import { addDistributedOptions } from './distributed-options.js';
 import { VERSION } from '../version.js';
 

@@ -53,8 +53,9 @@ export interface CreateOptions {
 }
 
 export interface FitOptions {
-  epochs: number;
-  batchSize: number;
+  /** undefined: the library's budget for the kind and data size (train/defaults.ts) */
+  epochs?: number;
+  batchSize?: number;
   learningRate?: number;
   seed?: number;
   onProgress?: (p: FitProgress) => void;

@@ -10,7 +10,7 @@ import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
 import { loadData } from '../data-source.js';
 import { csvFlags, type CsvFlags } from '../csv-flags.js';
-import { TRAIN_DEFAULTS } from '../../train/defaults.js';
+import { resolveBudget } from '../../train/defaults.js';
 import { distributedSetup, type DistributedFlags } from '../distributed-options.js';
 import { Output } from '../output.js';
 import { videoFlags, type VideoFlags } from '../video-options.js';
@@ -73,32 +73,33 @@ export async function train(flags: TrainFlags): Promise<void> {
   const data = await loadData(cfg.data, { train: true, seed: cfg.train.seed });
   if (!data.train) throw new UserError('no training data');
   const kind = kindOf(data.train.sampleShape);
-  // the library's defaults for this kind unless given (train/defaults.ts), so CLI and library agree
-  const epochCount = cfg.train.epochs ?? TRAIN_DEFAULTS[kind].epochs;
-  const batchSize = cfg.train.batchSize ?? TRAIN_DEFAULTS[kind].batchSize;
+  // the library's budget for this kind and data size unless given (train/defaults.ts), so CLI and library agree;
+  // fit() gets the user's options as given and resolves the same budget
+  const given = { epochs: cfg.train.epochs, batchSize: cfg.train.batchSize, learningRate: cfg.train.learningRate };
+  const budget = resolveBudget(kind, data.train.size, given);
+  const { batchSize } = budget;
+  const totalSteps = budget.steps ?? budget.epochs * Math.ceil(data.train.size / batchSize);
   // the model before any output: a model option that does not fit the data (mama on rows) is the only line printed,
   // and no run directory is left behind
   const { memorySize, ...model } = cfg.model;
   const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
     if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards
-      await det.fit(data.train, { epochs: epochCount, batchSize, learningRate: cfg.train.learningRate, seed: cfg.train.seed, parallel: dist.parallel });
+      await det.fit(data.train, { ...given, seed: cfg.train.seed, parallel: dist.parallel });
       return;
     }
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
     const runDir = resolve(cfg.out ?? join('runs', `${stamp()}-${cfg.model.variant}-${cfg.data.source}-c${cfg.data.normalClass}`));
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ ...cfg, train: { ...cfg.train, epochs: epochCount, batchSize } }, null, 2) + '\n');
-    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${epochCount} epochs, batch ${batchSize}`);
-    const batches = Math.ceil(data.train.size / batchSize);
-    out.startBar(epochCount * batches);
+    writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ ...cfg, train: { ...cfg.train, epochs: budget.epochs, batchSize } }, null, 2) + '\n');
+    const length = budget.steps !== undefined ? `${budget.steps} steps (${budget.epochs} passes)` : `${budget.epochs} epochs`;
+    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${length}, batch ${batchSize}, learning rate ${budget.learningRate}`);
+    out.startBar(totalSteps);
     const t0 = performance.now();
     let epochs: EpochRecord[];
     try {
       epochs = await det.fit(data.train, {
-        epochs: epochCount,
-        batchSize,
-        learningRate: cfg.train.learningRate,
+        ...given,
         seed: cfg.train.seed,
         onProgress: (p) => out.progress(p),
         parallel: dist?.parallel,
