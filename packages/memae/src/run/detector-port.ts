@@ -85,7 +85,8 @@ export interface DetectorPort {
   /** per-sample anomaly scores (reconstruction error) */
   score(ds: Dataset, batchSize?: number): Promise<Float32Array>;
   /** scores of `n` samples concatenated in `x`, with error maps when asked (one forward pass) */
-  scoreArray(x: Float32Array, n: number, errorMaps: boolean): Promise<ScoredBatch>;
+  /** `keepNonFinite`: non-finite scores returned as they are (the service checks each request's own) */
+  scoreArray(x: Float32Array, n: number, errorMaps: boolean, keepNonFinite?: boolean): Promise<ScoredBatch>;
   /** reconstructions of `n` samples concatenated in `x` */
   reconstruct(x: Float32Array, n: number): Promise<Float32Array>;
   /** each memory slot decoded to a sample ([slots, ...inputShape] concatenated), or null without memory */
@@ -160,8 +161,8 @@ class MemAEPort implements DetectorPort {
     return this.det.score(ds, { batchSize });
   }
 
-  async scoreArray(x: Float32Array, n: number, errorMaps: boolean): Promise<ScoredBatch> {
-    const r = await this.det.scoreDetailed(new ArrayDataset(x, this.inputShape), { batchSize: Math.max(1, n), errorMaps });
+  async scoreArray(x: Float32Array, n: number, errorMaps: boolean, keepNonFinite = false): Promise<ScoredBatch> {
+    const r = await this.det.scoreDetailed(new ArrayDataset(x, this.inputShape), { batchSize: Math.max(1, n), errorMaps, keepNonFinite });
     return { scores: r.scores, maps: r.errorMaps };
   }
 

@@ -13,6 +13,9 @@ export interface ScoreOptions {
   reconstructions?: boolean;
   /** also return per-pixel / per-voxel / per-feature error maps */
   errorMaps?: boolean;
+  /** return non-finite scores as they are instead of throwing (the service, whose batches mix requests, checks
+   *  each request's own scores) */
+  keepNonFinite?: boolean;
 }
 
 export interface ScoreResult {
@@ -62,7 +65,7 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
     if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
     tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
-    checkScoresFinite(batchScores, s);
+    if (!opts.keepNonFinite) checkScoresFinite(batchScores, s);
   }
   return { scores, ...(recs ? { reconstructions: recs } : {}), ...(maps ? { errorMaps: maps, errorMapShape: mapShape } : {}) };
 }

@@ -11,7 +11,8 @@ export function servedModel(name: string, det: DetectorPort): ServedModel {
     threshold: det.threshold,
     mapShape: det.errorMapShape,
     preprocessing: det.preprocessing,
-    run: (x, n, withMaps) => det.scoreArray(x, n, withMaps),
+    // a batch mixes requests: an overflowing score is answered 400 to its own request only (server.ts)
+    run: (x, n, withMaps) => det.scoreArray(x, n, withMaps, true),
     dispose: () => det.dispose(),
   };
 }

@@ -6,6 +6,8 @@ import { requireBearer } from './auth.js';
 import { MicroBatcher } from './batcher.js';
 import { checkBoundary, checkCsvShape, checkImageMagic, checkJsonCount, checkJsonDepth, parseContentType, utf8Text } from './body-guards.js';
 import { decodeCsv, decodeJson, RequestError, type Inputs } from './decode.js';
+import { MAX_INPUT_MAGNITUDE } from '../score/finite.js';
+import { UserError } from '../errors/user-error.js';
 import { decodeImagesFast } from './png-fast.js';
 import { ServiceMetrics } from './prometheus.js';
 import { MODEL_NAME, type ServedModel } from './served-model.js';
@@ -137,7 +139,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    const status = err instanceof RequestError ? err.status : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    const status = err instanceof RequestError ? err.status : err instanceof UserError ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error(err);
     void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
@@ -211,8 +213,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit, onResponse: release, onRequestAbort: release }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
     const { model, batcher } = lookup(req.params.name);
     const inp = await readInputs(req, model);
+    // checked per request before batching, with the library's bound (score/finite.ts), so one bad request never fails a batch
     for (let i = 0; i < inp.x.length; i++) {
-      if (!Number.isFinite(inp.x[i])) throw new RequestError(400, `sample ${Math.floor(i / (inp.x.length / inp.n))}: value ${i % (inp.x.length / inp.n)} is not a finite 32-bit number`);
+      if (!(Math.abs(inp.x[i]) <= MAX_INPUT_MAGNITUDE)) throw new RequestError(400, `sample ${Math.floor(i / (inp.x.length / inp.n))}: value ${i % (inp.x.length / inp.n)} is ${inp.x[i].toPrecision(4)} (inputs must be finite numbers of magnitude <= ${MAX_INPUT_MAGNITUDE.toExponential()})`);
     }
     const out = await batcher.submit(inp.x, inp.n, inp.errorMaps);
     // an input far outside the training range can overflow inside the model: never answer a null score

@@ -105,7 +105,7 @@ function csvCases(): HostileCase[] {
   return [
     ...ACCEPTED.map((v) => one('accepted', v, { ok: true, check: (x) => assert.equal(x, Number(v.trim())) })),
     ...NOT_NUMBERS.map((v) => one('refused', v, { error: new RegExp(`rows\\.csv:3: column "a": "${unquote(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not a number$`) })),
-    ...MISSING.map((v) => one('missing', v, { error: /rows\.csv:3: column "a": ".*" is missing or non-finite value$/ })),
+    ...MISSING.map((v) => one('missing', v, { error: /rows\.csv:3: column "a": ".*" is missing or non-finite value \(train with --missing impute to impute the training median\)$/ })),
   ];
 }
 

@@ -128,10 +128,13 @@ describe('a saved model owns its preprocessing', () => {
     assert.ok(Math.abs(alone[0] - batch[4]) <= 1e-5 * Math.abs(batch[4]), `${alone[0]} vs ${batch[4]}`);
     back.dispose();
     assert.ok(liveTensors() <= n0);
-    // a model directory saved before preprocessing existed: no field, still loads
+    // a model directory saved before preprocessing existed (format 1: no field, checksums of the weights only): still loads
     const mf = join(modelDir, 'manifest.json');
     const m = JSON.parse(readFileSync(mf, 'utf8')) as Record<string, unknown>;
     delete m.preprocessing;
+    delete m.modelJson;
+    delete m.contentSha256;
+    m.formatVersion = 1;
     writeFileSync(mf, JSON.stringify(m));
     const old = await MemAE.load(modelDir);
     assert.equal(old.preprocessing, null);

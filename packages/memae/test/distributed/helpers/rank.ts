@@ -62,6 +62,8 @@ if (mode === 'collectives') {
   const before = tf.memory().numTensors;
   const res = await det.fit(data, {
     epochs: Number(process.env.EPOCHS ?? 3), batchSize: Number(process.env.BATCH ?? 32), seed: 7, progressBar: false, scoreTraining: false, parallel,
+    // a constant learning rate: a schedule's length follows the epochs asked for, and the resume test runs 2, then 3
+    schedule: 'constant',
     // CKPT: checkpoint file (rank 0 writes it), resumed from when it exists
     ...(process.env.CKPT ? { checkpoint: process.env.CKPT, resume: true } : {}),
     // the kill test waits for this line before killing a rank mid-epoch
