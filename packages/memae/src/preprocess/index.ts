@@ -23,9 +23,9 @@ export function parsePreprocessing(raw: unknown, where: string): Preprocessing {
   return r.data;
 }
 
-/** The one-line note for a model saved without preprocessing (before it existed). */
+/** The one-line note for a model saved without preprocessing (before it existed, or fitted on encoded arrays). */
 export const noPreprocessingNote = (dir: string): string =>
-  `note: ${dir} has no saved preprocessing (saved by an older memae): inputs are used as they are read`;
+  `note: ${dir} has no saved preprocessing (saved by an older memae, or trained on already-encoded arrays): inputs are used as they are read`;
 
 export { TabularPreprocessor, tabularPreprocessingSchema, UNSEEN_POLICIES, MISSING_POLICIES } from './tabular.js';
 export type { TabularPreprocessing, ColumnSpec, FitOptions, RawRecord, UnseenPolicy, MissingPolicy } from './tabular.js';
