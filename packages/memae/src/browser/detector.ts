@@ -8,7 +8,7 @@ import { errorMapAndScore, mapShapeOf } from './error-map.js';
 import { imageToSample } from './image.js';
 import { csvRecords } from './table.js';
 import type { Preprocessing } from '../preprocess/index.js';
-import { TabularPreprocessor, type RawRecord } from '../preprocess/tabular.js';
+import { TabularPreprocessor, type RawRecord, type TabularPreprocessing } from '../preprocess/tabular.js';
 
 export interface BrowserScores {
   /** one anomaly score per sample (mean squared reconstruction error; higher = more anomalous) */
@@ -45,17 +45,19 @@ export class BrowserDetector {
 
   /** Raw table records (objects keyed by column name, or values in column order) through the saved preprocessing. */
   async scoreRecords(records: RawRecord[], opts: { threshold?: number } = {}): Promise<BrowserScores> {
-    const p = this.preprocessing;
-    if (p?.kind !== 'tabular') throw new UserError('this model has no saved tabular preprocessing: give encoded samples to score()');
     if (records.length === 0) throw new UserError('no records to score');
-    return this.score(new TabularPreprocessor(p).transformRecords(records, 'row'), opts);
+    return this.score(new TabularPreprocessor(this.tabularSpec()).transformRecords(records, 'row'), opts);
   }
 
   /** CSV text as in the training file (header and delimiter), every row through the saved preprocessing, in order. */
   async scoreCsv(text: string, opts: { threshold?: number } = {}): Promise<BrowserScores> {
+    return this.scoreRecords(csvRecords(text, this.tabularSpec()), opts);
+  }
+
+  private tabularSpec(): TabularPreprocessing {
     const p = this.preprocessing;
     if (p?.kind !== 'tabular') throw new UserError('this model has no saved tabular preprocessing: give encoded samples to score()');
-    return this.scoreRecords(csvRecords(text, p), opts);
+    return p;
   }
 
   /** The score at percentile p (0..100) of the training scores (saved with the model), as a threshold. */

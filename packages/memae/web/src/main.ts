@@ -49,8 +49,11 @@ async function main(): Promise<void> {
     }
     const ms = performance.now() - t0;
     const score = r.scores[0];
-    drawSample($('input'), x, h, w, c);
-    drawSample($('recon'), r.reconstructions, h, w, c);
+    // the sample is in the model's saved pixel range (imageSample), [-1, 1] for models saved without one
+    const pre = model.preprocessing;
+    const range = pre?.kind === 'image' ? pre.range : undefined;
+    drawSample($('input'), x, h, w, c, range);
+    drawSample($('recon'), r.reconstructions, h, w, c, range);
     drawHeatmap($('heat'), r.errorMaps, h, w, 1);
     const anomalous = r.anomalous[0] === 1;
     const v = $('verdict');

@@ -11,9 +11,10 @@ function paint(canvas: HTMLCanvasElement, h: number, w: number, rgba: (p: number
   ctx.putImageData(img, 0, 0);
 }
 
-/** Draws an [H, W, C] sample in [-1, 1] on a canvas. */
-export function drawSample(canvas: HTMLCanvasElement, v: Float32Array, h: number, w: number, c: number): void {
-  const byte = (p: number, k: number) => Math.max(0, Math.min(255, Math.round((v[p * c + (c === 3 ? k : 0)] + 1) * 127.5)));
+/** Draws an [H, W, C] sample in the model's pixel range (`range[0]` black, `range[1]` white) on a canvas. */
+export function drawSample(canvas: HTMLCanvasElement, v: Float32Array, h: number, w: number, c: number, range: readonly [number, number] = [-1, 1]): void {
+  const [lo, hi] = range;
+  const byte = (p: number, k: number) => Math.max(0, Math.min(255, Math.round(((v[p * c + (c === 3 ? k : 0)] - lo) * 255) / (hi - lo))));
   paint(canvas, h, w, (p) => [byte(p, 0), byte(p, 1), byte(p, 2), 255]);
 }
 
