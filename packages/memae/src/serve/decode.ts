@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { TabularPreprocessor, type RawRecord } from '../preprocess/tabular.js';
+import { rowsToRecords } from '../preprocess/csv-records.js';
 
 export class RequestError extends Error {
   constructor(readonly status: number, message: string) {
@@ -66,26 +67,6 @@ export function encodeRecords(records: RawRecord[], pre: Preprocessing | null | 
   }
 }
 
-/**
- * Raw CSV rows (as in the training file) through the saved tabular preprocessing: with a header row when the model
- * was trained on a file with one (columns matched by name, the label column ignored), else values in column order.
- */
-function decodeRawCsv(rows: string[][], pre: Extract<Preprocessing, { kind: 'tabular' }>, maxRows: number): Inputs {
-  if (!pre.csv.header) {
-    // headerless training file: columns c0, c1, ...; a row may still hold the label at its position
-    const names = pre.columns.map((c) => c.name);
-    const labelAt = pre.label && /^c\d+$/.test(pre.label) ? Number(pre.label.slice(1)) : -1;
-    const recs = rows.map((r) => (r.length === names.length + 1 && labelAt >= 0 ? r.filter((_, i) => i !== labelAt) : r));
-    return encodeRecords(recs, pre, maxRows, 'CSV row');
-  }
-  const [head, ...data] = rows;
-  if (data.length === 0) throw new RequestError(400, 'CSV body has no data rows (the first row is the header)');
-  return encodeRecords(data.map((r, i) => {
-    if (r.length !== head.length) throw new RequestError(400, `CSV row ${i}: ${r.length} fields, the header has ${head.length}`);
-    return Object.fromEntries(head.map((k, j) => [k, r[j]]));
-  }), pre, maxRows, 'CSV row');
-}
-
 function checkValues(values: number[], shape: readonly number[], where: string): void {
   const size = prod(shape);
   if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
@@ -107,7 +88,8 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   } catch (e) {
     throw new RequestError(400, `bad CSV: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (pre?.kind === 'tabular') return decodeRawCsv(rows, pre, maxRows);
+  // raw rows through the saved tabular preprocessing (a bad row is a UserError: 400)
+  if (pre?.kind === 'tabular') return encodeRecords(rowsToRecords(rows, pre), pre, maxRows, 'CSV row');
   if (rows.length && rows[0].some((v) => v !== '' && !Number.isFinite(Number(v)))) rows = rows.slice(1);
   if (rows.length === 0) throw new RequestError(400, 'CSV body has no data rows');
   if (rows.length > maxRows) throw new RequestError(413, `${rows.length} rows, at most ${maxRows} per request`);
