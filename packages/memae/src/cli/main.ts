@@ -204,7 +204,7 @@ Examples:
 
   program
     .command('info')
-    .description('Show versions, the tensor backend, the default dataset, and a saved model when given one.')
+    .description('Show versions, the tensor backend, the default dataset, and a saved model (its configuration and the preprocessing new inputs go through) when given one.')
     .argument('[model-dir]', 'a saved model directory')
     .option('--json', 'print one JSON object')
     .addHelpText('after', `

@@ -58,6 +58,7 @@ test('score and info on the saved model (--json)', async () => {
   const info = JSON.parse(i.stdout);
   assert.equal(info.model.variant, 'memae');
   assert.deepEqual(info.model.inputShape, [28, 28, 1]);
+  assert.deepEqual(info.preprocessing, { kind: 'image', size: '28x28x1 (gray)', resize: 'fill', pixels: '0..255 -> -1..1' });
 });
 
 test('a missing model directory is a one-line user error', async () => {

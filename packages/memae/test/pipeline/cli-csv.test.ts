@@ -72,6 +72,20 @@ describe('memae score on CSV rows (saved preprocessing, no refit, no split)', ()
     close(lines.slice(1).map((l) => Number(l.split(',')[1])), all);
   });
 
+  it('memae info shows the saved preprocessing: columns, label, policies, CSV dialect', async () => {
+    const r = await runCli(['info', model, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = (JSON.parse(r.stdout) as { preprocessing: Record<string, string> }).preprocessing;
+    assert.equal(p.kind, 'tabular');
+    assert.match(p.columns, new RegExp(`^${HEADER.length - 1} \\(\\d+ numeric .*, \\d+ categorical one-hot\\) -> \\d+ features$`));
+    assert.match(p.order, /^duration, /);
+    assert.match(p.label, /^label /);
+    assert.match(p.labelValues, /normal normal\./);
+    assert.match(p.csv, /^header row, delimiter ","$/);
+    const text = await runCli(['info', model]);
+    assert.match(text.stdout, /\npreprocessing:\n {2}kind: tabular\n/);
+  });
+
   it('bad input is one line naming the file, line and column, exit 2 (more cases in preprocess.test.ts)', async () => {
     const text = csv('text.csv', rows.slice(0, 3).map((r, i) => (i === 1 ? ['abc', ...r.slice(1)] : r)));
     const out = await runCli(['score', model, text]);

@@ -5,6 +5,7 @@ import { DEFAULT_FASHION_MNIST } from '../config.js';
 import { initBackend } from '../../backend/select.js';
 import { VERSION } from '../../version.js';
 import { loadDetector } from '../../run/detector-port.js';
+import { describePreprocessing } from '../../preprocess/summary.js';
 
 const require = createRequire(import.meta.url);
 
@@ -47,6 +48,7 @@ export async function info(modelDir: string | undefined, flags: { json?: boolean
     const det = await loadDetector(modelDir);
     try {
       o.model = { dir: modelDir, ...det.describe() };
+      o.preprocessing = describePreprocessing(det.preprocessing);
     } finally {
       det.dispose();
     }
