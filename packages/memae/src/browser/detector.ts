@@ -40,7 +40,7 @@ export class BrowserDetector {
     if (this.kind !== 'image') throw new UserError(`this model takes ${this.kind} data, not images`);
     const [h, w, c] = this.inputShape;
     const p = this.preprocessing;
-    return imageToSample(image, h, w, c, p?.kind === 'image' ? p.range : undefined);
+    return p?.kind === 'image' ? imageToSample(image, h, w, c, p.range, p.resize) : imageToSample(image, h, w, c);
   }
 
   /** Raw table records (objects keyed by column name, or values in column order) through the saved preprocessing. */

@@ -1,15 +1,49 @@
-// Browser image preprocessing: a picture to one [H, W, C] sample, resized to fill, pixels mapped to the model's range
-// ([-1, 1] as memae's loaders, or the range saved with the model).
+// Browser image preprocessing: a picture to one [H, W, C] sample, resized with the model's saved policy (as sharp does
+// in Node: fill, cover = centre crop, contain = letterbox on black, none = other sizes refused), pixels mapped to the
+// model's range ([-1, 1] as memae's loaders, or the range saved with the model).
+import { UserError } from '../errors/user-error.js';
+import type { ResizePolicy } from '../preprocess/image.js';
+
+/** Where the source picture lands: source rect [sx, sy, sw, sh] drawn into destination rect [dx, dy, dw, dh]. */
+export interface FitRects { src: [number, number, number, number]; dst: [number, number, number, number] }
+
+/** The rectangles of a resize policy for a bw x bh picture into a w x h sample (centred, as sharp's default position). */
+export function fitRects(bw: number, bh: number, w: number, h: number, fit: ResizePolicy): FitRects {
+  if (fit === 'none' && (bw !== w || bh !== h)) throw new UserError(`image is ${bh}x${bw}, the model takes ${h}x${w} (its resize policy is "none")`);
+  if (fit === 'cover') {
+    const s = Math.max(w / bw, h / bh);
+    const sw = w / s;
+    const sh = h / s;
+    return { src: [(bw - sw) / 2, (bh - sh) / 2, sw, sh], dst: [0, 0, w, h] };
+  }
+  if (fit === 'contain') {
+    const s = Math.min(w / bw, h / bh);
+    const dw = bw * s;
+    const dh = bh * s;
+    return { src: [0, 0, bw, bh], dst: [(w - dw) / 2, (h - dh) / 2, dw, dh] };
+  }
+  return { src: [0, 0, bw, bh], dst: [0, 0, w, h] };
+}
 
 /** Decodes an image (file, blob, bitmap, canvas, <img>) to an [H, W, C] Float32Array (C = 1: luminance); pixel 0 -> range[0], 255 -> range[1]. */
-export async function imageToSample(image: ImageBitmapSource, h: number, w: number, c: number, range: readonly [number, number] = [-1, 1]): Promise<Float32Array> {
+export async function imageToSample(image: ImageBitmapSource, h: number, w: number, c: number, range: readonly [number, number] = [-1, 1], fit: ResizePolicy = 'fill'): Promise<Float32Array> {
   const [lo, hi] = range;
   const k = (hi - lo) / 255;
   const bmp = await createImageBitmap(image);
   const cv = new OffscreenCanvas(w, h);
   const ctx = cv.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas context');
-  ctx.drawImage(bmp, 0, 0, w, h);
+  let r: FitRects;
+  try {
+    r = fitRects(bmp.width, bmp.height, w, h, fit);
+  } catch (e) {
+    bmp.close();
+    throw e;
+  }
+  // contain leaves a border: black, as sharp's background in Node
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, w, h);
+  ctx.drawImage(bmp, ...r.src, ...r.dst);
   bmp.close();
   const px = ctx.getImageData(0, 0, w, h).data;
   const out = new Float32Array(h * w * c);
