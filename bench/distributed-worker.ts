@@ -10,6 +10,7 @@ import { DataParallel, distEnv, joinGroup, shardOf } from '../packages/memae/src
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
 import { adam } from '../packages/memae/src/train/adam.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
+import { StageTimer, threadCpu } from './lib/stage-timer.js';
 import { referenceModel } from './reference-model.js';
 
 const { values: a } = parseArgs({
@@ -31,6 +32,7 @@ const dp = group ? new DataParallel(group) : undefined;
 const rank = env?.rank ?? 0, world = env?.worldSize ?? 1;
 const local = shardOf(Array.from({ length: B }, (_, i) => i), rank, world).length;
 let stamps: number[] = [];
+const stage = new StageTimer();
 let params: number;
 
 if (a.model === 'image') {
@@ -43,13 +45,20 @@ if (a.model === 'image') {
   const x = tf.randomUniform([local, 28, 28, 1], 0, 1, 'float32', 1 + rank);
   for (let s = 0; s < warmup + steps; s++) {
     if (s === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0 });
+    const on = s >= warmup;
     tf.tidy(() => {
+      let t = stage.start();
       const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      t = stage.add('forwardBackward', t, on);
       let g = vars.map((v) => grads[v.name]);
       if (dp) g = dp.reduce(g, local, B);
+      t = stage.add('allreduce', t, on);
       opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] })));
+      stage.add('optimizer', t, on);
     });
+    const t = stage.start();
     dp?.afterStep(buffers);
+    stage.add('buffers', t, on);
     stamps.push(performance.now());
   }
   stamps = stamps.slice(warmup - 1);
@@ -85,5 +94,6 @@ if (group) {
 process.stdout.write(JSON.stringify({
   engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
   params, reduceMsPerStep: dp ? dp.stats.reduceMs / dp.stats.steps : 0, payloadBytesPerStep: dp ? dp.stats.bytes / dp.stats.steps : 0, reduceOnlyMs,
+  stagesMs: stage.perStep(steps), threadCpuMs: threadCpu(),
 }) + '\n');
 group?.destroy();
