@@ -28,17 +28,26 @@ export class StageTimer {
   }
 }
 
-/** CPU milliseconds of each thread of this process, summed by thread name (Linux /proc; {} elsewhere). */
-export function threadCpu(): Record<string, number> {
-  const out: Record<string, number> = {};
+/**
+ * This process's threads and their CPU milliseconds, busiest first (Linux /proc; [] elsewhere): with one
+ * compute thread, CPU time on any other thread is Gloo's or a pool's (spinning shows here).
+ */
+export function threadCpu(): { tid: number; name: string; cpuMs: number }[] {
   try {
-    const tick = 10; // USER_HZ 100 on Linux
-    for (const tid of readdirSync('/proc/self/task')) {
+    const out = readdirSync('/proc/self/task').map((tid) => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) * tick;
-    }
-  } catch { /* not Linux */ }
-  return out;
+      // utime + stime in clock ticks (USER_HZ 100 on Linux)
+      return { tid: Number(tid), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: (Number(f[11]) + Number(f[12])) * 10 };
+    });
+    return out.sort((p, q) => q.cpuMs - p.cpuMs);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU milliseconds each thread used between two threadCpu() samples, busiest first (tid: ms; zeros left out). */
+export function threadDelta(before: ReturnType<typeof threadCpu>, after: ReturnType<typeof threadCpu>): Record<string, number> {
+  const b = new Map(before.map((t) => [t.tid, t.cpuMs]));
+  return Object.fromEntries(after.map((t) => [`${t.name}/${t.tid}`, t.cpuMs - (b.get(t.tid) ?? 0)] as const).filter(([, v]) => v > 0).sort((p, q) => q[1] - p[1]));
 }
