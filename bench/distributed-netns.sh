@@ -23,5 +23,4 @@ for r in 0 1; do
     ip netns exec memae-ns$r tc qdisc add dev memae-veth$r root tbf rate "$2" burst 256kb latency 50ms
   fi
 done
-ip netns exec memae-ns0 ping -c 1 -W 2 10.77.0.2 >/dev/null
 echo "memae-ns0 10.77.0.1 <-> memae-ns1 10.77.0.2 ${2:+(at most $2 each way)}"
