@@ -48,7 +48,7 @@ function runOne(engine: Engine, args: string[], env: Record<string, string>, ran
   if (a.pin) cmd = ['taskset', '-c', String((rank ?? 0) % availableParallelism()), ...cmd];
   if (a.netns && rank !== undefined) cmd = ['ip', 'netns', 'exec', `memae-ns${rank}`, ...cmd];
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd[0], [...cmd.slice(1), ...args], { env: { ...process.env, LIBTORCH_NUM_THREADS: '1', OMP_NUM_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd[0], [...cmd.slice(1), ...args], { env: { ...process.env, LIBTORCH_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
@@ -76,8 +76,8 @@ const stageText = (s?: Record<string, Stage>) => (s ? Object.entries(s).filter((
 
 function save(): void {
   const md = `# Data-parallel training: 2 processes x 1 thread vs 1 process x 1 thread\n\nCommand: \`${command}\`\n\n` + markdownTable(
-    ['model', 'scaling', 'batch 1p / per rank', 'memae 1p', 'memae 2p', 'speedup', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'memae/DDP (2p)', 'collectives/step', 'payload MB/step', 'load avg'],
-    rows.map((r) => [String(r.model), String(r.scaling), `${r.batch1} / ${r.perRank}`, f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.memaeVsDdp), f(r.collectivesPerStep, 0), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
+    ['model', 'scaling', 'batch 1p / per rank', 'memae 1p', 'memae 2p', 'speedup', 'speedup from CPU time', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'memae/DDP (2p)', 'collectives/step', 'payload MB/step', 'load avg'],
+    rows.map((r) => [String(r.model), String(r.scaling), `${r.batch1} / ${r.perRank}`, f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.memaeCpuSpeedup), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.memaeVsDdp), f(r.collectivesPerStep, 0), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
   ) + '\nmemae per-step stages, ms wall/CPU (CPU time is the work; wall minus CPU is waiting for the core or the peer):\n\n' + markdownTable(
     ['model', 'scaling', '1 process', 'rank 0 of 2', 'rank 1 of 2', 'allreduce alone ms', '1-float allreduce ms'],
     rows.map((r) => [String(r.model), String(r.scaling), stageText(r.stages1 as Record<string, Stage>), stageText((r.stages2 as Record<string, Stage>[])?.[0]), stageText((r.stages2 as Record<string, Stage>[])?.[1]), f(r.memaeReduceOnlyMs, 1), f(r.memaeLatencyMs, 3)]),
@@ -113,6 +113,7 @@ for (const model of list(a.models)) {
         memae1: m1?.samplesPerSec, memae2: m2?.[0].samplesPerSec, memaeSpeedup: m1 && m2 ? m2[0].samplesPerSec / m1.samplesPerSec : undefined,
         torch1: t1?.samplesPerSec, torch2: t2?.samplesPerSec, torchSpeedup: t1 && t2 ? t2.samplesPerSec / t1.samplesPerSec : undefined,
         memaeVsDdp: m2 && t2 ? m2[0].samplesPerSec / t2.samplesPerSec : undefined,
+        memaeCpuSpeedup: m1 && m2 ? cpuSpeedup(m1, m2, b2 / B) : undefined,
         collectivesPerStep: m2?.[0].collectivesPerStep, payloadBytesPerStep: m2?.[0].payloadBytesPerStep, memaeReduceMsPerStep: m2?.[0].reduceMsPerStep,
         memaeReduceOnlyMs: m2?.[0].reduceOnlyMs, memaeLatencyMs: m2?.[0].latencyMs, torchReduceOnlyMs: t2?.reduceOnlyMs,
         stages1: m1?.stagesMs, stages2: m2?.map((w) => w.stagesMs), stages1Half: m1h?.stagesMs,
@@ -124,6 +125,15 @@ for (const model of list(a.models)) {
       save(); // after every row: an interrupted run keeps what it measured
     }
   }
+}
+
+/**
+ * The speedup 2 free cores would give, from CPU time (robust to a loaded machine): one process's CPU per
+ * sample over the slower rank's CPU per step plus the exchange alone (its wall time, on the wire).
+ */
+function cpuSpeedup(m1: WorkerOut, m2: WorkerOut[], globalRatio: number): number {
+  const cpu = (w: WorkerOut) => Object.values(w.stagesMs ?? {}).reduce((s, v) => s + v.cpu, 0);
+  return (globalRatio * cpu(m1)) / (Math.max(...m2.map(cpu)) + (m2[0].reduceOnlyMs ?? 0));
 }
 
 /** Step cost model of one configuration: CPU ms per step = fixed + perSample x batch, and the measured exchange. */

@@ -10,6 +10,7 @@ import { buildModel, resolveConfig } from '../../packages/memae/src/models/index
 import { computeLoss } from '../../packages/memae/src/train/loss.js';
 import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 import { adam } from '../../packages/memae/src/train/adam.js';
+import { threadCpu, threadDelta } from '../lib/stage-timer.js';
 import { referenceModel } from '../reference-model.js';
 
 const { values: a } = parseArgs({ options: { model: { type: 'string', default: 'image' }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '20' }, size: { type: 'string', default: '32' } } });
@@ -32,7 +33,7 @@ if (a.model === 'image') {
 const opt = adam(1e-4);
 const xs = { full: tf.randomUniform([B, ...shape], 0, 1, 'float32', 1), half: tf.randomUniform([B / 2, ...shape], 0, 1, 'float32', 2) };
 const t: Record<string, { fb: number[]; opt: number[] }> = { full: { fb: [], opt: [] }, half: { fb: [], opt: [] } };
-const cpu0 = process.cpuUsage(), w0 = performance.now();
+const cpu0 = process.cpuUsage(), w0 = performance.now(), th0 = threadCpu();
 for (let s = 0; s < 2 * steps + 4; s++) {
   const k = s % 2 === 0 ? 'full' : 'half';
   tf.tidy(() => {
@@ -48,10 +49,12 @@ for (let s = 0; s < 2 * steps + 4; s++) {
   });
 }
 const cpu = process.cpuUsage(cpu0), wall = performance.now() - w0;
+// CPU ms of every thread but the main one (the first listed is the busiest: the main thread)
+const others = Object.values(threadDelta(th0, threadCpu())).slice(1).reduce((p, q) => p + q, 0);
 const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 const r = {
   model: a.model, batch: B, fbFullCpuMs: med(t.full.fb), fbHalfCpuMs: med(t.half.fb), optCpuMs: med(t.full.opt),
   halfOverFull: med(t.half.fb) / med(t.full.fb),
-  threads: readdirSync('/proc/self/task').length, cpuPerWall: (cpu.user + cpu.system) / 1000 / wall,
+  threads: readdirSync('/proc/self/task').length, otherThreadsCpuMs: others, mainThreadCpuMs: Object.values(threadDelta(th0, threadCpu()))[0], cpuPerWall: (cpu.user + cpu.system) / 1000 / wall,
 };
 console.log(JSON.stringify(r));
