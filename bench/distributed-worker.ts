@@ -10,6 +10,7 @@ import { DataParallel, distEnv, joinGroup, shardOf } from '../packages/memae/src
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
 import { adam } from '../packages/memae/src/train/adam.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
+import { StageTimer, threadCpu, threadDelta } from './lib/stage-timer.js';
 import { referenceModel } from './reference-model.js';
 
 const { values: a } = parseArgs({
@@ -31,6 +32,8 @@ const dp = group ? new DataParallel(group) : undefined;
 const rank = env?.rank ?? 0, world = env?.worldSize ?? 1;
 const local = shardOf(Array.from({ length: B }, (_, i) => i), rank, world).length;
 let stamps: number[] = [];
+const stage = new StageTimer();
+let threads0: ReturnType<typeof threadCpu> = [];
 let params: number;
 
 if (a.model === 'image') {
@@ -42,14 +45,22 @@ if (a.model === 'image') {
   dp?.start(model.weights.map((w) => w.read() as tf.Variable), []);
   const x = tf.randomUniform([local, 28, 28, 1], 0, 1, 'float32', 1 + rank);
   for (let s = 0; s < warmup + steps; s++) {
-    if (s === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0 });
+    if (s === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 });
+    const on = s >= warmup;
+    if (s === warmup) threads0 = threadCpu();
     tf.tidy(() => {
+      let t = stage.start();
       const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      t = stage.add('forwardBackward', t, on);
       let g = vars.map((v) => grads[v.name]);
       if (dp) g = dp.reduce(g, local, B);
+      t = stage.add('allreduce', t, on);
       opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] })));
+      stage.add('optimizer', t, on);
     });
+    const t = stage.start();
     dp?.afterStep(buffers);
+    stage.add('buffers', t, on);
     stamps.push(performance.now());
   }
   stamps = stamps.slice(warmup - 1);
@@ -61,29 +72,40 @@ if (a.model === 'image') {
   const n = B * (warmup + steps);
   const values = Float32Array.from({ length: n * frames * size * size }, (_, i) => ((i * 2654435761) % 1000) / 500 - 1);
   const data = new ArrayDataset(values, [frames, size, size, 1]);
+  let mark = stage.start();
   await trainModel(model, cfg, data, {
     epochs: 1, batchSize: B, learningRate: 1e-4, progressBar: false, parallel: dp,
     onProgress: (e) => {
       if (e.phase !== 'batch') return;
+      mark = stage.add('step', mark, e.batch > warmup);
       stamps.push(performance.now());
-      if (e.batch === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0 });
+      if (e.batch === warmup) threads0 = threadCpu();
+      if (e.batch === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 });
     },
   });
   stamps = stamps.slice(warmup - 1);
 }
 const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000;
-// the gradient exchange alone, timed over 10 rounds on this model's gradient sizes (after training)
-let reduceOnlyMs: number | undefined;
+// the gradient exchange alone, timed over 10 rounds on this model's gradient sizes (after training), and
+// the latency of a 1-float allreduce (the per-message cost of the ring model)
+let reduceOnlyMs: number | undefined, latencyMs: number | undefined;
 if (group) {
-  const gs = [tf.zeros([params])];
-  group.allreduce(gs);
-  const t = performance.now();
-  for (let k = 0; k < 10; k++) group.allreduce(gs);
-  reduceOnlyMs = (performance.now() - t) / 10;
-  tf.dispose(gs);
+  const time = (ts: tf.Tensor[], k: number) => {
+    group.allreduce(ts);
+    const t = performance.now();
+    for (let i = 0; i < k; i++) group.allreduce(ts);
+    return (performance.now() - t) / k;
+  };
+  const gs = [tf.zeros([params])], one = [tf.zeros([1])];
+  reduceOnlyMs = time(gs, 10);
+  latencyMs = time(one, 50);
+  tf.dispose([...gs, ...one]);
 }
+const perStep = (v: number) => (dp && dp.stats.steps > 0 ? v / dp.stats.steps : 0);
 process.stdout.write(JSON.stringify({
   engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
-  params, reduceMsPerStep: dp ? dp.stats.reduceMs / dp.stats.steps : 0, payloadBytesPerStep: dp ? dp.stats.bytes / dp.stats.steps : 0, reduceOnlyMs,
+  params, reduceMsPerStep: perStep(dp?.stats.reduceMs ?? 0), payloadBytesPerStep: perStep(dp?.stats.bytes ?? 0),
+  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), reduceOnlyMs, latencyMs,
+  stagesMs: stage.perStep(steps), threadCpuMs: threadDelta(threads0, threadCpu()), wallMs: seconds * 1000,
 }) + '\n');
 group?.destroy();

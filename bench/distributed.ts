@@ -1,36 +1,54 @@
 // Data-parallel speed: samples/s of 2 processes x 1 thread vs 1 process x 1 thread, memae (c10d/Gloo through
-// tfjs-backend-libtorch) and PyTorch DDP (gloo) with the same processes, models, global batch and threads, in the
-// same run; the per-step allreduce cost and payload; a scaling estimate to 8 and 64 workers from those figures.
+// tfjs-backend-libtorch) and PyTorch DDP (gloo) with the same processes, models, batch and threads in the same
+// run, interleaved; per-rank stage times (forward+backward, allreduce incl. waiting, optimizer) in wall and CPU
+// time; the allreduce cost alone and a 1-float allreduce's latency; a ring-allreduce estimate to 8 and 64 workers.
+// Scaling: strong = the global batch split across the ranks (the same trajectory as one process), weak = each
+// rank keeps the one-process batch (DDP's usual throughput figure).
 // Models: the engine reference model (bench/reference-model.ts, 28x28 images) and the official 3D MemAE (video).
-// Usage: npx tsx bench/distributed.ts [--models image,video] [--image-steps 15] [--video-steps 3] [--video-size 64]
-//        [--rounds 1] [--name distributed]   (writes bench/results/<name>.json and .md)
+// Usage: npx tsx bench/distributed.ts [--models image,video] [--scaling strong,weak] [--image-steps 30]
+//        [--video-steps 3] [--video-size 64] [--rounds 1] [--engines memae,pytorch] [--pin]
+//        [--netns] (ranks in two network namespaces: sudo bash bench/distributed-netns.sh up first)
+//        [--name distributed]   (writes bench/results/<name>.json and .md after every row)
 import { spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePort } from '../packages/memae/src/distributed/launch.js';
+import { estimates, type Fit } from './lib/ring-estimate.js';
 import { markdownTable, writeResults } from './lib/results.js';
 
 const { values: a } = parseArgs({
   options: {
     models: { type: 'string', default: 'image,video' },
+    scaling: { type: 'string', default: 'strong,weak' },
+    engines: { type: 'string', default: 'memae,pytorch' },
     'image-batch': { type: 'string', default: '64' },
-    'image-steps': { type: 'string', default: '15' },
+    'image-steps': { type: 'string', default: '30' },
     'video-batch': { type: 'string', default: '2' },
     'video-steps': { type: 'string', default: '3' },
     'video-size': { type: 'string', default: '64' },
     rounds: { type: 'string', default: '1' },
+    pin: { type: 'boolean', default: false },
+    netns: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     name: { type: 'string', default: 'distributed' },
   },
 });
 
 type Engine = 'memae' | 'pytorch';
-interface WorkerOut { samplesPerSec: number; seconds: number; params: number; reduceMsPerStep?: number; payloadBytesPerStep?: number; reduceOnlyMs?: number | null; rank: number }
+interface Stage { wall: number; cpu: number }
+interface WorkerOut {
+  samplesPerSec: number; seconds: number; params: number; rank: number; reduceMsPerStep?: number; payloadBytesPerStep?: number;
+  collectivesPerStep?: number; reduceOnlyMs?: number | null; latencyMs?: number | null; stagesMs?: Record<string, Stage>; threadCpuMs?: Record<string, number>;
+}
+// --netns: rank r runs in namespace memae-ns<r> (bench/distributed-netns.sh), rank 0 serves the store on its veth
+const NS_ADDR = ['10.77.0.1', '10.77.0.2'];
 
-function runOne(engine: Engine, args: string[], env: Record<string, string>): Promise<WorkerOut> {
-  const cmd = engine === 'memae' ? [process.execPath, '--import', 'tsx', 'bench/distributed-worker.ts'] : [String(a.python), 'bench/distributed_torch.py'];
+function runOne(engine: Engine, args: string[], env: Record<string, string>, rank: number | undefined): Promise<WorkerOut> {
+  let cmd = engine === 'memae' ? [process.execPath, '--import', 'tsx', 'bench/distributed-worker.ts'] : [String(a.python), 'bench/distributed_torch.py'];
+  if (a.pin) cmd = ['taskset', '-c', String((rank ?? 0) % availableParallelism()), ...cmd];
+  if (a.netns && rank !== undefined) cmd = ['ip', 'netns', 'exec', `memae-ns${rank}`, ...cmd];
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd[0], [...cmd.slice(1), ...args], { env: { ...process.env, LIBTORCH_NUM_THREADS: '1', OMP_NUM_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd[0], [...cmd.slice(1), ...args], { env: { ...process.env, LIBTORCH_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
@@ -38,71 +56,92 @@ function runOne(engine: Engine, args: string[], env: Record<string, string>): Pr
   });
 }
 
-/** n processes of one engine; the group's figures are rank 0's (samples/s of the global batch). */
-async function run(engine: Engine, n: number, args: string[]): Promise<WorkerOut> {
-  if (n === 1) return runOne(engine, args, {});
+/** n processes of one engine; every rank's figures (samples/s of the group are rank 0's). */
+async function run(engine: Engine, n: number, args: string[]): Promise<WorkerOut[]> {
+  if (n === 1) return [await runOne(engine, args, {}, undefined)];
   const port = String(await freePort());
-  const outs = await Promise.all(Array.from({ length: n }, (_, r) => runOne(engine, args, { RANK: String(r), WORLD_SIZE: String(n), MASTER_ADDR: '127.0.0.1', MASTER_PORT: port })));
-  return outs[0];
+  const master = a.netns ? NS_ADDR[0] : '127.0.0.1';
+  return Promise.all(Array.from({ length: n }, (_, r) => runOne(engine, args, {
+    RANK: String(r), WORLD_SIZE: String(n), MASTER_ADDR: master, MASTER_PORT: port, ...(a.netns ? { GLOO_SOCKET_IFNAME: `memae-veth${r}` } : {}),
+  }, r)));
 }
 
-const models = String(a.models).split(',');
+const list = (s: unknown) => String(s).split(',').filter(Boolean);
+const engines = list(a.engines) as Engine[];
 const rows: Record<string, unknown>[] = [];
-for (const model of models) {
-  const args = model === 'image'
-    ? ['--model', 'image', '--batch', String(a['image-batch']), '--steps', String(a['image-steps']), '--warmup', '3']
-    : ['--model', 'video', '--batch', String(a['video-batch']), '--steps', String(a['video-steps']), '--warmup', '1', '--size', String(a['video-size'])];
+const fits: Fit[] = [];
+const command = `npx tsx bench/distributed.ts ${process.argv.slice(2).join(' ')}`;
+const f = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '-');
+const stageText = (s?: Record<string, Stage>) => (s ? Object.entries(s).filter(([, v]) => v.wall > 0.05).map(([k, v]) => `${k} ${v.wall.toFixed(1)}/${v.cpu.toFixed(1)}`).join(', ') : '-');
+
+function save(): void {
+  const md = `# Data-parallel training: 2 processes x 1 thread vs 1 process x 1 thread\n\nCommand: \`${command}\`\n\n` + markdownTable(
+    ['model', 'scaling', 'batch 1p / per rank', 'memae 1p', 'memae 2p', 'speedup', 'speedup from CPU time', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'memae/DDP (2p)', 'collectives/step', 'payload MB/step', 'load avg'],
+    rows.map((r) => [String(r.model), String(r.scaling), `${r.batch1} / ${r.perRank}`, f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.memaeCpuSpeedup), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.memaeVsDdp), f(r.collectivesPerStep, 0), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
+  ) + '\nmemae per-step stages, ms wall/CPU (CPU time is the work; wall minus CPU is waiting for the core or the peer):\n\n' + markdownTable(
+    ['model', 'scaling', '1 process', 'rank 0 of 2', 'rank 1 of 2', 'allreduce alone ms', '1-float allreduce ms'],
+    rows.map((r) => [String(r.model), String(r.scaling), stageText(r.stages1 as Record<string, Stage>), stageText((r.stages2 as Record<string, Stage>[])?.[0]), stageText((r.stages2 as Record<string, Stage>[])?.[1]), f(r.memaeReduceOnlyMs, 1), f(r.memaeLatencyMs, 3)]),
+  ) + (fits.length ? '\nRing-allreduce estimate (per-rank CPU step time fitted as fixed + per-sample from this run; samples/s and efficiency vs n x one process):\n\n' + markdownTable(
+    ['model', 'network', 'workers', 'weak samples/s', 'weak eff.', 'strong samples/s', 'strong eff.', 'allreduce ms'],
+    estimates(fits).map((e) => [e.model, e.network, String(e.workers), f(e.weakSamplesPerSec), f(e.weakEfficiency), f(e.strongSamplesPerSec), f(e.strongEfficiency), f(e.allreduceMs, 2)]),
+  ) : '');
+  const files = writeResults(String(a.name), { command, cores: availableParallelism(), pin: a.pin, netns: a.netns, rows, fits, estimates: estimates(fits) }, md);
+  console.error(`wrote ${files.json}`);
+  if (rows.length) console.log(md);
+}
+
+for (const model of list(a.models)) {
+  const B = Number(model === 'image' ? a['image-batch'] : a['video-batch']);
+  const common = model === 'image'
+    ? ['--model', 'image', '--steps', String(a['image-steps']), '--warmup', '3']
+    : ['--model', 'video', '--steps', String(a['video-steps']), '--warmup', '1', '--size', String(a['video-size'])];
   for (let round = 0; round < Number(a.rounds); round++) {
-    const load0 = loadavg()[0];
-    // interleaved so that a change of the machine's load hits both engines alike
-    const m1 = await run('memae', 1, args);
-    const t1 = await run('pytorch', 1, args);
-    const m2 = await run('memae', 2, args);
-    const t2 = await run('pytorch', 2, args);
-    const load1 = loadavg()[0];
-    const row = {
-      model, round, globalBatch: Number(model === 'image' ? a['image-batch'] : a['video-batch']), params: m1.params,
-      memae1: m1.samplesPerSec, memae2: m2.samplesPerSec, memaeSpeedup: m2.samplesPerSec / m1.samplesPerSec,
-      torch1: t1.samplesPerSec, torch2: t2.samplesPerSec, torchSpeedup: t2.samplesPerSec / t1.samplesPerSec,
-      memaeVsDdp: m2.samplesPerSec / t2.samplesPerSec,
-      memaeReduceMsPerStep: m2.reduceMsPerStep, payloadBytesPerStep: m2.payloadBytesPerStep,
-      memaeReduceOnlyMs: m2.reduceOnlyMs, torchReduceOnlyMs: t2.reduceOnlyMs, loadAvg: [load0, load1],
-    };
-    rows.push(row);
-    console.log(JSON.stringify(row));
+    for (const scaling of list(a.scaling)) {
+      // strong: global batch B (B/2 per rank); weak: B per rank (global 2B) against B in one process
+      const b2 = scaling === 'strong' ? B : 2 * B;
+      const args1 = [...common, '--batch', String(B)], args2 = [...common, '--batch', String(b2)];
+      const load0 = loadavg()[0];
+      // interleaved so that a change of the machine's load hits both engines alike
+      const m1 = engines.includes('memae') ? (await run('memae', 1, args1))[0] : undefined;
+      const t1 = engines.includes('pytorch') ? (await run('pytorch', 1, args1))[0] : undefined;
+      const m2 = engines.includes('memae') ? await run('memae', 2, args2) : undefined;
+      const t2 = engines.includes('pytorch') ? (await run('pytorch', 2, args2))[0] : undefined;
+      // the fixed + per-sample split of a step, from 1-process CPU time at B and the ranks' at b2 / 2
+      const m1h = scaling === 'strong' && model === 'image' && m1 ? (await run('memae', 1, [...common, '--batch', String(B / 2)]))[0] : undefined;
+      const row = {
+        model, scaling, round, batch1: B, perRank: b2 / 2, params: m1?.params ?? t1?.params,
+        memae1: m1?.samplesPerSec, memae2: m2?.[0].samplesPerSec, memaeSpeedup: m1 && m2 ? m2[0].samplesPerSec / m1.samplesPerSec : undefined,
+        torch1: t1?.samplesPerSec, torch2: t2?.samplesPerSec, torchSpeedup: t1 && t2 ? t2.samplesPerSec / t1.samplesPerSec : undefined,
+        memaeVsDdp: m2 && t2 ? m2[0].samplesPerSec / t2.samplesPerSec : undefined,
+        memaeCpuSpeedup: m1 && m2 ? cpuSpeedup(m1, m2, b2 / B) : undefined,
+        collectivesPerStep: m2?.[0].collectivesPerStep, payloadBytesPerStep: m2?.[0].payloadBytesPerStep, memaeReduceMsPerStep: m2?.[0].reduceMsPerStep,
+        memaeReduceOnlyMs: m2?.[0].reduceOnlyMs, memaeLatencyMs: m2?.[0].latencyMs, torchReduceOnlyMs: t2?.reduceOnlyMs,
+        stages1: m1?.stagesMs, stages2: m2?.map((w) => w.stagesMs), stages1Half: m1h?.stagesMs,
+        threadCpuMs2: m2?.map((w) => w.threadCpuMs), loadAvg: [load0, loadavg()[0]],
+      };
+      rows.push(row);
+      if (m1 && m2 && round === 0 && scaling === 'strong') fits.push(fitOf(model, scaling, B, m1, m1h, m2[0]));
+      console.error(JSON.stringify({ model, scaling, round, memaeSpeedup: row.memaeSpeedup, torchSpeedup: row.torchSpeedup, memaeVsDdp: row.memaeVsDdp }));
+      save(); // after every row: an interrupted run keeps what it measured
+    }
   }
 }
 
-// Scaling estimate (ring allreduce: each rank sends and receives 2 (n-1)/n of the payload S, in 2 (n-1) steps):
-// step(n) = compute(per-rank batch) + 2 (n-1)/n S / bw + 2 (n-1) alpha; compute linear in the batch, from 1 process.
-// Two networks: the loopback measured here (bw from the 2-rank allreduce, alpha 0) and 10 GbE (1.25 GB/s, 50 us).
-function estimate(r: Record<string, unknown>, n: number, net: { bw: number; alpha: number }) {
-  const B = r.globalBatch as number, S = (r.params as number) * 4;
-  const perSample = 1 / (r.memae1 as number); // seconds per sample, one process
-  const ar = (2 * (n - 1) / n) * S / net.bw + 2 * (n - 1) * net.alpha;
-  const b = B / 2; // weak scaling: the per-rank batch measured with 2 ranks
-  const weak = (n * b) / (b * perSample + ar);
-  const strong = B / ((B / n) * perSample + ar);
-  return { workers: n, weakSamplesPerSec: weak, weakEfficiency: weak / (n / perSample), strongSamplesPerSec: strong, strongEfficiency: strong / (n / perSample), allreduceMs: ar * 1000 };
+/**
+ * The speedup 2 free cores would give, from CPU time (robust to a loaded machine): one process's CPU per
+ * sample over the slower rank's CPU per step plus the exchange alone (its wall time, on the wire).
+ */
+function cpuSpeedup(m1: WorkerOut, m2: WorkerOut[], globalRatio: number): number {
+  const cpu = (w: WorkerOut) => Object.values(w.stagesMs ?? {}).reduce((s, v) => s + v.cpu, 0);
+  return (globalRatio * cpu(m1)) / (Math.max(...m2.map(cpu)) + (m2[0].reduceOnlyMs ?? 0));
 }
-const estimates = rows.filter((r) => r.round === 0).map((r) => {
-  const S = (r.params as number) * 4;
-  const loopbackBw = S / (((r.memaeReduceOnlyMs as number) ?? 1) / 1000);
-  return {
-    model: r.model,
-    loopback: [8, 64].map((n) => estimate(r, n, { bw: loopbackBw, alpha: 0 })),
-    tenGbE: [8, 64].map((n) => estimate(r, n, { bw: 1.25e9, alpha: 50e-6 })),
-  };
-});
 
-const f = (v: unknown, d = 2) => (typeof v === 'number' ? v.toFixed(d) : String(v));
-const md = `# Data-parallel training: 2 processes x 1 thread vs 1 process x 1 thread\n\nCommand: \`npx tsx bench/distributed.ts ${process.argv.slice(2).join(' ')}\`\n\n` + markdownTable(
-  ['model', 'batch', 'memae 1p', 'memae 2p', 'speedup', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'memae/DDP (2p)', 'allreduce ms/step', 'payload MB/step', 'load avg'],
-  rows.map((r) => [String(r.model), String(r.globalBatch), f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.memaeVsDdp), f(r.memaeReduceMsPerStep, 1), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
-) + '\nScaling estimate (samples/s, efficiency vs n x one process):\n\n' + markdownTable(
-  ['model', 'network', 'workers', 'weak samples/s', 'weak eff.', 'strong samples/s', 'strong eff.', 'allreduce ms'],
-  estimates.flatMap((e) => (['loopback', 'tenGbE'] as const).flatMap((net) => e[net].map((x) => [String(e.model), net, String(x.workers), f(x.weakSamplesPerSec), f(x.weakEfficiency), f(x.strongSamplesPerSec), f(x.strongEfficiency), f(x.allreduceMs, 1)]))),
-);
-const files = writeResults(String(a.name), { command: `npx tsx bench/distributed.ts ${process.argv.slice(2).join(' ')}`, cores: (await import('node:os')).availableParallelism(), rows, estimates }, md);
-console.log(md);
-console.log(`wrote ${files.json} and ${files.md}`);
+/** Step cost model of one configuration: CPU ms per step = fixed + perSample x batch, and the measured exchange. */
+function fitOf(model: string, scaling: string, B: number, m1: WorkerOut, m1h: WorkerOut | undefined, r0: WorkerOut): Fit {
+  const cpu = (w?: WorkerOut) => (w?.stagesMs && Object.keys(w.stagesMs).length ? Object.values(w.stagesMs).reduce((s, v) => s + v.cpu, 0) : 1000 * w!.seconds / Number(model === 'image' ? a['image-steps'] : a['video-steps']));
+  const full = cpu(m1);
+  // without a half-batch probe (video: batch 1 per rank is the smallest), all of the step is taken as per-sample
+  const half = m1h ? cpu(m1h) : full / 2;
+  const perSample = (full - half) / (B / 2), fixed = Math.max(0, full - perSample * B);
+  return { model: `${model} (${scaling})`, batch: B, fixedMs: fixed, perSampleMs: perSample, bytes: (m1.params ?? 0) * 4, reduceOnlyMs: r0.reduceOnlyMs ?? undefined, latencyMs: r0.latencyMs ?? undefined };
+}

@@ -1,7 +1,10 @@
 // Data-parallel training over a c10d process group (the trainer's ParallelStep): rank 0's weights and
 // optimizer state broadcast at the start, gradients averaged over the global batch with bucketed
-// allreduce, batch-norm statistics broadcast from rank 0 after each step (DDP's broadcast_buffers:
+// allreduce, batch-norm statistics made equal to rank 0's after each step (DDP's broadcast_buffers:
 // normalisation itself uses each rank's local batch, as DDP does without SyncBatchNorm).
+// One collective per step: from the second step on, the statistics ride in the gradients' allreduce
+// (a broadcast from rank 0 is a sum in which the other ranks give zeros), which saves a round trip and
+// a wait for the slower rank on every step.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProcessGroup } from 'tfjs-backend-libtorch';
 import type { ParallelStep } from '../train/parallel.js';
@@ -13,8 +16,10 @@ export interface DataParallelOptions {
 }
 
 export class DataParallel implements ParallelStep {
-  /** allreduce calls and payload bytes, for benchmarks */
-  readonly stats = { steps: 0, reduceMs: 0, bytes: 0 };
+  /** collectives per step, their time and payload bytes, for benchmarks */
+  readonly stats = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 };
+  /** the batch-norm statistics seen by the first afterStep; later steps carry them in reduce */
+  private buffers: tf.Variable[] | undefined;
 
   constructor(readonly group: ProcessGroup, private readonly o: DataParallelOptions = {}) {}
 
@@ -34,15 +39,26 @@ export class DataParallel implements ParallelStep {
     // each rank's mean weighted by its share, then summed: the mean over the whole batch
     const w = count / total;
     const scaled = local.map((t) => tf.mul(t, w));
+    const bufs = this.buffers ?? [];
+    // fresh tensors (the collective writes in place): rank 0's statistics, zeros elsewhere
+    const carried = bufs.map((v) => (this.rank === 0 ? tf.mul(v, 1) : tf.zerosLike(v)));
     const t0 = performance.now();
-    this.group.allreduce(scaled, 'sum', this.o.bucketBytes);
+    this.group.allreduce([...scaled, ...carried], 'sum', this.o.bucketBytes);
     this.stats.reduceMs += performance.now() - t0;
     this.stats.steps++;
-    this.stats.bytes += scaled.reduce((a, t) => a + t.size * 4, 0);
+    this.stats.collectives++;
+    this.stats.bytes += [...scaled, ...carried].reduce((a, t) => a + t.size * 4, 0);
+    if (this.rank !== 0) bufs.forEach((v, i) => v.assign(carried[i]));
     return scaled;
   }
 
   afterStep(nonTrainable: tf.Variable[]): void {
-    if (nonTrainable.length > 0) this.group.broadcast(nonTrainable, 0);
+    if (this.buffers !== undefined || nonTrainable.length === 0) return;
+    // first step: a broadcast of its own; from now on reduce carries them
+    const t0 = performance.now();
+    this.group.broadcast(nonTrainable, 0);
+    this.stats.reduceMs += performance.now() - t0;
+    this.stats.collectives++;
+    this.buffers = nonTrainable;
   }
 }

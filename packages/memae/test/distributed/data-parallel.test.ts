@@ -23,12 +23,19 @@ test('tabular MemAE (no batch norm): 2 ranks end with identical weights, equal t
   // training moved the weights (the comparison is not between two untouched initialisations)
   assert.ok((one.loss as number[])[2] < (one.loss as number[])[0]);
   assert.deepEqual([one.leaked, r0.leaked, r1.leaked], [0, 0, 0]);
+  // one collective per step (no batch norm: nothing else to exchange); 3 epochs of 4 batches
+  const st = r0.stats as { steps: number; collectives: number };
+  assert.deepEqual([st.steps, st.collectives], [12, 12]);
 });
 
 test('image MemAE with batch norm (local statistics, DDP default): ranks identical, loss within 1% of 1 process', { timeout: 300_000 }, async () => {
   const env = { BATCH: '16', EPOCHS: '2' };
   const [one, [r0, r1]] = await Promise.all([runSingle(['train-image'], env), runRanks(2, ['train-image'], env)]);
   assert.equal(maxDiff(r0.weights as number[][], r1.weights as number[][]), 0, 'ranks differ (batch-norm statistics are broadcast from rank 0)');
+  // the statistics travel in the gradients' allreduce after the first step: one collective per step, plus one
+  const st = r0.stats as { steps: number; collectives: number };
+  assert.ok(st.steps > 2);
+  assert.equal(st.collectives, st.steps + 1);
   const l1 = (one.loss as number[]).at(-1)!, l2 = (r0.loss as number[]).at(-1)!;
   // batch statistics over 8 samples per rank instead of 16: measured 0.9012 vs 0.9006 (0.07%)
   assert.ok(Math.abs(l1 - l2) / l1 < 0.01, `final loss ${l2} vs ${l1}`);

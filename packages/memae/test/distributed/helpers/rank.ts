@@ -70,6 +70,6 @@ if (mode === 'collectives') {
     onProgress: (e) => { if (e.phase === 'batch' && process.env.ANNOUNCE) say({ rank, epoch: e.epoch, batch: e.batch }); },
   });
   const leaked = tf.memory().numTensors - before;
-  say({ rank, size: data.size, loss: res.history.map((h) => h.loss), weights: det.model.getWeights().map((w) => Array.from(w.dataSync())), leaked });
+  say({ rank, size: data.size, loss: res.history.map((h) => h.loss), weights: det.model.getWeights().map((w) => Array.from(w.dataSync())), leaked, stats: parallel?.stats });
 }
 group?.destroy();
