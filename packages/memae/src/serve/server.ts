@@ -124,12 +124,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // the bounded queue: scoring requests are counted from their first byte to their answer (or abort)
   const maxQueue = opts.maxQueue ?? 512;
   const inFlight = new Set<string>();
-  const release = async (req: FastifyRequest) => void inFlight.delete(req.id);
   const admit = async (req: FastifyRequest, reply: FastifyReply) => {
     const len = Number(req.headers['content-length'] ?? 0);
     if (len > bodyLimit) return reply.code(413).send({ error: `body of ${len} bytes, at most ${bodyLimit}` });
     if (inFlight.size >= maxQueue) return reply.code(503).header('retry-after', '1').send({ error: `busy: ${inFlight.size} requests in progress, retry later` });
     inFlight.add(req.id);
+    // the response's 'close' comes once in every case: answered, or the client gone (even after its whole body
+    // arrived, when neither onResponse nor onRequestAbort runs: such requests used to hold their slot for good)
+    reply.raw.once('close', () => inFlight.delete(req.id));
   };
 
   app.addHook('onResponse', async (req, reply) => {
@@ -210,7 +212,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return bufs;
   }
 
-  app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit, onResponse: release, onRequestAbort: release }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
+  app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
     const { model, batcher } = lookup(req.params.name);
     const inp = await readInputs(req, model);
     // checked per request before batching, with the library's bound (score/finite.ts), so one bad request never fails a batch

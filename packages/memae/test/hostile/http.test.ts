@@ -307,6 +307,22 @@ test('a full queue answers 503 with Retry-After, and frees its slots when client
   }
 });
 
+test('clients that leave after sending their whole body free their queue slots (they once held them for good)', async () => {
+  // a long batch wait keeps each request in the server while its client hangs up
+  const s = await start({ maxQueue: 4, maxWaitMs: 300 }, [servedModel('img', await loadDetector(tiny.dir))]);
+  try {
+    for (let round = 0; round < 3; round++) {
+      const gone = await Promise.all(Array.from({ length: 4 }, () => raw(s.port, [request('POST', IMG, { 'content-type': 'image/png' }, png)], { deadlineMs: 50 })));
+      assert.ok(gone.every((r) => !r.closed && r.status === 0), 'the clients left before their answer');
+      await new Promise((r) => setTimeout(r, 500)); // their batch ran; the answers went to closed sockets
+    }
+    const r = await valid(s.port);
+    assert.equal(r.status, 200);
+  } finally {
+    await s.app.close();
+  }
+});
+
 test('bearer token: /healthz open, everything else needs it', async () => {
   const token = 'a-long-enough-test-token-123';
   const s = await start({ token }, [servedModel('img', await loadDetector(tiny.dir))]);
