@@ -4,8 +4,8 @@
 //   npx tsx bench/serve-load.ts [--model DIR] [--bodies png,json] [--levels 1,16,200] [--seconds 10]
 //       [--max-wait-ms 2] [--max-batch 64] [--cpu-prof DIR] [--out FILE]
 //       [--variants worker,main] [--rounds 1]
-//   --variants: servers started side by side (worker: forward passes in a worker thread, the default; main: on the
-//   event loop, --no-worker); each level runs on each in turn, --rounds times (A/B on the same loaded machine).
+//   --variants: servers started side by side (main: forward passes on the event loop, the default; worker: in a
+//   worker thread, --worker); each level runs on each in turn, --rounds times (A/B on the same loaded machine).
 //   npx tsx bench/serve-load.ts --soak-seconds 600 [--soak-clients 32] [--model DIR]
 // Without --model it trains a small MemAE on Fashion-MNIST class 0 first (about a minute).
 // Writes bench/results/serve-load.json (or serve-soak.json).
@@ -41,11 +41,11 @@ async function makeModel(): Promise<string> {
   return dir;
 }
 
-function startServer(modelDir: string, variant = 'worker'): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<number | null> }> {
+function startServer(modelDir: string, variant = 'main'): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<number | null> }> {
   const prof = arg('cpu-prof', '');
   const node = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
   const p = spawn(process.execPath, [...node, 'packages/memae/bin/memae.mjs', 'serve', `fmnist=${modelDir}`, '--port', '0', '--quiet',
-    '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64'), '--request-timeout-ms', '5000', ...(variant === 'main' ? ['--no-worker'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64'), '--request-timeout-ms', '5000', ...(variant === 'worker' ? ['--worker'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let exited: number | null | undefined;
@@ -114,7 +114,7 @@ const files: Record<string, { type: string; file: string }> = {
 writeFileSync(files.png.file, samplePng(sample, [28, 28, 1]));
 writeFileSync(files.json.file, JSON.stringify({ tensor: { shape: [1, 28, 28, 1], data: Array.from(sample) } }));
 
-const VARIANTS = SOAK > 0 ? ['worker'] : arg('variants', 'worker').split(',');
+const VARIANTS = SOAK > 0 ? [arg('variants', 'main')] : arg('variants', 'main').split(',');
 const servers = new Map<string, Awaited<ReturnType<typeof startServer>>>();
 for (const v of VARIANTS) servers.set(v, await startServer(modelDir, v));
 const baseOf = (v: string) => `http://127.0.0.1:${servers.get(v)!.port}`;
@@ -153,12 +153,12 @@ async function load(): Promise<void> {
     after[v] = await serverStats(baseOf(v));
     console.log(`server ${v}: tensors ${before[v].tensors} -> ${after[v].tensors}, rss ${(before[v].rssBytes / 2 ** 20).toFixed(0)} -> ${(after[v].rssBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${after[v].meanBatch.toFixed(1)} samples`);
   }
-  // ratios of the first variant over each other one, per body and level, summed over rounds (same machine, same run)
+  // ratios of the first variant's answered (2xx) requests over each other one's, per body and level, summed over rounds (same machine, same run)
   const ratios: Record<string, number> = {};
   for (const v of VARIANTS.slice(1)) {
     for (const body of BODIES) {
       for (const c of LEVELS) {
-        const sum = (w: string) => levels.filter((l) => l.variant === w && l.body === body && l.clients === c).reduce((a, l) => a + l.requests, 0);
+        const sum = (w: string) => levels.filter((l) => l.variant === w && l.body === body && l.clients === c).reduce((a, l) => a + l.requests - l.non2xx - l.errors, 0);
         const k = `${VARIANTS[0]}/${v} ${body} ${c}`;
         ratios[k] = sum(VARIANTS[0]) / sum(v);
         console.log(`requests ${k}: ${ratios[k].toFixed(2)}x`);
@@ -172,9 +172,9 @@ async function load(): Promise<void> {
 }
 
 async function soak(): Promise<void> {
-  const server = servers.get('worker')!;
-  const base = baseOf('worker');
-  const url = urlOf('worker');
+  const server = servers.get(VARIANTS[0])!;
+  const base = baseOf(VARIANTS[0]);
+  const url = urlOf(VARIANTS[0]);
   const clients = Number(arg('soak-clients', '32'));
   await autocannon(url, clients, 5, files.png.type, files.png.file); // warm-up: RSS is measured from here
   const start = await serverStats(base);

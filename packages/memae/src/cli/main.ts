@@ -195,7 +195,7 @@ Examples:
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('-q, --quiet', 'no request log')
-    .option('--no-worker', 'run the forward passes on the event-loop thread (default: in a worker thread)')
+    .option('--worker', 'run the forward passes in a worker thread (overlaps them with HTTP work when a core is free; see docs/serve.md)')
     .addHelpText('after', `
 Examples:
   memae serve runs/latest/model

@@ -26,7 +26,7 @@ export interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   quiet?: boolean;
-  /** false (--no-worker): forward passes on the event-loop thread instead of a worker thread */
+  /** forward passes in a worker thread (--worker) instead of on the event-loop thread */
   worker?: boolean;
 }
 
@@ -86,8 +86,9 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   }
   let models: ServedModel[] = [];
   let tensorStats = () => tf.memory() as { numTensors: number; numBytes: number };
-  if (flags.worker !== false) {
-    // the models live in a worker thread: HTTP parsing and decoding overlap with the forward passes
+  if (flags.worker) {
+    // the models live in a worker thread: HTTP parsing and decoding overlap with the forward passes; this thread
+    // then never touches the libtorch backend (its addon keeps one tensor store per process)
     const w = await startModelWorker(specs);
     models = w.models;
     tensorStats = w.tensorStats;
