@@ -179,7 +179,7 @@ async function soak(): Promise<void> {
   await autocannon(url, clients, 5, files.png.type, files.png.file); // warm-up: RSS is measured from here
   const start = await serverStats(base);
   const samples: (ServerStats & { t: number })[] = [];
-  const tally: AttackTally = { sent: 0, unexpected: [] };
+  const tally: AttackTally = { sent: 0, unexpected: [], kinds: {} };
   let stop = false;
   const valid = autocannon(url, clients, SOAK, files.png.type, files.png.file).finally(() => (stop = true));
   const t0 = performance.now();
@@ -195,14 +195,19 @@ async function soak(): Promise<void> {
   await new Promise((r) => setTimeout(r, 6000)); // slow attack connections time out
   const end = await serverStats(base);
   const maxRss = Math.max(...samples.map((s) => s.rssBytes));
+  const wrong = Object.values(tally.kinds).reduce((a, k) => a + k.sent - k.expected, 0);
+  const settled = Object.values(tally.kinds).reduce((a, k) => a + k.sent, 0);
   const out = {
     date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), seconds: SOAK, clients,
-    valid: v, validErrors: v.errors + v.non2xx + v.timeouts, attacks: tally.sent, unexpectedAttackAnswers: tally.unexpected.slice(0, 20),
+    valid: v, validErrors: v.errors + v.non2xx + v.timeouts, attacks: tally.sent, attacksSettled: settled, attacksUnexpected: wrong, attackKinds: tally.kinds, unexpectedAttackAnswers: tally.unexpected,
     rssStartMiB: start.rssBytes / 2 ** 20, rssEndMiB: end.rssBytes / 2 ** 20, rssMaxMiB: maxRss / 2 ** 20, rssEndOverStart: end.rssBytes / start.rssBytes,
     tensorsStart: start.tensors, tensorsEnd: end.tensors, samples,
   };
   console.log(`soak ${SOAK} s, ${clients} clients of valid PNGs: ${v.requests} requests (${v.requestsPerSec.toFixed(0)}/s, p99 ${v.p99Ms} ms), errors for valid requests ${out.validErrors}`);
-  console.log(`attacks mixed in: ${tally.sent}, answered otherwise than expected: ${tally.unexpected.length}${tally.unexpected.length ? ` (${tally.unexpected.slice(0, 3).join('; ')})` : ''}`);
+  console.log(`attacks mixed in: ${tally.sent} (${settled} settled), answered otherwise than expected: ${wrong}${tally.unexpected.length ? ` (${tally.unexpected.slice(0, 3).join('; ')})` : ''}`);
+  console.log('| attack | sent | expected | other status | closed, no answer | no answer by deadline | slowest ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, k] of Object.entries(tally.kinds)) console.log(`| ${name} | ${k.sent} | ${k.expected} | ${k.otherStatus} | ${k.closedNoAnswer} | ${k.noAnswerByDeadline} | ${k.maxMs} |`);
   console.log(`server RSS ${out.rssStartMiB.toFixed(0)} MiB at start, ${out.rssMaxMiB.toFixed(0)} max, ${out.rssEndMiB.toFixed(0)} at end (${out.rssEndOverStart.toFixed(2)}x); live tensors ${start.tensors} -> ${end.tensors}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const file = arg('out', 'bench/results/serve-soak.json');
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

@@ -3,10 +3,46 @@
 import sharp from 'sharp';
 import { multipartBody, raw, request, type RawAnswer } from '../../packages/memae/test/hostile/http-harness.js';
 
+/** Outcomes of one attack kind. */
+export interface KindTally {
+  sent: number;
+  /** answered with the expected status */
+  expected: number;
+  /** answered with another status */
+  otherStatus: number;
+  /** the server closed the connection without a status line (expected only where the status wanted is 0) */
+  closedNoAnswer: number;
+  /** nothing before the client's deadline (the server neither answered nor closed) */
+  noAnswerByDeadline: number;
+  /** slowest answer or close, ms */
+  maxMs: number;
+}
+
 export interface AttackTally {
   sent: number;
-  /** 'name: got X, want Y' for every answer that was not the expected one */
+  /** 'name: got X, want Y' for every answer that was not the expected one (first few kept) */
   unexpected: string[];
+  /** per attack kind */
+  kinds: Record<string, KindTally>;
+}
+
+/** when this module loaded (performance.now()): attack times in the report are seconds since then */
+const T0 = performance.now();
+
+function record(tally: AttackTally, name: string, r: RawAnswer, want: number | number[]): void {
+  const k = (tally.kinds[name] ??= { sent: 0, expected: 0, otherStatus: 0, closedNoAnswer: 0, noAnswerByDeadline: 0, maxMs: 0 });
+  k.sent++;
+  k.maxMs = Math.max(k.maxMs, Math.round(r.ms));
+  const wants = Array.isArray(want) ? want : [want];
+  if (r.status !== 0 && wants.includes(r.status)) return void k.expected++;
+  if (r.status === 0 && r.closed && wants.includes(0)) return void k.expected++;
+  if (r.status !== 0) k.otherStatus++;
+  else if (r.closed) k.closedNoAnswer++;
+  else k.noAnswerByDeadline++;
+  if (tally.unexpected.length < 50) {
+    const sentAt = ((performance.now() - r.ms - T0) / 1000).toFixed(1);
+    tally.unexpected.push(`${name} sent at ${sentAt} s: got ${r.status}, want ${wants.join('|')} (${r.status ? 'answered' : r.closed ? 'closed by the server' : 'no answer by the deadline'} after ${r.ms.toFixed(0)} ms)`);
+  }
 }
 
 const PATH = '/v1/models/fmnist/score';
@@ -39,13 +75,12 @@ export async function attackRound(port: number, tally: AttackTally): Promise<voi
     const head = `POST ${PATH} HTTP/1.1\r\nhost: x\r\ncontent-type: text/csv\r\ncontent-length: 100000\r\n\r\n`;
     void raw(port, [head, ...'1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0,1,2,3,4,5,6,7,8,9,0'.split('')], { gapMs: 500, deadlineMs: 30_000 }).then((r) => {
       slowOpen--;
-      if (!r.closed || (r.status !== 408 && r.status !== 0)) tally.unexpected.push(`slow client: got ${r.status}, closed ${r.closed}`);
+      record(tally, 'slow client', r, [408, 0]);
     });
   }
   await Promise.all(attacks.map(async ([name, send, want]) => {
     tally.sent++;
-    const r = await send();
-    if (r.status !== want) tally.unexpected.push(`${name}: got ${r.status}, want ${want} (${r.closed ? 'closed by the server' : 'no answer in 20 s'} after ${r.ms.toFixed(0)} ms)`);
+    record(tally, name, await send(), want);
   }));
   await new Promise((r) => setTimeout(r, 100));
 }

@@ -40,6 +40,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** when set, every route but /healthz needs `Authorization: Bearer <token>` */
   token?: string;
+  /** request images with more pixels than this (read from their header) are refused before decoding (default 4096 x 4096) */
+  maxImagePixels?: number;
   /** serve HTTPS with this certificate and key (PEM) */
   tls?: { cert: Buffer; key: Buffer };
 }
@@ -168,13 +170,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const type = parseContentType(req.headers['content-type']).type;
     if (type === 'multipart/form-data') {
       if (m.inputShape.length !== 3) throw new RequestError(415, 'multipart bodies carry images: this model does not take images');
-      return { ...(await decodeImagesFast(await readParts(req), m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast(await readParts(req), m.inputShape, m.preprocessing, opts.maxImagePixels)), errorMaps: mapsAsked };
     }
     if (type === 'image/png' || type === 'image/jpeg' || type === 'application/octet-stream') {
       const body = req.body as Buffer;
       if (!body?.length) throw new RequestError(400, 'empty image body');
       checkImageMagic(body, type, 'the body');
-      return { ...(await decodeImagesFast([body], m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast([body], m.inputShape, m.preprocessing, opts.maxImagePixels)), errorMaps: mapsAsked };
     }
     if (type === 'text/csv') {
       const text = String(req.body ?? '');

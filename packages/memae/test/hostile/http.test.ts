@@ -188,7 +188,7 @@ for (const type of ['image/png', 'image/jpeg', 'application/octet-stream']) {
 }
 add('a PNG declared image/jpeg', post(IMG, 'image/jpeg', png), 415, /declared image\/jpeg but is a PNG/);
 add('a JPEG header declared image/png', post(IMG, 'image/png', jpegHead), 415, /declared image\/png but is a JPEG/);
-add('a truncated JPEG', post(IMG, 'image/jpeg', jpegHead), 400, /cannot decode/);
+add('a truncated JPEG', post(IMG, 'image/jpeg', jpegHead), 400, /^image: unreadable image \(/);
 add('a valid PNG as octet-stream', post(IMG, 'application/octet-stream', png), 200);
 add('a PNG for the tabular model', post(TAB, 'image/png', png), 415, /tabular rows/);
 

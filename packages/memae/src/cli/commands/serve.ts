@@ -22,6 +22,7 @@ export interface ServeFlags {
   maxQueue?: number;
   requestTimeoutMs?: number;
   maxConnections?: number;
+  maxImagePixels?: number;
   tokenFile?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -109,6 +110,7 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
     maxQueue: flags.maxQueue,
     requestTimeoutMs: flags.requestTimeoutMs,
     maxConnections: flags.maxConnections,
+    maxImagePixels: flags.maxImagePixels,
     token,
     tls,
     tensorStats,
