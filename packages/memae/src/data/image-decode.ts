@@ -30,19 +30,21 @@ export interface DecodeOptions {
   fit?: Fit;
   /** refuse images with more pixels than this (default maxImagePixels()) */
   maxPixels?: number;
+  /** what sets maxPixels, named in the error (default MEMAE_MAX_IMAGE_PIXELS) */
+  maxPixelsFrom?: string;
 }
 
-function checkPixels(source: string, width: number, height: number, max: number): void {
+function checkPixels(source: string, width: number, height: number, max: number, from = 'MEMAE_MAX_IMAGE_PIXELS'): void {
   if (!(width > 0 && height > 0)) throw new UserError(`${source}: unreadable image (no size in its header)`);
-  if (width * height > max) throw new UserError(`${source}: image of ${width}x${height} pixels, over the limit of ${max} (MEMAE_MAX_IMAGE_PIXELS)`);
+  if (width * height > max) throw new UserError(`${source}: image of ${width}x${height} pixels, over the limit of ${max} (${from})`);
 }
 
 /** A sharp pipeline over the image in `buf` (named `source` in errors), after its header's pixel count is checked. */
-async function openBuffer(buf: Buffer, source: string, maxPixels = maxImagePixels()): Promise<Sharp> {
+async function openBuffer(buf: Buffer, source: string, maxPixels = maxImagePixels(), from?: string): Promise<Sharp> {
   if (buf.length >= 2 && buf[0] === 0x42 && buf[1] === 0x4d) {
     // "BM": Windows bitmap; its size sits at bytes 18 (width) and 22 (height, negative when top-down)
     if (buf.length < 26) throw new UserError(`${source}: unreadable BMP image (truncated header)`);
-    checkPixels(source, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)), maxPixels);
+    checkPixels(source, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)), maxPixels, from);
     let bmp;
     try {
       bmp = decodeBmp(buf, { toRGBA: true });
@@ -59,7 +61,7 @@ async function openBuffer(buf: Buffer, source: string, maxPixels = maxImagePixel
   } catch (e) {
     throw new UserError(`${source}: unreadable image (${(e as Error).message.split('\n')[0]})`);
   }
-  checkPixels(source, m.width ?? 0, m.height ?? 0, maxPixels);
+  checkPixels(source, m.width ?? 0, m.height ?? 0, maxPixels, from);
   return img;
 }
 
@@ -91,7 +93,7 @@ export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8
  * uint8 values (row-major, channels last). Problems are one-line UserErrors that start with `source`.
  */
 export async function decodeImageBuffer(buf: Buffer, source: string, o: DecodeOptions): Promise<Uint8Array> {
-  let img = await openBuffer(buf, source, o.maxPixels);
+  let img = await openBuffer(buf, source, o.maxPixels, o.maxPixelsFrom);
   if (o.fit === 'none') {
     const m = await probeOpened(img, source);
     if (m.height !== o.height || m.width !== o.width || m.channels !== o.channels) {

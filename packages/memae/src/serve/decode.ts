@@ -37,7 +37,7 @@ export async function decodeImage(buf: Buffer, shape: readonly number[], pre?: P
   const ip = pre?.kind === 'image' ? pre : undefined;
   let raw: Uint8Array;
   try {
-    raw = await decodeImageBuffer(buf, source, { height: h, width: w, channels: c === 1 ? 1 : 3, fit: ip?.resize ?? 'fill', maxPixels });
+    raw = await decodeImageBuffer(buf, source, { height: h, width: w, channels: c === 1 ? 1 : 3, fit: ip?.resize ?? 'fill', maxPixels, maxPixelsFrom: 'memae serve --max-image-pixels' });
   } catch (e) {
     if (e instanceof UserError) throw new RequestError(400, e.message);
     throw e;
