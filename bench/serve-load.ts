@@ -3,6 +3,9 @@
 // A soak mode mixes attacks into valid load and checks 0 errors for valid requests, RSS and live tensors.
 //   npx tsx bench/serve-load.ts [--model DIR] [--bodies png,json] [--levels 1,16,200] [--seconds 10]
 //       [--max-wait-ms 2] [--max-batch 64] [--cpu-prof DIR] [--out FILE]
+//       [--variants worker,main] [--rounds 1]
+//   --variants: servers started side by side (main: forward passes on the event loop, the default; worker: in a
+//   worker thread, --worker); each level runs on each in turn, --rounds times (A/B on the same loaded machine).
 //   npx tsx bench/serve-load.ts --soak-seconds 600 [--soak-clients 32] [--model DIR]
 // Without --model it trains a small MemAE on Fashion-MNIST class 0 first (about a minute).
 // Writes bench/results/serve-load.json (or serve-soak.json).
@@ -38,11 +41,11 @@ async function makeModel(): Promise<string> {
   return dir;
 }
 
-function startServer(modelDir: string): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<number | null> }> {
+function startServer(modelDir: string, variant = 'main'): Promise<{ port: number; proc: ChildProcess; stop: () => Promise<number | null> }> {
   const prof = arg('cpu-prof', '');
   const node = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
   const p = spawn(process.execPath, [...node, 'packages/memae/bin/memae.mjs', 'serve', `fmnist=${modelDir}`, '--port', '0', '--quiet',
-    '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64'), '--request-timeout-ms', '5000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--max-wait-ms', arg('max-wait-ms', '2'), '--max-batch', arg('max-batch', '64'), '--request-timeout-ms', '5000', ...(variant === 'worker' ? ['--worker'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let exited: number | null | undefined;
@@ -78,10 +81,10 @@ async function serverStats(base: string): Promise<ServerStats> {
   };
 }
 
-interface Level { body: string; clients: number; seconds: number; requests: number; requestsPerSec: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; non2xx: number; timeouts: number; loadAvg1: number }
+interface Level { variant: string; round: number; body: string; clients: number; seconds: number; requests: number; requestsPerSec: number; p50Ms: number; p99Ms: number; maxMs: number; errors: number; non2xx: number; timeouts: number; loadAvg1: number }
 
 /** One autocannon run in its own process. */
-function autocannon(url: string, clients: number, seconds: number, type: string, file: string): Promise<Omit<Level, 'body' | 'loadAvg1'>> {
+function autocannon(url: string, clients: number, seconds: number, type: string, file: string): Promise<Omit<Level, 'variant' | 'round' | 'body' | 'loadAvg1'>> {
   const args = ['bench/lib/autocannon-child.mjs', url, String(clients), String(seconds), type, file];
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,43 +114,72 @@ const files: Record<string, { type: string; file: string }> = {
 writeFileSync(files.png.file, samplePng(sample, [28, 28, 1]));
 writeFileSync(files.json.file, JSON.stringify({ tensor: { shape: [1, 28, 28, 1], data: Array.from(sample) } }));
 
-const server = await startServer(modelDir);
-const base = `http://127.0.0.1:${server.port}`;
-const url = `${base}/v1/models/fmnist/score`;
+const VARIANTS = SOAK > 0 ? [arg('variants', 'main')] : arg('variants', 'main').split(',');
+const servers = new Map<string, Awaited<ReturnType<typeof startServer>>>();
+for (const v of VARIANTS) servers.set(v, await startServer(modelDir, v));
+const baseOf = (v: string) => `http://127.0.0.1:${servers.get(v)!.port}`;
+const urlOf = (v: string) => `${baseOf(v)}/v1/models/fmnist/score`;
 mkdirSync('bench/results', { recursive: true });
 try {
   if (SOAK > 0) await soak();
   else await load();
 } finally {
-  await server.stop();
+  for (const s of servers.values()) await s.stop();
 }
 
 async function load(): Promise<void> {
-  await autocannon(url, 16, 3, files.png.type, files.png.file); // warm-up, not counted
-  const before = await serverStats(base);
+  const rounds = Number(arg('rounds', '1'));
+  const before: Record<string, ServerStats> = {};
+  for (const v of VARIANTS) {
+    await autocannon(urlOf(v), 16, 3, files.png.type, files.png.file); // warm-up, not counted
+    before[v] = await serverStats(baseOf(v));
+  }
   const levels: Level[] = [];
-  console.log('| body | clients | requests | requests/s | p50 ms | p99 ms | errors | load avg (1 min) |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const body of BODIES) {
-    for (const c of LEVELS) {
-      const r = { body, ...(await autocannon(url, c, SECONDS, files[body].type, files[body].file)), loadAvg1: loadavg()[0] };
-      levels.push(r);
-      console.log(`| ${body} | ${c} | ${r.requests} | ${r.requestsPerSec.toFixed(0)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors + r.non2xx + r.timeouts} | ${r.loadAvg1.toFixed(1)} |`);
+  console.log('| server | round | body | clients | requests | requests/s | p50 ms | p99 ms | errors | load avg (1 min) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (let round = 0; round < rounds; round++) {
+    for (const body of BODIES) {
+      for (const c of LEVELS) {
+        for (const v of VARIANTS) {
+          const r = { variant: v, round, body, ...(await autocannon(urlOf(v), c, SECONDS, files[body].type, files[body].file)), loadAvg1: loadavg()[0] };
+          levels.push(r);
+          console.log(`| ${v} | ${round} | ${body} | ${c} | ${r.requests} | ${r.requestsPerSec.toFixed(0)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors + r.non2xx + r.timeouts} | ${r.loadAvg1.toFixed(1)} |`);
+        }
+      }
     }
   }
-  const after = await serverStats(base);
-  console.log(`server: tensors ${before.tensors} -> ${after.tensors}, rss ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${after.meanBatch.toFixed(1)} samples, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+  const after: Record<string, ServerStats> = {};
+  for (const v of VARIANTS) {
+    after[v] = await serverStats(baseOf(v));
+    console.log(`server ${v}: tensors ${before[v].tensors} -> ${after[v].tensors}, rss ${(before[v].rssBytes / 2 ** 20).toFixed(0)} -> ${(after[v].rssBytes / 2 ** 20).toFixed(0)} MiB, mean micro-batch ${after[v].meanBatch.toFixed(1)} samples`);
+  }
+  // ratios of the first variant's answered (2xx) requests over each other one's, per body and level, summed over rounds (same machine, same run)
+  const ratios: Record<string, number> = {};
+  for (const v of VARIANTS.slice(1)) {
+    for (const body of BODIES) {
+      for (const c of LEVELS) {
+        const sum = (w: string) => levels.filter((l) => l.variant === w && l.body === body && l.clients === c).reduce((a, l) => a + l.requests - l.non2xx - l.errors, 0);
+        const k = `${VARIANTS[0]}/${v} ${body} ${c}`;
+        ratios[k] = sum(VARIANTS[0]) / sum(v);
+        console.log(`requests ${k}: ${ratios[k].toFixed(2)}x`);
+      }
+    }
+  }
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const file = arg('out', 'bench/results/serve-load.json');
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), generator: 'autocannon (own process)', levels, before, after }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), generator: 'autocannon (own process)', variants: VARIANTS, levels, ratios, before, after }, null, 2) + '\n');
   console.log(`wrote ${file}`);
 }
 
 async function soak(): Promise<void> {
+  const server = servers.get(VARIANTS[0])!;
+  const base = baseOf(VARIANTS[0]);
+  const url = urlOf(VARIANTS[0]);
   const clients = Number(arg('soak-clients', '32'));
   await autocannon(url, clients, 5, files.png.type, files.png.file); // warm-up: RSS is measured from here
   const start = await serverStats(base);
   const samples: (ServerStats & { t: number })[] = [];
-  const tally: AttackTally = { sent: 0, unexpected: [] };
+  const tally: AttackTally = { sent: 0, unexpected: [], kinds: {} };
   let stop = false;
   const valid = autocannon(url, clients, SOAK, files.png.type, files.png.file).finally(() => (stop = true));
   const t0 = performance.now();
@@ -163,14 +195,19 @@ async function soak(): Promise<void> {
   await new Promise((r) => setTimeout(r, 6000)); // slow attack connections time out
   const end = await serverStats(base);
   const maxRss = Math.max(...samples.map((s) => s.rssBytes));
+  const wrong = Object.values(tally.kinds).reduce((a, k) => a + k.sent - k.expected, 0);
+  const settled = Object.values(tally.kinds).reduce((a, k) => a + k.sent, 0);
   const out = {
     date: new Date().toISOString(), command: process.argv.slice(2).join(' '), machine, loadAvgEnd: loadavg(), seconds: SOAK, clients,
-    valid: v, validErrors: v.errors + v.non2xx + v.timeouts, attacks: tally.sent, unexpectedAttackAnswers: tally.unexpected.slice(0, 20),
+    valid: v, validErrors: v.errors + v.non2xx + v.timeouts, attacks: tally.sent, attacksSettled: settled, attacksUnexpected: wrong, attackKinds: tally.kinds, unexpectedAttackAnswers: tally.unexpected,
     rssStartMiB: start.rssBytes / 2 ** 20, rssEndMiB: end.rssBytes / 2 ** 20, rssMaxMiB: maxRss / 2 ** 20, rssEndOverStart: end.rssBytes / start.rssBytes,
     tensorsStart: start.tensors, tensorsEnd: end.tensors, samples,
   };
   console.log(`soak ${SOAK} s, ${clients} clients of valid PNGs: ${v.requests} requests (${v.requestsPerSec.toFixed(0)}/s, p99 ${v.p99Ms} ms), errors for valid requests ${out.validErrors}`);
-  console.log(`attacks mixed in: ${tally.sent}, answered otherwise than expected: ${tally.unexpected.length}${tally.unexpected.length ? ` (${tally.unexpected.slice(0, 3).join('; ')})` : ''}`);
+  console.log(`attacks mixed in: ${tally.sent} (${settled} settled), answered otherwise than expected: ${wrong}${tally.unexpected.length ? ` (${tally.unexpected.slice(0, 3).join('; ')})` : ''}`);
+  console.log('| attack | sent | expected | other status | closed, no answer | no answer by deadline | slowest ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, k] of Object.entries(tally.kinds)) console.log(`| ${name} | ${k.sent} | ${k.expected} | ${k.otherStatus} | ${k.closedNoAnswer} | ${k.noAnswerByDeadline} | ${k.maxMs} |`);
   console.log(`server RSS ${out.rssStartMiB.toFixed(0)} MiB at start, ${out.rssMaxMiB.toFixed(0)} max, ${out.rssEndMiB.toFixed(0)} at end (${out.rssEndOverStart.toFixed(2)}x); live tensors ${start.tensors} -> ${end.tensors}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const file = arg('out', 'bench/results/serve-soak.json');
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

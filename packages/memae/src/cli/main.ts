@@ -191,10 +191,12 @@ Examples:
     .option('--max-queue <n>', 'scoring requests in progress at once; more get 503 + Retry-After', intArg('--max-queue', 1), 512)
     .option('--request-timeout-ms <ms>', 'a request must arrive completely within this time', intArg('--request-timeout-ms', 100), 30_000)
     .option('--max-connections <n>', 'open connections at once', intArg('--max-connections', 1), 1024)
+    .option('--max-image-pixels <n>', 'refuse request images with more pixels (from their header, before decoding)', intArg('--max-image-pixels', 1), 4096 * 4096)
     .option('--token-file <file>', 'require Authorization: Bearer <token> (file holds the token; or set MEMAE_SERVE_TOKEN)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('-q, --quiet', 'no request log')
+    .option('--worker', 'run the forward passes in a worker thread (overlaps them with HTTP work when a core is free; see docs/serve.md)')
     .addHelpText('after', `
 Examples:
   memae serve runs/latest/model

@@ -1,4 +1,4 @@
-// Decoding one image file to raw uint8 pixels of a fixed size and channel count, with sharp (libvips).
+// Decoding one image (a file, or bytes such as a request body: the one decoder for both) to raw uint8 pixels of a fixed size and channel count, with sharp (libvips).
 // BMP, which libvips' prebuilt binaries do not read, is decoded by bmp-ts and then handed to sharp.
 // Files are untrusted: read through the guarded reader (regular files only, size cap) and the pixel count
 // is checked from the header before anything is decoded (a decompression bomb is refused, not allocated).
@@ -30,24 +30,26 @@ export interface DecodeOptions {
   fit?: Fit;
   /** refuse images with more pixels than this (default maxImagePixels()) */
   maxPixels?: number;
+  /** what sets maxPixels, named in the error (default MEMAE_MAX_IMAGE_PIXELS) */
+  maxPixelsFrom?: string;
 }
 
-function checkPixels(path: string, width: number, height: number, max: number): void {
-  if (!(width > 0 && height > 0)) throw new UserError(`${path}: unreadable image (no size in its header)`);
-  if (width * height > max) throw new UserError(`${path}: image of ${width}x${height} pixels, over the limit of ${max} (MEMAE_MAX_IMAGE_PIXELS)`);
+function checkPixels(source: string, width: number, height: number, max: number, from = 'MEMAE_MAX_IMAGE_PIXELS'): void {
+  if (!(width > 0 && height > 0)) throw new UserError(`${source}: unreadable image (no size in its header)`);
+  if (width * height > max) throw new UserError(`${source}: image of ${width}x${height} pixels, over the limit of ${max} (${from})`);
 }
 
-async function open(path: string, maxPixels = maxImagePixels()): Promise<Sharp> {
-  const buf = await readFileGuardedAsync(path, { what: 'image', maxBytes: MAX_IMAGE_BYTES });
+/** A sharp pipeline over the image in `buf` (named `source` in errors), after its header's pixel count is checked. */
+async function openBuffer(buf: Buffer, source: string, maxPixels = maxImagePixels(), from?: string): Promise<Sharp> {
   if (buf.length >= 2 && buf[0] === 0x42 && buf[1] === 0x4d) {
     // "BM": Windows bitmap; its size sits at bytes 18 (width) and 22 (height, negative when top-down)
-    if (buf.length < 26) throw new UserError(`${path}: unreadable BMP image (truncated header)`);
-    checkPixels(path, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)), maxPixels);
+    if (buf.length < 26) throw new UserError(`${source}: unreadable BMP image (truncated header)`);
+    checkPixels(source, buf.readInt32LE(18), Math.abs(buf.readInt32LE(22)), maxPixels, from);
     let bmp;
     try {
       bmp = decodeBmp(buf, { toRGBA: true });
     } catch (e) {
-      throw new UserError(`${path}: unreadable BMP image (${(e as Error).message})`);
+      throw new UserError(`${source}: unreadable BMP image (${(e as Error).message})`);
     }
     return sharp(bmp.data, { raw: { width: bmp.width, height: Math.abs(bmp.height), channels: 4 } }).removeAlpha();
   }
@@ -57,32 +59,45 @@ async function open(path: string, maxPixels = maxImagePixels()): Promise<Sharp> 
     m = await sharp(buf, { failOn: 'error', limitInputPixels: false }).metadata(); // header only, nothing decoded
     img = sharp(buf, { failOn: 'error', limitInputPixels: maxPixels });
   } catch (e) {
-    throw new UserError(`${path}: unreadable image (${(e as Error).message.split('\n')[0]})`);
+    throw new UserError(`${source}: unreadable image (${(e as Error).message.split('\n')[0]})`);
   }
-  checkPixels(path, m.width ?? 0, m.height ?? 0, maxPixels);
+  checkPixels(source, m.width ?? 0, m.height ?? 0, maxPixels, from);
   return img;
 }
 
-/** Size and channel count of an image file (channels 1 for grayscale, 3 for colour; alpha not counted). */
-export async function probeImage(path: string): Promise<{ height: number; width: number; channels: 1 | 3 }> {
-  const img = await open(path);
+const readImage = (path: string) => readFileGuardedAsync(path, { what: 'image', maxBytes: MAX_IMAGE_BYTES });
+
+async function probeOpened(img: Sharp, source: string): Promise<{ height: number; width: number; channels: 1 | 3 }> {
   try {
     const m = await img.metadata();
     if (!m.width || !m.height) throw new Error('no size');
     const grey = m.channels !== undefined && m.channels <= 2 && (m.space === 'b-w' || m.space === 'grey16' || m.channels === 1 || m.channels === 2);
     return { height: m.height, width: m.width, channels: grey ? 1 : 3 };
   } catch (e) {
-    throw new UserError(`${path}: unreadable image (${(e as Error).message})`);
+    throw new UserError(`${source}: unreadable image (${(e as Error).message})`);
   }
+}
+
+/** Size and channel count of an image file (channels 1 for grayscale, 3 for colour; alpha not counted). */
+export async function probeImage(path: string): Promise<{ height: number; width: number; channels: 1 | 3 }> {
+  return probeOpened(await openBuffer(await readImage(path), path), path);
 }
 
 /** The image at `path` as height*width*channels uint8 values (row-major, channels last). */
 export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8Array> {
-  let img = await open(path, o.maxPixels);
+  return decodeImageBuffer(await readImage(path), path, o);
+}
+
+/**
+ * The one image decoder, over bytes (files and request bodies alike): the image in `buf` as height*width*channels
+ * uint8 values (row-major, channels last). Problems are one-line UserErrors that start with `source`.
+ */
+export async function decodeImageBuffer(buf: Buffer, source: string, o: DecodeOptions): Promise<Uint8Array> {
+  let img = await openBuffer(buf, source, o.maxPixels, o.maxPixelsFrom);
   if (o.fit === 'none') {
-    const m = await probeImage(path);
+    const m = await probeOpened(img, source);
     if (m.height !== o.height || m.width !== o.width || m.channels !== o.channels) {
-      throw new UserError(`${path}: image is ${m.height}x${m.width}x${m.channels}, the model takes ${o.height}x${o.width}x${o.channels} (resize policy "none")`);
+      throw new UserError(`${source}: image is ${m.height}x${m.width}x${m.channels}, the model takes ${o.height}x${o.width}x${o.channels} (resize policy "none")`);
     }
   }
   img = img.removeAlpha().resize(o.width, o.height, { fit: o.fit === undefined || o.fit === 'none' ? 'fill' : o.fit, background: { r: 0, g: 0, b: 0 } });
@@ -91,11 +106,11 @@ export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8
   try {
     out = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (e) {
-    throw new UserError(`${path}: unreadable image (${(e as Error).message.split('\n')[0]})`);
+    throw new UserError(`${source}: unreadable image (${(e as Error).message.split('\n')[0]})`);
   }
   const { data, info } = out;
   if (info.width !== o.width || info.height !== o.height || info.channels !== o.channels) {
-    throw new UserError(`${path}: decoded to ${info.height}x${info.width}x${info.channels}, expected ${o.height}x${o.width}x${o.channels}`);
+    throw new UserError(`${source}: decoded to ${info.height}x${info.width}x${info.channels}, expected ${o.height}x${o.width}x${o.channels}`);
   }
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }

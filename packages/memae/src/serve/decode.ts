@@ -1,8 +1,8 @@
-// Turning request bodies into model inputs: PNG/JPEG images (sharp, as the data loaders), CSV rows
+// Turning request bodies into model inputs: PNG/JPEG images (the data loaders' decoder, over the body's bytes), CSV rows
 // (csv-parse) and JSON tensors. Every problem is a RequestError with an HTTP status and a one-line message.
 import { parse as parseCsv } from 'csv-parse/sync';
-import sharp from 'sharp';
 import { z } from 'zod';
+import { decodeImageBuffer } from '../data/image-decode.js';
 import { UserError } from '../errors/user-error.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { TabularPreprocessor, type RawRecord } from '../preprocess/tabular.js';
@@ -22,31 +22,25 @@ export interface Inputs {
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
+/** Default cap on a request image's pixel count (its header is checked before decoding): 4096 x 4096. */
+export const DEFAULT_REQUEST_PIXELS = 4096 * 4096;
+
 /**
- * Decodes one PNG or JPEG into an [H, W, C] sample through the model's saved image preprocessing (its resize policy
- * and pixel range); without one, resized to fill and mapped to [-1, 1] as memae's loaders do.
+ * Decodes one request image into an [H, W, C] sample through the model's saved image preprocessing (its resize policy
+ * and pixel range); without one, resized to fill and mapped to [-1, 1] as memae's loaders do. The decoder is the
+ * file loaders' (data/image-decode.ts); its one-line errors become 400s.
  */
-export async function decodeImage(buf: Buffer, shape: readonly number[], pre?: Preprocessing | null, source = 'image'): Promise<Float32Array> {
+export async function decodeImage(buf: Buffer, shape: readonly number[], pre?: Preprocessing | null, source = 'image', maxPixels = DEFAULT_REQUEST_PIXELS): Promise<Float32Array> {
   if (shape.length !== 3) throw new RequestError(415, `this model takes ${shape.length === 1 ? 'tabular rows' : 'video clips'}, not images`);
   const [h, w, c] = shape;
+  if (c !== 1 && c !== 3) throw new RequestError(415, `this model takes images of ${c} channels: only 1 (grey) or 3 (colour) can be decoded`);
   const ip = pre?.kind === 'image' ? pre : undefined;
-  let raw: Buffer;
-  if (ip?.resize === 'none') {
-    const m = await sharp(buf, { limitInputPixels: 4096 * 4096 }).metadata().catch(() => undefined);
-    const mc = m && (m.channels ?? 3) - (m.hasAlpha ? 1 : 0) <= 1 ? 1 : 3;
-    if (m?.width && m.height && (m.width !== w || m.height !== h || mc !== c)) {
-      throw new RequestError(400, `${source}: image is ${m.height}x${m.width}x${mc}, the model takes ${h}x${w}x${c} (its resize policy is "none")`);
-    }
-  }
+  let raw: Uint8Array;
   try {
-    const fit = ip && ip.resize !== 'none' ? ip.resize : 'fill';
-    let img = sharp(buf, { limitInputPixels: 4096 * 4096, failOn: 'error' }).removeAlpha().resize(w, h, { fit, background: { r: 0, g: 0, b: 0 } });
-    img = c === 1 ? img.greyscale() : img.toColourspace('srgb');
-    const r = await img.raw().toBuffer({ resolveWithObject: true });
-    raw = r.data;
-    if (r.info.channels !== c) throw new Error(`decoded ${r.info.channels} channels`);
+    raw = await decodeImageBuffer(buf, source, { height: h, width: w, channels: c === 1 ? 1 : 3, fit: ip?.resize ?? 'fill', maxPixels, maxPixelsFrom: 'memae serve --max-image-pixels' });
   } catch (e) {
-    throw new RequestError(400, `${source}: cannot decode the image: ${(e as Error).message.split('\n')[0]}`);
+    if (e instanceof UserError) throw new RequestError(400, e.message);
+    throw e;
   }
   const [lo, hi] = ip?.range ?? [-1, 1];
   const out = new Float32Array(h * w * c);

@@ -49,14 +49,14 @@ export function decodePngExact(buf: Buffer, shape: readonly number[], range: rea
 }
 
 /** Decodes several images into one batch: the fast path where it applies, sharp otherwise. */
-export async function decodeImagesFast(bufs: Buffer[], shape: readonly number[], pre?: Preprocessing | null): Promise<Inputs> {
+export async function decodeImagesFast(bufs: Buffer[], shape: readonly number[], pre?: Preprocessing | null, maxPixels?: number): Promise<Inputs> {
   const size = shape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(bufs.length * size);
   // the saved image preprocessing's pixel range; resizing never happens on the fast path (exact size only)
   const range = pre?.kind === 'image' ? pre.range : undefined;
   for (let i = 0; i < bufs.length; i++) {
     const source = bufs.length > 1 ? `image ${i}` : 'image';
-    x.set(decodePngExact(bufs[i], shape, range) ?? (await decodeImage(bufs[i], shape, pre, source)), i * size);
+    x.set(decodePngExact(bufs[i], shape, range) ?? (await decodeImage(bufs[i], shape, pre, source, maxPixels)), i * size);
   }
   return { x, n: bufs.length };
 }

@@ -40,6 +40,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** when set, every route but /healthz needs `Authorization: Bearer <token>` */
   token?: string;
+  /** request images with more pixels than this (read from their header) are refused before decoding (default 4096 x 4096) */
+  maxImagePixels?: number;
   /** serve HTTPS with this certificate and key (PEM) */
   tls?: { cert: Buffer; key: Buffer };
 }
@@ -124,12 +126,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // the bounded queue: scoring requests are counted from their first byte to their answer (or abort)
   const maxQueue = opts.maxQueue ?? 512;
   const inFlight = new Set<string>();
-  const release = async (req: FastifyRequest) => void inFlight.delete(req.id);
   const admit = async (req: FastifyRequest, reply: FastifyReply) => {
     const len = Number(req.headers['content-length'] ?? 0);
     if (len > bodyLimit) return reply.code(413).send({ error: `body of ${len} bytes, at most ${bodyLimit}` });
     if (inFlight.size >= maxQueue) return reply.code(503).header('retry-after', '1').send({ error: `busy: ${inFlight.size} requests in progress, retry later` });
     inFlight.add(req.id);
+    // the response's 'close' comes once in every case: answered, or the client gone (even after its whole body
+    // arrived, when neither onResponse nor onRequestAbort runs: such requests used to hold their slot for good)
+    reply.raw.once('close', () => inFlight.delete(req.id));
   };
 
   app.addHook('onResponse', async (req, reply) => {
@@ -166,13 +170,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const type = parseContentType(req.headers['content-type']).type;
     if (type === 'multipart/form-data') {
       if (m.inputShape.length !== 3) throw new RequestError(415, 'multipart bodies carry images: this model does not take images');
-      return { ...(await decodeImagesFast(await readParts(req), m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast(await readParts(req), m.inputShape, m.preprocessing, opts.maxImagePixels)), errorMaps: mapsAsked };
     }
     if (type === 'image/png' || type === 'image/jpeg' || type === 'application/octet-stream') {
       const body = req.body as Buffer;
       if (!body?.length) throw new RequestError(400, 'empty image body');
       checkImageMagic(body, type, 'the body');
-      return { ...(await decodeImagesFast([body], m.inputShape, m.preprocessing)), errorMaps: mapsAsked };
+      return { ...(await decodeImagesFast([body], m.inputShape, m.preprocessing, opts.maxImagePixels)), errorMaps: mapsAsked };
     }
     if (type === 'text/csv') {
       const text = String(req.body ?? '');
@@ -210,7 +214,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return bufs;
   }
 
-  app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit, onResponse: release, onRequestAbort: release }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
+  app.post<{ Params: { name: string } }>('/v1/models/:name/score', { onRequest: admit }, async (req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
     const { model, batcher } = lookup(req.params.name);
     const inp = await readInputs(req, model);
     // checked per request before batching, with the library's bound (score/finite.ts), so one bad request never fails a batch

@@ -188,7 +188,7 @@ for (const type of ['image/png', 'image/jpeg', 'application/octet-stream']) {
 }
 add('a PNG declared image/jpeg', post(IMG, 'image/jpeg', png), 415, /declared image\/jpeg but is a PNG/);
 add('a JPEG header declared image/png', post(IMG, 'image/png', jpegHead), 415, /declared image\/png but is a JPEG/);
-add('a truncated JPEG', post(IMG, 'image/jpeg', jpegHead), 400, /cannot decode/);
+add('a truncated JPEG', post(IMG, 'image/jpeg', jpegHead), 400, /^image: unreadable image \(/);
 add('a valid PNG as octet-stream', post(IMG, 'application/octet-stream', png), 200);
 add('a PNG for the tabular model', post(TAB, 'image/png', png), 415, /tabular rows/);
 
@@ -302,6 +302,22 @@ test('a full queue answers 503 with Retry-After, and frees its slots when client
     await Promise.all(holders); // the clients give up (sockets destroyed)
     await new Promise((r) => setTimeout(r, 100));
     assert.equal((await valid(s.port)).status, 200);
+  } finally {
+    await s.app.close();
+  }
+});
+
+test('clients that leave after sending their whole body free their queue slots (they once held them for good)', async () => {
+  // a long batch wait keeps each request in the server while its client hangs up
+  const s = await start({ maxQueue: 4, maxWaitMs: 300 }, [servedModel('img', await loadDetector(tiny.dir))]);
+  try {
+    for (let round = 0; round < 3; round++) {
+      const gone = await Promise.all(Array.from({ length: 4 }, () => raw(s.port, [request('POST', IMG, { 'content-type': 'image/png' }, png)], { deadlineMs: 50 })));
+      assert.ok(gone.every((r) => !r.closed && r.status === 0), 'the clients left before their answer');
+      await new Promise((r) => setTimeout(r, 500)); // their batch ran; the answers went to closed sockets
+    }
+    const r = await valid(s.port);
+    assert.equal(r.status, 200);
   } finally {
     await s.app.close();
   }

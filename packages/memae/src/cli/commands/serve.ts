@@ -10,6 +10,7 @@ import { servedModel } from '../../serve/from-detector.js';
 import { noPreprocessingNote } from '../../preprocess/index.js';
 import { MODEL_NAME, type ServedModel } from '../../serve/served-model.js';
 import { buildServer, closeOnSignals } from '../../serve/server.js';
+import { startModelWorker } from '../../serve/worker-models.js';
 
 export interface ServeFlags {
   port: number;
@@ -21,10 +22,13 @@ export interface ServeFlags {
   maxQueue?: number;
   requestTimeoutMs?: number;
   maxConnections?: number;
+  maxImagePixels?: number;
   tokenFile?: string;
   tlsCert?: string;
   tlsKey?: string;
   quiet?: boolean;
+  /** forward passes in a worker thread (--worker) instead of on the event-loop thread */
+  worker?: boolean;
 }
 
 /** Reads a small secret or certificate file (regular files only, at most 64 KiB) or fails naming it. */
@@ -81,11 +85,21 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   if (!isLoopback(flags.host) && token === undefined) {
     process.stderr.write(`memae serve: warning: listening on ${flags.host} without a token: anyone who reaches the port can score and read /metrics (see docs/serve.md)\n`);
   }
-  const models: ServedModel[] = [];
-  for (const s of specs) {
-    const det = await loadDetector(s.dir);
-    if (!det.preprocessing) process.stderr.write(noPreprocessingNote(s.dir) + '\n');
-    models.push(servedModel(s.name, det));
+  let models: ServedModel[] = [];
+  let tensorStats = () => tf.memory() as { numTensors: number; numBytes: number };
+  if (flags.worker) {
+    // the models live in a worker thread: HTTP parsing and decoding overlap with the forward passes; this thread
+    // then never touches the libtorch backend (its addon keeps one tensor store per process)
+    const w = await startModelWorker(specs);
+    models = w.models;
+    tensorStats = w.tensorStats;
+    for (const [i, m] of models.entries()) if (!m.preprocessing) process.stderr.write(noPreprocessingNote(specs[i].dir) + '\n');
+  } else {
+    for (const s of specs) {
+      const det = await loadDetector(s.dir);
+      if (!det.preprocessing) process.stderr.write(noPreprocessingNote(s.dir) + '\n');
+      models.push(servedModel(s.name, det));
+    }
   }
   const app = await buildServer({
     models,
@@ -96,9 +110,10 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
     maxQueue: flags.maxQueue,
     requestTimeoutMs: flags.requestTimeoutMs,
     maxConnections: flags.maxConnections,
+    maxImagePixels: flags.maxImagePixels,
     token,
     tls,
-    tensorStats: () => tf.memory(),
+    tensorStats,
     logger: !flags.quiet,
   });
   try {
