@@ -2,7 +2,8 @@
 // one fresh process per cell and round, as it runs bench/inference_matrix_torch.py). Prints one JSON line:
 // mean us per batch over the first --first batches of the process, and over --steady batches after --warm.
 // Paths: predict = model.predict(x) read back; apply = model.apply(x, {training: false}) in tidy, read back;
-// score = memae's scoreModel (upload, forward, per-sample error, scores read back), the CLI / service path.
+// score = memae's scoreModel (upload, forward through the inference plan, per-sample error, scores read back), the CLI /
+// service path; folded = the inference plan (batch norm folded into the convolutions) in tidy, read back.
 // --probe: one convolution only (run with ONEDNN_VERBOSE=1 to see oneDNN's ISA).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -12,6 +13,7 @@ import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
 import { buildModel } from '../packages/memae/src/models/build.js';
 import { resolveConfig, type ModelConfig } from '../packages/memae/src/models/config.js';
 import { scoreModel } from '../packages/memae/src/score/score.js';
+import { buildInferencePlan, inferenceOutputs } from '../packages/memae/src/models/inference-plan.js';
 import { referenceModel } from './reference-model.js';
 
 const { values: o } = parseArgs({
@@ -26,7 +28,7 @@ registerLibtorchBackend({ threads: Number(o.threads) });
 await tf.setBackend('libtorch');
 
 if (o.probe) {
-  tf.tidy(() => tf.conv2d(tf.ones([8, 28, 28, 32]), tf.ones([3, 3, 32, 32]), 1, 'same').dataSync());
+  tf.tidy(() => tf.conv2d(tf.ones([8, 28, 28, 32]) as tf.Tensor4D, tf.ones([3, 3, 32, 32]) as tf.Tensor4D, 1, 'same').dataSync());
   console.log(JSON.stringify({ probe: true }));
   process.exit(0);
 }
@@ -51,7 +53,9 @@ const steps: Record<string, () => Promise<void> | void> = {
   predict: () => readBack(model.predict(x) as tf.Tensor),
   apply: () => readBack(tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor)),
   score: async () => { await scoreModel(model, cfg, data, { batchSize: batch }); },
+  folded: () => readBack(tf.tidy(() => inferenceOutputs(model, plan, x)[0])),
 };
+const plan = o.path === 'folded' ? buildInferencePlan(model) : null;
 const step = steps[String(o.path)];
 if (!step) throw new Error(`unknown path ${o.path}`);
 
