@@ -59,12 +59,14 @@ const plan = o.path === 'folded' ? buildInferencePlan(model) : null;
 const step = steps[String(o.path)];
 if (!step) throw new Error(`unknown path ${o.path}`);
 
+// wall time and this process's CPU time (all threads) per batch: CPU time moves less with other jobs' load
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 const tensorsBefore = tf.memory().numTensors;
-let t0 = performance.now();
+let [t0, c0] = [performance.now(), cpu()];
 for (let i = 0; i < first; i++) await step();
-const firstUs = (performance.now() - t0) / first * 1000;
+const [firstUs, firstCpuUs] = [(performance.now() - t0) / first * 1000, (cpu() - c0) / first * 1000];
 for (let i = first; i < warm; i++) await step();
-t0 = performance.now();
+[t0, c0] = [performance.now(), cpu()];
 for (let i = 0; i < steady; i++) await step();
-const steadyUs = (performance.now() - t0) / steady * 1000;
-console.log(JSON.stringify({ side: 'libtorch', firstUs, steadyUs, tensorGrowth: tf.memory().numTensors - tensorsBefore }));
+const [steadyUs, steadyCpuUs] = [(performance.now() - t0) / steady * 1000, (cpu() - c0) / steady * 1000];
+console.log(JSON.stringify({ side: 'libtorch', firstUs, steadyUs, firstCpuUs, steadyCpuUs, tensorGrowth: tf.memory().numTensors - tensorsBefore }));

@@ -5,8 +5,9 @@
 // --steady batches after --warm. ISA `avx2` caps oneDNN (ONEDNN_MAX_CPU_ISA=AVX2) and ATen's vector kernels
 // (ATEN_CPU_CAPABILITY=avx2) on both sides, to emulate an AVX2-only CPU on an AVX-512 one.
 //   full:  npx tsx bench/inference-matrix.ts
-//   quick: npx tsx bench/inference-matrix.ts --quick      (fewer cells and steps, ~10 min on 2 loaded cores)
-// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,score --threads 1,2 --isa native,avx2
+//   quick: npx tsx bench/inference-matrix.ts --quick      (2 threads, 2 rounds, ref at batch 1 and 64, CIFAR at 8, the 3D
+//          net at 1, paths apply/folded/score, fewer steps: 96 processes, ~10 min on an idle 2-core machine)
+// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,folded,score --threads 1,2 --isa native,avx2
 //          --rounds 3 --name inference-matrix; per model steps: --first 50 --warm 500 --steady 100 (video3d: a tenth)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const q = o.quick;
 const list = (s: string | undefined, d: string) => (s ?? d).split(',').filter(Boolean);
 const models = list(o.models, 'ref,cifar,video3d');
 const batches = list(o.batches, q ? '1,64' : '1,8,64').map(Number);
-const paths = list(o.paths, 'predict,apply,score');
+const paths = list(o.paths, q ? 'apply,folded,score' : 'predict,apply,folded,score');
 const threadList = list(o.threads, q ? '2' : '1,2').map(Number);
 const isas = list(o.isa, 'native,avx2');
 const rounds = Number(o.rounds ?? (q ? 2 : 3));
@@ -40,8 +41,8 @@ function steps(model: string, batch: number): { first: number; warm: number; ste
   const first = scale(o.first, 50, 50);
   return { first, warm: Math.max(first, scale(o.warm, 500, 300)), steady: scale(o.steady, 100, 50) };
 }
-/** Batches of each model (quick: the 3D net at batch 1 only, CIFAR at 1 and 8). */
-const modelBatches = (m: string) => (q && m === 'video3d' ? [1] : q && m === 'cifar' ? [1, 8] : batches);
+/** Batches of each model (quick: the 3D net at batch 1 only, CIFAR at 8). */
+const modelBatches = (m: string) => (q && m === 'video3d' ? [1] : q && m === 'cifar' ? [8] : batches);
 
 const ISA_ENV: Record<string, Record<string, string>> = {
   native: {},
@@ -73,10 +74,12 @@ for (const isa of isas) {
 console.log(`CPU: ${cpu}, ${process.env.NPROC ?? ''}flags: ${flags.join(' ') || 'none'}`);
 for (const isa of isas) console.log(`oneDNN ISA (${isa}): libtorch backend ${onednn[isa].libtorch}; PyTorch ${onednn[isa].pytorch}`);
 
-interface Cell { model: string; batch: number; path: string; threads: number; isa: string; steps: ReturnType<typeof steps>; libtorch: { first: number[]; steady: number[] }; pytorch: { first: number[]; steady: number[] } }
+/** us per batch per round: wall time, and CPU time of the process (all threads) */
+interface Sides { first: number[]; steady: number[]; firstCpu: number[]; steadyCpu: number[] }
+interface Cell { model: string; batch: number; path: string; threads: number; isa: string; steps: ReturnType<typeof steps>; libtorch: Sides; pytorch: Sides }
 const cells: Cell[] = [];
 for (const model of models) for (const batch of modelBatches(model)) for (const threads of threadList) for (const isa of isas) for (const path of paths) {
-  cells.push({ model, batch, path, threads, isa, steps: steps(model, batch), libtorch: { first: [], steady: [] }, pytorch: { first: [], steady: [] } });
+  cells.push({ model, batch, path, threads, isa, steps: steps(model, batch), libtorch: { first: [], steady: [], firstCpu: [], steadyCpu: [] }, pytorch: { first: [], steady: [], firstCpu: [], steadyCpu: [] } });
 }
 const t0 = Date.now();
 for (let r = 0; r < rounds; r++) {
@@ -88,6 +91,8 @@ for (let r = 0; r < rounds; r++) {
       const res = lastJson(runSide(side, c.isa, args, c.threads));
       c[side].first.push(res.firstUs);
       c[side].steady.push(res.steadyUs);
+      c[side].firstCpu.push(res.firstCpuUs);
+      c[side].steadyCpu.push(res.steadyCpuUs);
     }
     process.stderr.write(`round ${r + 1}/${rounds} cell ${i + 1}/${cells.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)\r`);
   }
@@ -98,22 +103,24 @@ const median = (a: number[]) => { const s = a.slice().sort((x, y) => x - y); con
 /** samples/s from us per batch */
 const rate = (us: number, batch: number) => batch * 1e6 / us;
 const summary = cells.map((c) => {
-  const fig = (reg: 'first' | 'steady') => {
+  const fig = (reg: 'first' | 'steady' | 'firstCpu' | 'steadyCpu') => {
     const ours = { median: rate(median(c.libtorch[reg]), c.batch), best: rate(Math.min(...c.libtorch[reg]), c.batch) };
     const torch = { median: rate(median(c.pytorch[reg]), c.batch), best: rate(Math.min(...c.pytorch[reg]), c.batch) };
     return { ours, torch, ratioMedian: ours.median / torch.median, ratioBest: ours.best / torch.best };
   };
-  return { model: c.model, batch: c.batch, path: c.path, threads: c.threads, isa: c.isa, steps: c.steps, first: fig('first'), steady: fig('steady'), raw: { libtorch: c.libtorch, pytorch: c.pytorch } };
+  return { model: c.model, batch: c.batch, path: c.path, threads: c.threads, isa: c.isa, steps: c.steps, first: fig('first'), steady: fig('steady'), firstCpu: fig('firstCpu'), steadyCpu: fig('steadyCpu'), raw: { libtorch: c.libtorch, pytorch: c.pytorch } };
 });
 const f0 = (v: number) => v.toFixed(0);
 const f2 = (v: number) => v.toFixed(2);
 const rows = summary.map((s) => [s.model, String(s.batch), s.path, String(s.threads), s.isa,
   f0(s.first.ours.median), f0(s.first.torch.median), f2(s.first.ratioMedian), f2(s.first.ratioBest),
-  f0(s.steady.ours.median), f0(s.steady.torch.median), f2(s.steady.ratioMedian), f2(s.steady.ratioBest)]);
+  f0(s.steady.ours.median), f0(s.steady.torch.median), f2(s.steady.ratioMedian), f2(s.steady.ratioBest),
+  f2(s.firstCpu.ratioMedian), f2(s.steadyCpu.ratioMedian)]);
 const header = ['model', 'batch', 'path', 'threads', 'ISA', 'first: ours/s', 'PyTorch/s', 'ratio (median)', 'ratio (best)',
-  'steady: ours/s', 'PyTorch/s', 'ratio (median)', 'ratio (best)'];
+  'steady: ours/s', 'PyTorch/s', 'ratio (median)', 'ratio (best)', 'CPU-time ratio first', 'CPU-time ratio steady'];
 const below = summary.filter((s) => s.first.ratioMedian < 1 || s.steady.ratioMedian < 1).length;
-const md = `Inference matrix, libtorch backend vs PyTorch ${rounds} round(s), samples/s (median of rounds), ratio = ours / PyTorch\n\n` +
+const md = `Inference matrix, libtorch backend vs PyTorch, ${rounds} round(s), samples/s (median of rounds), ratio = ours / PyTorch ` +
+  `(> 1: we are faster); CPU-time ratio = PyTorch's CPU time per batch / ours (median of rounds; less moved by other jobs' load)\n\n` +
   `CPU: ${cpu}; flags: ${flags.join(' ') || 'none'}\n` +
   isas.map((isa) => `oneDNN ISA (${isa}): libtorch backend ${onednn[isa].libtorch}; PyTorch ${onednn[isa].pytorch}\n`).join('') +
   `command: npx tsx bench/inference-matrix.ts ${process.argv.slice(2).join(' ')}\n\n` + markdownTable(header, rows) +
