@@ -8,6 +8,7 @@
 #include "core.h"
 #include "activation.h"
 #include "transpose.h"
+#include <ATen/Parallel.h>
 
 using namespace ltb;
 
@@ -118,11 +119,30 @@ at::Tensor firstPadded(const at::Tensor& x, const Geometry& g, std::vector<int64
   return channelsFirstPadded(x, g.lo, g.hi);
 }
 
+// Whether ATen 1.13 runs a 2D float convolution on oneDNN (ConvParams::use_mkldnn, x = the
+// convolution's input, wf = OIHW filter). Below it ("for some case, native is faster": batch 1,
+// 3x3 filters, small maps) ATen runs its own im2col kernel, which on channels_last operands took
+// 7-10 ms instead of ~0.1 ms for the reference model's layers at batch 1 (docs/engine.md).
+bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g, int64_t groups) {
+  if (x.dim() != 4 || x.scalar_type() != at::kFloat) return true;
+  bool strided = false, dilated = false;
+  for (auto s : g.stride) strided |= s != 1;
+  for (auto d : g.dilation) dilated |= d != 1;
+  bool first = strided || dilated || x.size(0) >= 16 || wf.size(-1) != 1 || wf.size(-2) != 1 || at::get_num_threads() > 1;
+  bool second = groups > 1 || (wf.size(-1) > 3 && wf.size(-2) > 3) || x.size(0) > 1 || x.numel() > 20480;
+  return first && second;
+}
+
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
   std::vector<int64_t> pad;
   auto xf = firstPadded(x, g, pad);
   auto wf = filterFirst(grouped(w, groups));
   int64_t n = static_cast<int64_t>(g.stride.size());
+  // channels_last views where ATen would take its im2col kernel: oneDNN directly (same kernel as at batch >= 2)
+  if (n == 2 && channelsLast && !atenUsesOnednn(xf, wf, g, groups)) {
+    c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+    return toLast(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
+  }
   std::vector<int64_t> outPad(n, 0);
   return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
 }
@@ -156,6 +176,8 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
   std::vector<int64_t> xs = {dy.size(0), inC};
   for (int64_t k = 0; k < n; ++k) xs.push_back(size[k] + g.hi[k] - g.lo[k]);
   auto x = at::empty(xs, n == 2 ? dy.options().memory_format(cl(n)) : dy.options());
+  // ATen would run its im2col kernel on channels_last operands (batch 1): the transposed path on NCHW copies instead
+  if (n == 2 && !atenUsesOnednn(x, wf, g, groups)) return {};
   std::vector<int64_t> outPad(n, 0);
   auto r = std::get<0>(at::convolution_backward(toFirst(dy), x, wf, c10::nullopt, g.stride, g.lo, g.dilation, false, outPad, groups, {true, false, false}));
   for (int64_t k = 0; k < n; ++k) {
@@ -254,6 +276,12 @@ at::Tensor convFilterGrad(const at::Tensor& x, const at::Tensor& dy, const std::
   for (int64_t k = 0; k < n; ++k) oihw.push_back(filterShape[k]);
   auto opts = xf.options();
   auto w = channelsLast && n == 2 ? at::empty(oihw, opts.memory_format(cl(2))) : at::empty(oihw, opts);
+  // ATen's im2col kernel (small batches) on NCHW operands, not on channels_last views
+  if (n == 2 && !atenUsesOnednn(xf, w, g, groups)) {
+    xf = xf.contiguous();
+    dyf = dyf.contiguous();
+    w = w.contiguous();
+  }
   std::vector<int64_t> outPad(n, 0);
   auto r = at::convolution_backward(dyf, xf, w, c10::nullopt, g.stride, pad, g.dilation, false, outPad, groups, {false, true, false});
   auto gw = filterLast(std::get<1>(r));

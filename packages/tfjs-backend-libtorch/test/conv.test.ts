@@ -65,6 +65,27 @@ describe('conv2dTranspose matches cpu', () => {
   }
 });
 
+// Batch 1 with 3x3 filters and small maps is where ATen 1.13 leaves oneDNN for its own im2col kernel, which is
+// 10-50x slower on channels_last views: native/conv.cc then calls oneDNN directly (forward) or uses NCHW copies
+// (both gradients). The reference model's layers at batch 1, forward and gradients.
+describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => {
+  const conv: [string, number[], number[]][] = [['28x28x1 -> 16', [1, 28, 28, 1], [3, 3, 1, 16]], ['14x14x16 -> 32', [1, 14, 14, 16], [3, 3, 16, 32]], ['7x7x32 -> 64', [1, 7, 7, 32], [3, 3, 32, 64]]];
+  for (const [name, xs, ws] of conv) {
+    const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same');
+    const out = [1, Math.ceil(xs[1] / 2), Math.ceil(xs[2] / 2), ws[3]];
+    it(`conv2d ${name}`, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], op));
+    it(`conv2d ${name} gradients`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(out, 3)], gradsOf(op)));
+  }
+  const deconv: [string, number[], number[], number[]][] = [['4x4x64 -> 7x7x32', [1, 4, 4, 64], [3, 3, 32, 64], [1, 7, 7, 32]], ['7x7x32 -> 14x14x16', [1, 7, 7, 32], [3, 3, 16, 32], [1, 14, 14, 16]]];
+  for (const [name, xs, ws, outShape] of deconv) {
+    const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, outShape as [number, number, number, number], 2, 'same');
+    it(`conv2dTranspose ${name}`, () => expectSameAsCpu([f(xs, 1), f(ws, 2)], op));
+    it(`conv2dTranspose ${name} gradients`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f(outShape, 3)], gradsOf(op)));
+  }
+  it('fused conv2d with bias and leakyrelu', () => expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
+    tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 })));
+});
+
 // native/conv.cc computes input gradients (and conv2dTranspose) one of three ways, chosen by
 // geometry and channel count; every way must match cpu wherever it applies (mode 0: im2col
 // transposed convolution; 1: oneDNN backward data; 2: the default choice; 3: sub-pixel convolution).

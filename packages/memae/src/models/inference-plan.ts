@@ -1,0 +1,192 @@
+// Inference with batch norm folded into the convolutions (issue 18): a conv / transposed conv followed by batch
+// norm (tf.layers' BatchNormalization or memae's BatchNorm, moving statistics) and optionally LeakyReLU becomes one
+// convolution with scaled filters and a new bias, s = gamma / sqrt(var + eps), w' = w * s (per output channel),
+// b' = (b - mean) * s + beta, with the activation fused where tfjs has a fused op (2D convolutions). Every other
+// layer runs as it is (`layer.apply`). Outputs equal `model.apply(x, {training: false})` to float32 rounding.
+// A plan holds the folded weights of one set of weights: build it for a scoring run and dispose it after (scoreModel
+// does), so tensor counts are unchanged and a plan never sees weights that changed since.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+type Layer = tfl.layers.Layer;
+type Sym = tfl.SymbolicTensor;
+type Conv = 'Conv2D' | 'Conv3D' | 'Conv2DTranspose' | 'Conv3DTranspose';
+const CONVS = new Set<string>(['Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose']);
+const BNS = new Set<string>(['BatchNormalization', 'MemAEBatchNorm']);
+
+interface Folded {
+  kind: Conv;
+  /** the conv layer's config: strides, padding, dilation, kernel size */
+  cfg: tf.serialization.ConfigDict;
+  filter: tf.Tensor;
+  bias: tf.Tensor;
+  /** LeakyReLU slope, or undefined for none */
+  alpha?: number;
+}
+
+export interface Step {
+  layer: Layer;
+  inputs: number[];
+  outputs: number[];
+  folded?: Folded;
+}
+
+export interface InferencePlan {
+  readonly steps: Step[];
+  readonly input: number;
+  readonly outputs: number[];
+  /** the folded filters and biases (disposeInferencePlan releases them) */
+  readonly held: tf.Tensor[];
+}
+
+const idsOf = (s: Sym | Sym[]): number[] => (Array.isArray(s) ? s : [s]).map((t) => t.id);
+const className = (l: Layer) => l.getClassName();
+
+/** The model's layers with one call each (a layer reused in the graph: no plan). */
+function nodes(model: tfl.LayersModel): { layer: Layer; inputs: number[]; outputs: number[] }[] | null {
+  const out: { layer: Layer; inputs: number[]; outputs: number[] }[] = [];
+  for (const layer of model.layers) {
+    if (className(layer) === 'InputLayer') continue;
+    if (layer.inboundNodes.length !== 1) return null;
+    const node = layer.inboundNodes[0];
+    out.push({ layer, inputs: idsOf(node.inputTensors), outputs: idsOf(node.outputTensors) });
+  }
+  return out;
+}
+
+/** Per-channel scale and shift of a batch norm layer at inference, or null if its axis is not the last one. */
+function bnAffine(bn: Layer): { scale: tf.Tensor; shift: tf.Tensor } | null {
+  const c = bn.getConfig();
+  const w = bn.getWeights();
+  let gamma: tf.Tensor | undefined, beta: tf.Tensor | undefined, mean: tf.Tensor, variance: tf.Tensor;
+  if (className(bn) === 'MemAEBatchNorm') {
+    [gamma, beta, mean, variance] = w;
+  } else {
+    const axis = c.axis as number;
+    const rank = (bn.inboundNodes[0].inputTensors[0] as Sym).rank;
+    if (axis !== -1 && axis !== rank - 1) return null;
+    let i = 0;
+    if (c.scale !== false) gamma = w[i++];
+    if (c.center !== false) beta = w[i++];
+    [mean, variance] = [w[i], w[i + 1]];
+  }
+  const eps = Number(c.epsilon);
+  return tf.tidy(() => {
+    let scale = tf.rsqrt(tf.add(variance, eps));
+    if (gamma) scale = tf.mul(scale, gamma);
+    let shift = tf.neg(tf.mul(mean, scale));
+    if (beta) shift = tf.add(shift, beta);
+    return { scale, shift };
+  });
+}
+
+/**
+ * The model's inference plan with batch norm folded into the convolutions, or null when nothing can be folded
+ * (no conv + batch norm pair, a layer called twice, several inputs): then use `model.apply`.
+ */
+export function buildInferencePlan(model: tfl.LayersModel): InferencePlan | null {
+  if (model.inputs.length !== 1) return null;
+  const list = nodes(model);
+  if (!list) return null;
+  // who reads each symbolic tensor (model outputs count as readers)
+  const readers = new Map<number, number>();
+  for (const n of list) for (const id of n.inputs) readers.set(id, (readers.get(id) ?? 0) + 1);
+  for (const id of idsOf(model.outputs)) readers.set(id, (readers.get(id) ?? 0) + 1);
+  const byInput = new Map<number, (typeof list)[number]>();
+  for (const n of list) if (n.inputs.length === 1) byInput.set(n.inputs[0], n);
+  const only = (id: number) => (readers.get(id) === 1 ? byInput.get(id) : undefined);
+
+  const steps: Step[] = [];
+  const held: tf.Tensor[] = [];
+  const skip = new Set<Layer>();
+  for (const n of list) {
+    if (skip.has(n.layer)) continue;
+    const cfg = n.layer.getConfig();
+    const bn = CONVS.has(className(n.layer)) && cfg.activation === 'linear' && (cfg.dataFormat ?? 'channelsLast') === 'channelsLast'
+      ? only(n.outputs[0]) : undefined;
+    const affine = bn && BNS.has(className(bn.layer)) ? bnAffine(bn.layer) : null;
+    if (!bn || !affine) {
+      steps.push({ layer: n.layer, inputs: n.inputs, outputs: n.outputs });
+      continue;
+    }
+    const act = only(bn.outputs[0]);
+    const alpha = act && className(act.layer) === 'LeakyReLU' ? Number(act.layer.getConfig().alpha) : undefined;
+    const kind = className(n.layer) as Conv;
+    const [kernel, bias] = n.layer.getWeights();
+    const transposed = kind.endsWith('Transpose');
+    const folded = tf.tidy(() => {
+      // output channels: the last axis of a conv kernel, the second to last of a transposed one
+      const shape = kernel.shape.map((_, i) => (i === kernel.rank - (transposed ? 2 : 1) ? -1 : 1));
+      const filter = tf.mul(kernel, tf.reshape(affine.scale, shape));
+      const b = bias ? tf.add(tf.mul(bias, affine.scale), affine.shift) : tf.clone(affine.shift);
+      return { filter, bias: b };
+    });
+    tf.dispose([affine.scale, affine.shift]);
+    held.push(folded.filter, folded.bias);
+    skip.add(bn.layer);
+    if (alpha !== undefined) skip.add(act!.layer);
+    const last = alpha !== undefined ? act! : bn;
+    steps.push({ layer: n.layer, inputs: n.inputs, outputs: last.outputs, folded: { kind, cfg, ...folded, alpha } });
+  }
+  if (held.length === 0) return null;
+  return { steps, input: model.inputs[0].id, outputs: idsOf(model.outputs), held };
+}
+
+const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [Number(v), Number(v)]);
+const triple = (v: unknown): [number, number, number] => (Array.isArray(v) ? [v[0], v[1], v[2]] : [Number(v), Number(v), Number(v)]);
+
+/** tf.layers' output length of a transposed convolution (deconvLength). */
+const deconv = (size: number, stride: number, kernel: number, padding: string) =>
+  padding === 'valid' ? size * stride + Math.max(kernel - stride, 0) : size * stride;
+
+function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
+  const padding = f.cfg.padding as 'same' | 'valid';
+  if (f.kind === 'Conv2D') {
+    return tf.fused.conv2d({
+      x: x as tf.Tensor4D, filter: f.filter as tf.Tensor4D, strides: pair(f.cfg.strides), pad: padding, dilations: pair(f.cfg.dilationRate),
+      bias: f.bias, activation: f.alpha === undefined ? 'linear' : 'leakyrelu', leakyreluAlpha: f.alpha,
+    });
+  }
+  let y: tf.Tensor;
+  const d = x.shape as number[];
+  const out = f.filter.shape[f.filter.rank - 2];
+  if (f.kind === 'Conv3D') {
+    y = tf.conv3d(x as tf.Tensor5D, f.filter as tf.Tensor5D, triple(f.cfg.strides), padding, 'NDHWC', triple(f.cfg.dilationRate));
+  } else if (f.kind === 'Conv2DTranspose') {
+    const [s, k] = [pair(f.cfg.strides), pair(f.cfg.kernelSize)];
+    const shape: [number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), out];
+    y = tf.conv2dTranspose(x as tf.Tensor4D, f.filter as tf.Tensor4D, shape, s, padding);
+  } else {
+    const [s, k] = [triple(f.cfg.strides), triple(f.cfg.kernelSize)];
+    const shape: [number, number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), deconv(d[3], s[2], k[2], padding), out];
+    y = tf.conv3dTranspose(x as tf.Tensor5D, f.filter as tf.Tensor5D, shape, s, padding);
+  }
+  y = tf.add(y, f.bias);
+  return f.alpha === undefined ? y : tf.leakyRelu(y, f.alpha);
+}
+
+/**
+ * The model's outputs for `x` at inference (`model.apply(x, {training: false})` as an array), through the plan
+ * when there is one. Call inside tf.tidy (intermediates are not disposed here).
+ */
+export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null, x: tf.Tensor): tf.Tensor[] {
+  if (!p) {
+    const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+    return Array.isArray(o) ? o : [o];
+  }
+  const values = new Map<number, tf.Tensor>([[p.input, x]]);
+  for (const s of p.steps) {
+    const ins = s.inputs.map((id) => values.get(id)!);
+    if (s.folded) {
+      values.set(s.outputs[0], runFolded(s.folded, ins[0]));
+      continue;
+    }
+    const out = s.layer.apply(ins.length === 1 ? ins[0] : ins, { training: false }) as tf.Tensor | tf.Tensor[];
+    (Array.isArray(out) ? out : [out]).forEach((t, i) => values.set(s.outputs[i], t));
+  }
+  return p.outputs.map((id) => values.get(id)!);
+}
+
+export function disposeInferencePlan(p: InferencePlan | null): void {
+  if (p) tf.dispose(p.held);
+}
