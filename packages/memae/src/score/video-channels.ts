@@ -14,7 +14,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
 import { checkDataset } from '../train/trainer.js';
+import type { Dataset } from '../data/dataset.js';
 import type { ClipDataset } from '../video/clips.js';
+import { checkInputsFinite } from './finite.js';
 
 export const VIDEO_CHANNELS = ['recon', 'motion', 'fd', 'still'] as const;
 /** Channels whose anomalies deviate from normal in either direction. */
@@ -47,7 +49,7 @@ export function inputChannels(x: Float32Array, n: number, T: number): { fd: Floa
 }
 
 /** Per-clip scores of every channel of a video model over `clips`. */
-export async function videoChannelScores(model: tfl.LayersModel, cfg: ModelConfig, clips: ClipDataset, opts: { batchSize?: number } = {}): Promise<ChannelScores> {
+export async function videoChannelScores(model: tfl.LayersModel, cfg: ModelConfig, clips: Dataset, opts: { batchSize?: number } = {}): Promise<ChannelScores> {
   if (cfg.kind !== 'video') throw new UserError(`video score channels need a video model, got kind '${cfg.kind}'`);
   checkDataset(cfg, clips, 'scoring data');
   const batchSize = opts.batchSize ?? 8;
@@ -59,6 +61,7 @@ export async function videoChannelScores(model: tfl.LayersModel, cfg: ModelConfi
   for (let s = 0; s < clips.size; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, clips.size - s) }, (_, i) => s + i);
     const data = clips.gather(idx);
+    checkInputsFinite(data, data.length / idx.length, s);
     const inp = inputChannels(data, idx.length, T);
     fd.set(inp.fd, s);
     still.set(inp.still, s);
