@@ -91,9 +91,10 @@ export interface ChannelStats {
 /** Robust location and scale of a channel's scores on normal clips (median, 1.4826 x median absolute deviation, at
  *  least `minScale`); `twoSided` marks a channel whose anomalies go either way. */
 export function channelStats(scores: ArrayLike<number>, opts: { twoSided?: boolean; minScale?: number } = {}): ChannelStats {
-  const st = robustStats(scores);
-  const scale = Math.max(st.scale, opts.minScale ?? 0);
-  return opts.twoSided ? { ...st, scale, twoSided: true } : { ...st, scale };
+  const { median, mad, fallback } = robustStats(scores);
+  // no deviation on most normal clips (a channel that is constant there): the floor, when given, is the scale
+  const scale = mad > 0 ? Math.max(mad, opts.minScale ?? 0) : (opts.minScale ?? fallback);
+  return opts.twoSided ? { median, scale, twoSided: true } : { median, scale };
 }
 
 /** `channelStats` of every channel with its own options (`still`: two-sided, scale at least one frame step). */
@@ -103,13 +104,14 @@ export function videoChannelStats(normal: ChannelScores, clipLength: number): Re
   return out;
 }
 
-function robustStats(scores: ArrayLike<number>): ChannelStats {
+/** median, 1.4826 x MAD, and the scale to use without one: half the range, or 1 */
+function robustStats(scores: ArrayLike<number>): { median: number; mad: number; fallback: number } {
   if (scores.length === 0) throw new UserError('channel statistics need at least one normal clip');
   const sorted = Float64Array.from(scores).sort();
   const median = quantile(sorted, 0.5);
   const dev = Float64Array.from(sorted, (v) => Math.abs(v - median)).sort();
   const scale = 1.4826 * quantile(dev, 0.5);
-  return { median, scale: scale > 0 ? scale : (sorted[sorted.length - 1] - sorted[0]) / 2 || 1 };
+  return { median, mad: scale, fallback: (sorted[sorted.length - 1] - sorted[0]) / 2 || 1 };
 }
 
 function quantile(sorted: Float64Array, q: number): number {
