@@ -14,6 +14,7 @@ import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
 import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { videoSteps } from '../packages/memae/src/train/video-budget.js';
+import { DEFAULT_VIDEO_SCORE_WEIGHTS } from '../packages/memae/src/score/video-score.js';
 import { combineChannels, multiScaleClipScores, videoChannelScores, videoChannelStats, type ChannelScores } from '../packages/memae/src/score/video-channels.js';
 import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
@@ -39,7 +40,9 @@ const { values: a } = parseArgs({
     backend: { type: 'string' },
     name: { type: 'string', default: 'video-quality' },
     from: { type: 'string' }, // comma-separated result JSONs of earlier runs: merge them, choose and report (no training)
-    'stats-from': { type: 'string', default: 'normal' }, // with --rescore: 'train' takes the channel statistics from the training clips
+    // channel statistics from the training clips ('train': what MemAE.fit does without a validation set, the library
+    // default) or from the held-out normal validation part ('normal')
+    'stats-from': { type: 'string', default: 'train' },
     rescore: { type: 'boolean', default: false }, // with --from: recompute every candidate from the runs' saved clip scores (NAME-clips.json)
   },
 });
@@ -65,10 +68,16 @@ const WEIGHTS: Record<string, Record<string, number>> = {
   'recon+motion+0.5still': { recon: 1, motion: 1, still: 0.5 }, 'recon+motion+still': { recon: 1, motion: 1, still: 1 },
   'recon+0.5motion+still': { recon: 1, motion: 0.5, still: 1 }, 'recon+motion+0.5fd+0.5still': { recon: 1, motion: 1, fd: 0.5, still: 0.5 },
   'recon+motion+0.5fd+still': { recon: 1, motion: 1, fd: 0.5, still: 1 }, 'recon+fd+still': { recon: 1, fd: 1, still: 1 },
+  'recon+still': { recon: 1, still: 1 }, 'recon+0.5motion+0.5still': { recon: 1, motion: 0.5, still: 0.5 },
+  'recon+0.5motion+2still': { recon: 1, motion: 0.5, still: 2 }, 'recon+0.25motion+still': { recon: 1, motion: 0.25, still: 1 },
+  'recon+0.5motion+0.5fd+still': { recon: 1, motion: 0.5, fd: 0.5, still: 1 },
 };
 const SCALES: Record<string, number[]> = { 's1': [1], 's1-5': [1, 5], 's1-5-15': [1, 5, 15] };
 const CANDIDATES = Object.keys(WEIGHTS).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
 const MODEL_ONLY = CANDIDATES.filter((c) => !c.includes('fd') && !c.includes('still'));
+/** the library's default video score (score/video-score.ts) as a candidate name */
+const DEFAULT_CANDIDATE = `${Object.entries(DEFAULT_VIDEO_SCORE_WEIGHTS).map(([c, w], i) => `${i > 0 ? '+' : ''}${w === 1 ? '' : w}${c}`).join('')}/s1`;
+if (!CANDIDATES.includes(DEFAULT_CANDIDATE)) throw new Error(`the library default ${DEFAULT_CANDIDATE} is not among the candidates`);
 /** what the library's `memae score` can reproduce per clip (no smoothing over neighbouring clips) */
 const PER_CLIP = CANDIDATES.filter((c) => c.endsWith('/s1'));
 
@@ -104,13 +113,13 @@ function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number;
 
 const splits = new Map<string, SourceSplit>();
 const t0 = performance.now();
-let config = { backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
+let config = { statsFrom: String(a['stats-from']), backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
 const commands = [`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`];
 const sourceInfo: Record<string, unknown>[] = [];
 if (a.from) {
   for (const f of String(a.from).split(',')) {
     const j = JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[]; commands: string[]; config: typeof config; sources: (Record<string, unknown> & { name: string })[] };
-    if (runs.length === 0) config = { ...j.config, seeds };
+    if (runs.length === 0) config = { ...j.config, seeds, statsFrom: String(a['stats-from']) };
     runs.push(...j.runs);
     commands.push(...j.commands);
     for (const s of j.sources) if (!sourceInfo.some((x) => x.name === s.name)) sourceInfo.push(s);
@@ -151,7 +160,6 @@ if (a.from && a.rescore) {
       if (!d) throw new Error(`no clip scores for ${run.source} seed ${run.seed} ${v}`);
       const dd = { ...d, normal: f32(d.normal as never), val: f32(d.val as never), test: f32(d.test as never), ...(d.train ? { train: f32(d.train as never) } : {}) };
       dumps.push(dd);
-      // --stats-from train: channel statistics from the training clips instead of the held-out normal part
       const statsFrom = a['stats-from'] === 'train' ? dd.train : dd.normal;
       if (!statsFrom) throw new Error(`no training clip scores saved for ${run.source} seed ${run.seed} ${v}`);
       Object.assign(run.models[v], candidates(valClips, testClips, statsFrom, dd.val, dd.test));
@@ -191,7 +199,7 @@ for (const seed of a.from ? [] : seeds) {
       const scoreSeconds = (performance.now() - t) / 1000;
       model.dispose();
       dumps.push({ source: source.name, seed, variant, normal, val: onVal, test: onTest, train: onTrain });
-      const { val, test, perKind } = candidates(valClips, testClips, normal, onVal, onTest);
+      const { val, test, perKind } = candidates(valClips, testClips, a['stats-from'] === 'train' ? onTrain : normal, onVal, onTest);
       const last = res.history[res.history.length - 1];
       run.models[variant] = { steps: res.samplesSeen / num('batch'), epochs: res.epochsDone, stoppedEarly: res.stoppedEarly, trainSeconds, scoreSeconds, finalLoss: last.loss, valLoss: last.valLoss, val, test, perKind };
       console.log(`seed ${seed} ${source.name} ${variant}: ${res.epochsDone} epochs (${res.stoppedEarly ? 'stopped early' : 'budget'}), train ${trainSeconds.toFixed(0)} s, official ${test['recon/s1'].toFixed(3)}, val-best here ${CANDIDATES.reduce((b, c) => (val[c] > val[b] ? c : b))}`);
@@ -238,6 +246,7 @@ const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<str
       { name: `${label(v)} (official score)`, auc: rs.map((r) => r.models[v].test['recon/s1']), perKind: rs.map((r) => r.models[v].perKind['recon/s1']) },
       { name: `${label(v)} (${chosen[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosen[v]]), perKind: rs.map((r) => r.models[v].perKind[chosen[v]]) },
       ...(chosenWithFd[v] === chosen[v] ? [] : [{ name: `${label(v)} + input-motion channels (${chosenWithFd[v]}, chosen on validation)`, auc: rs.map((r) => r.models[v].test[chosenWithFd[v]]), perKind: rs.map((r) => r.models[v].perKind[chosenWithFd[v]]) }]),
+      { name: `**${label(v)} library default (${DEFAULT_CANDIDATE})**`, auc: rs.map((r) => r.models[v].test[DEFAULT_CANDIDATE]), perKind: rs.map((r) => r.models[v].perKind[DEFAULT_CANDIDATE]) },
       { name: `${label(v)} per clip (${chosenPerClip[v]}, chosen on validation among per-clip scores: the library default's kind)`, auc: rs.map((r) => r.models[v].test[chosenPerClip[v]]), perKind: rs.map((r) => r.models[v].perKind[chosenPerClip[v]]) },
     ]),
   ];
@@ -245,7 +254,7 @@ const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<str
 const kinds = [...TEST_KINDS];
 const md: string[] = [
   '# Video quality benchmark: frame differencing, AE and MemAE on real footage with injected anomalies', '',
-  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
+  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; score channel statistics from the ${config.statsFrom === 'train' ? 'training clips (as MemAE.fit)' : 'held-out normal validation part'}; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
   `Score settings chosen on validation videos (validation kinds ${VALIDATION_KINDS.join(', ')} on the training side's held-out part): model channels only ${variants.map((v) => `${label(v)} ${chosen[v]}`).join(', ')}; with the frame-difference channel ${variants.map((v) => `${label(v)} ${chosenWithFd[v]}`).join(', ')}.`, '',
 ];
 for (const s of sources.filter((x) => runs.some((r) => r.source === x.name))) {
