@@ -30,7 +30,7 @@ const { values: a } = parseArgs({
     size: { type: 'string', default: '32' },
     length: { type: 'string', default: '24' }, // frames per injected event
     widths: { type: 'string', default: '8,16,32,32' },
-    slots: { type: 'string', default: '2000' },
+    slots: { type: 'string', default: '500' }, // the library's video default (models/config.ts)
     steps: { type: 'string' }, // Adam steps (whole epochs: the last epoch is completed); default videoSteps(clips, batch)
     batch: { type: 'string', default: '4' },
     lr: { type: 'string', default: '0.001' },
