@@ -267,6 +267,6 @@ md.push('Every candidate score: validation AUC (mean over sources and seeds; wha
 md.push('', `Commands: ${commands.map((c) => `\`${c}\``).join(', ')} (this process ${((performance.now() - t0) / 1000).toFixed(0)} s)`, '');
 writeResults(String(a.name), { date: new Date().toISOString(), commands, config, sources: sourceInfo, chosen, chosenWithFd, chosenPerClip, runs }, md.join('\n'));
 const round = (c: Channels): Record<string, number[]> => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Array.from(v as Float32Array, (x) => Number(x.toPrecision(6)))]));
-writeFileSync(join(resultsDir, `${String(a.name)}-clips.json`), JSON.stringify({ note: 'per-clip channel scores of every run (bench/video-quality.ts --from NAME.json --rescore)', dumps: dumps.map((d) => ({ ...d, normal: round(d.normal), val: round(d.val), test: round(d.test), ...(d.train ? { train: round(d.train) } : {}) })) }));
+if (dumps.length) writeFileSync(join(resultsDir, `${String(a.name)}-clips.json`), JSON.stringify({ note: 'per-clip channel scores of every run (bench/video-quality.ts --from NAME.json --rescore)', dumps: dumps.map((d) => ({ ...d, normal: round(d.normal), val: round(d.val), test: round(d.test), ...(d.train ? { train: round(d.train) } : {}) })) }));
 console.log(md.join('\n'));
 }
