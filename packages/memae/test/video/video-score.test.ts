@@ -71,6 +71,12 @@ test('video score: saved with the model, identical after loading, equal to the c
   assert.equal(detailed.errorMaps!.length, test.size * 8 * 16 * 16);
   back.dispose();
 
+  // with a validation set, the statistics come from it (held-out normal footage)
+  await det.fit(train, { epochs: 1, batchSize: 4, progressBar: false, validation: test });
+  const held = det.preprocessing?.kind === 'video' ? det.preprocessing.score! : undefined;
+  const chHeld = await videoChannelScores(det.model, det.config, test);
+  assert.ok(Math.abs(held!.channels[0].median - channelStats(chHeld.recon).median) < 1e-6, 'recon median of the validation clips');
+
   // 'official': no spec, the plain reconstruction error
   await det.fit(train, { epochs: 1, batchSize: 4, progressBar: false, videoScore: 'official' });
   assert.equal(det.preprocessing?.kind === 'video' ? det.preprocessing.score : 'not video', undefined);
