@@ -43,7 +43,7 @@ async function clips(size: number, n: number): Promise<Dataset> {
 /** clips/s of memae after one warm-up batch */
 async function memae(c: Case): Promise<number> {
   const encoderChannels = a.widths ? String(a.widths).split(',').map(Number) : undefined; // default: official widths, N = 2000
-  const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [16, c.size, c.size, 1], encoderChannels });
+  const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [16, c.size, c.size, 1], encoderChannels, slots: 2000 }); // the official memory, as the PyTorch side
   const model = buildModel(cfg);
   try {
     const data = await clips(c.size, c.batch * (steps + 1));

@@ -18,7 +18,7 @@ const { values: o } = parseArgs({
 registerLibtorchBackend();
 await tf.setBackend('libtorch');
 const size = Number(o.size), n = Number(o.batch);
-const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [16, size, size, 1] });
+const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [16, size, size, 1], slots: 2000 }); // the official memory, as PyTorch's profile
 const m = buildModel(cfg);
 const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
 const opt = adam(1e-4);

@@ -10,12 +10,13 @@
 //     odd-object        a textured star drifting and turning across the scene.
 //   validation kinds (training side only, used to choose settings; none of them is a test kind):
 //     vehicle           a dark box crossing the scene fast;   block  a still bright block appearing at once;
-//     time-jump         the window's frames taken from 20+ frames later (a cut in time).
+//     time-jump         the window's frames taken from 20+ frames later (a cut in time);
+//     freeze            one frame held for the whole window, then the feed resumes live (a frozen camera feed).
 import type { VideoFrames } from '../../packages/memae/src/video/frames.js';
 import { paintSprite, seededRandom, type Sprite } from './inject.js';
 
 export const TEST_KINDS = ['temporal-shuffle', 'speed-change', 'reversed', 'camera-shake', 'flipped-region', 'odd-object'] as const;
-export const VALIDATION_KINDS = ['vehicle', 'block', 'time-jump'] as const;
+export const VALIDATION_KINDS = ['vehicle', 'block', 'time-jump', 'freeze'] as const;
 export type TestKind = (typeof TEST_KINDS)[number];
 export type ValidationKind = (typeof VALIDATION_KINDS)[number];
 export type AnomalyKind = TestKind | ValidationKind;
@@ -61,6 +62,10 @@ export function injectEvent(src: VideoFrames, kind: AnomalyKind, name: string, o
     } while (w.every((v, k) => v === a + k));
     index.push(...w);
     for (let f = a + L; f < src.count; f++) index.push(f);
+  } else if (kind === 'freeze') {
+    for (let k = 0; k < L; k++) index.push(a);
+    for (let f = a + L; f < src.count; f++) index.push(f);
+    detail = `frame ${a} held`;
   } else if (kind === 'time-jump') {
     const jump = JUMP + Math.floor(rand() * (src.count - margin - a - need + 1));
     for (let k = 0; k < L; k++) index.push(a + jump + k);

@@ -42,6 +42,10 @@ test('injected anomalies: deterministic, labelled on the window, each kind as de
       assert.ok(inside.slice(1).every((v, k) => v === inside[k] - 1), 'backwards inside the window');
       // no jump anywhere: consecutive output frames are neighbouring (or the same) source frames
       assert.ok(idx.slice(1).every((v, k) => Math.abs(v - idx[k]) <= 1), 'no jump');
+    } else if (kind === 'freeze') {
+      // one source frame held for the window, then the feed resumes live (a jump of the window's length)
+      assert.ok(inside.every((v) => v === first), `${kind}: ${inside}`);
+      assert.equal(idx[last + 1], first + 12);
     } else if (kind === 'time-jump') {
       assert.ok(inside[0] - first >= 20 && inside.slice(1).every((v, k) => v === inside[k] + 1));
     } else {

@@ -61,7 +61,7 @@ test('tabular (1D): 120-60-30-10-3 default, one query per sample', async () => {
 test('video (3D): official strides and mirrored decoder, narrow channels', async () => {
   await useTestBackend();
   const cfg = resolveConfig({ kind: 'video', inputShape: [16, 256, 256, 1] });
-  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots, cfg.shrinkThreshold], [[96, 128, 256, 256], [256, 128, 96], 2000, 0.0025]);
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots, cfg.shrinkThreshold], [[96, 128, 256, 256], [256, 128, 96], 500, 0.0025]);
   // 8 frames of 20x24: time 8 -> 8 -> 4 -> 2 -> 1, space 20 -> 10 -> 5 -> 3 -> 2
   assert.deepEqual(outputs({ kind: 'video', inputShape: [8, 20, 24, 1], encoderChannels: [4, 4, 8, 8], slots: 30 }, 1), [[1, 8, 20, 24, 1], [1, 1, 2, 2, 30]]);
 });

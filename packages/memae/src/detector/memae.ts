@@ -16,6 +16,9 @@ import { ScoreDistribution } from './score-distribution.js';
 import { TrainOptions, TrainResult, trainModel } from '../train/trainer.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import type { Preprocessing } from '../preprocess/index.js';
+import { videoPreprocessingFor } from '../preprocess/video.js';
+import { fitVideoScore, scoreVideoClips } from '../score/video-score.js';
+import type { VideoChannel } from '../score/video-channels.js';
 import { VERSION } from '../version.js';
 
 export interface CreateOptions extends ModelOptions {
@@ -32,6 +35,9 @@ export interface CreateOptions extends ModelOptions {
 export interface FitOptions extends TrainOptions {
   /** score the training set after training to set the threshold and store score statistics (default true) */
   scoreTraining?: boolean;
+  /** video models: the clip score's channel weights (default DEFAULT_VIDEO_SCORE_WEIGHTS), or 'official' for the
+   *  plain reconstruction error; statistics come from `validation` when given, else from the training clips */
+  videoScore?: Partial<Record<VideoChannel, number>> | 'official';
 }
 
 export type { ThresholdRule };
@@ -95,6 +101,12 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     this.alive();
     const data = toDataset(x, this.config.inputShape, 'training data');
     const res = await this.fitDataset(data, opts);
+    if (this.config.kind === 'video') {
+      const spec = { ...videoPreprocessingFor(this.config.inputShape, this.preprocessing) };
+      delete spec.score; // a refit makes a new score spec
+      const score = opts.videoScore === 'official' ? undefined : await fitVideoScore(this.net, this.config, opts.validation ?? data, opts.videoScore);
+      this.preprocessing = score ? { ...spec, score } : spec;
+    }
     if (opts.scoreTraining !== false) {
       const scores = await this.score(data, { batchSize: opts.batchSize });
       this.trainingScoreStats = { ...scoreStats(scores), quantiles: quantileTable(scores) };
@@ -132,7 +144,10 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   /** Scores plus, on request, reconstructions and per-pixel error maps. */
   async scoreDetailed(x: DetectorInput, opts: ScoreOptions = {}): Promise<ScoreResult> {
     this.alive();
-    return scoreModel(this.net, this.config, toDataset(x, this.config.inputShape, 'scoring data'), opts);
+    const data = toDataset(x, this.config.inputShape, 'scoring data');
+    const p = this.preprocessing;
+    if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return scoreVideoClips(this.net, this.config, data, p.score, opts);
+    return scoreModel(this.net, this.config, data, opts);
   }
 
   /** Saves model.json, weights.bin and manifest.json into `dir` (Node). */

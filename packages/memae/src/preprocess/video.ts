@@ -5,6 +5,21 @@ import { UserError } from '../errors/user-error.js';
 
 export const VIDEO_PREPROCESSING_VERSION = 1;
 
+/** The clip score of a video model (score/video-score.ts): a weighted sum of score channels, each standardised by
+ *  its median and scale on normal clips at training. Absent: the official score (mean reconstruction error). */
+export const videoScoreSchema = z.strictObject({
+  version: z.literal(1),
+  channels: z.array(z.strictObject({
+    name: z.enum(['recon', 'motion', 'fd', 'still']),
+    weight: z.number().finite(),
+    median: z.number().finite(),
+    scale: z.number().finite().positive(),
+    /** |s - median| instead of s - median */
+    twoSided: z.boolean(),
+  })).min(1).max(4),
+});
+export type VideoScoreSpec = z.infer<typeof videoScoreSchema>;
+
 export const videoPreprocessingSchema = z.strictObject({
   kind: z.literal('video'),
   version: z.literal(VIDEO_PREPROCESSING_VERSION),
@@ -20,6 +35,8 @@ export const videoPreprocessingSchema = z.strictObject({
   trainStride: z.number().int().positive(),
   /** gray value g in 0..255 becomes g * 2 / 255 - 1 (the official (x/255 - 0.5) / 0.5) */
   normalization: z.literal('gray/127.5-1'),
+  /** how a clip's score is made (absent in models saved before it existed: the official reconstruction error) */
+  score: videoScoreSchema.optional(),
 });
 export type VideoPreprocessing = z.infer<typeof videoPreprocessingSchema>;
 

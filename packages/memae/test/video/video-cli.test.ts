@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runCli } from '../cli/run-cli.js';
 import { main } from '../../src/cli/main.js';
 import { pairAuc, SMALL_MODEL, tmp, ucsdLayout } from './video-fixtures.js';
+import { DEFAULT_VIDEO_SCORE_WEIGHTS } from '../../src/score/video-score.js';
 
 process.env.LIBTORCH_NUM_THREADS ??= '1';
 const root = ucsdLayout(join(tmp(), 'ped'));
@@ -39,7 +40,10 @@ test('video CLI: train on a UCSD layout, eval -> frame AUROC, score a file and a
   assert.ok(res.auroc >= 0 && res.auroc <= 1);
 
   const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.preprocessing, { kind: 'video', version: 1, size: 32, channels: 1, resize: 'fill', clipLength: 8, trainStride: 2, normalization: 'gray/127.5-1' });
+  const { score, ...spec } = manifest.preprocessing as { score: { channels: { name: string; weight: number }[] } };
+  assert.deepEqual(spec, { kind: 'video', version: 1, size: 32, channels: 1, resize: 'fill', clipLength: 8, trainStride: 2, normalization: 'gray/127.5-1' });
+  // the default clip score (score/video-score.ts), with statistics of the training clips
+  assert.deepEqual(score.channels.map((c) => [c.name, c.weight]), Object.entries(DEFAULT_VIDEO_SCORE_WEIGHTS));
 
   // the report: one per-frame curve with the labelled frames, and the most anomalous clips as strips
   const video = JSON.parse(readFileSync(join(runDir, 'video.json'), 'utf8'));
