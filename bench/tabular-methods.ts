@@ -42,6 +42,10 @@ function standardisedError(trainMaps: Float32Array, testMaps: Float32Array, f: n
   return out;
 }
 
+const clampInt = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+/** Candidate "arch=1": widths 2F and F, a code of sqrt(F) units (validation: lost on kdd-sa and digits). */
+const sqrtCodeEncoder = (f: number): number[] => [clampInt(2 * f, 16, 128), clampInt(f, 8, 64), clampInt(Math.round(Math.sqrt(f)), 2, 16)];
+
 const meanRanks = (list: Float32Array[]): Float32Array => {
   const sum = new Float64Array(list[0].length);
   for (const s of list) ranks(s).forEach((v, i) => { sum[i] += v / list.length; });
@@ -63,7 +67,8 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     const det = await MemAE.create({
       kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
       // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
-      ...(m.opts.arch === 0 ? { encoderChannels: [120, 60, 30, 10, 3] } : {}),
+      // arch=1: widths from F with a sqrt(F) code (a rejected candidate)
+      ...(m.opts.arch === 0 ? { encoderChannels: [120, 60, 30, 10, 3] } : m.opts.arch === 1 ? { encoderChannels: sqrtCodeEncoder(f) } : {}),
       ...(m.opts.slots !== undefined ? { slots: m.opts.slots } : {}),
       ...(m.opts.shrink !== undefined ? { shrinkThreshold: m.opts.shrink / (m.opts.slots ?? 50) } : {}),
     });
