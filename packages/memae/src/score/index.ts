@@ -3,3 +3,4 @@ export type { ScoreOptions, ScoreResult } from './score.js';
 export { scoreStats, thresholdFor, percentileOfSorted, quantileTable, percentileFromTable } from './stats.js';
 export type { ScoreStats } from './stats.js';
 export * from './video-channels.js';
+export { codeDistances } from './code-distance.js';
