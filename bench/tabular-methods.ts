@@ -3,6 +3,7 @@
 // "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
+import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 
 export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
 
@@ -41,22 +42,59 @@ function standardisedError(trainMaps: Float32Array, testMaps: Float32Array, f: n
   return out;
 }
 
+const clampInt = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+/** Candidate "arch=1": widths 2F and F, a code of sqrt(F) units (validation: lost on kdd-sa and digits). */
+const sqrtCodeEncoder = (f: number): number[] => [clampInt(2 * f, 16, 128), clampInt(f, 8, 64), clampInt(Math.round(Math.sqrt(f)), 2, 16)];
+
+const meanRanks = (list: Float32Array[]): Float32Array => {
+  const sum = new Float64Array(list[0].length);
+  for (const s of list) ranks(s).forEach((v, i) => { sum[i] += v / list.length; });
+  return Float32Array.from(sum);
+};
+
 /**
  * Test scores of one method on one split; `seed` drives the method's randomness. Autoencoders also give the
- * per-feature standardised error of the same model under "<id>/std".
+ * per-feature standardised error of the same model under "<id>/std"; memory models the code-to-memory distance
+ * ("/code") and its rank average with the reconstruction error ("/rc"); with ens=k, member 0 alone ("/m0...").
  */
 export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Promise<Record<string, Float32Array>> {
-  if (['iforest', 'pca', 'knn'].includes(m.name) || (m.opts.ens ?? 1) > 1) return { [m.id]: await runMethod(m, d, seed) };
+  if (['iforest', 'pca', 'knn'].includes(m.name)) return { [m.id]: await runMethod(m, d, seed) };
   const f = d.features;
-  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 });
-  try {
-    await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m));
-    const tr = await det.scoreDetailed({ values: d.train, shape: [d.train.length / f, f] }, { errorMaps: true });
-    const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: true });
-    return { [m.id]: te.scores, [`${m.id}/std`]: standardisedError(tr.errorMaps!, te.errorMaps!, f) };
-  } finally {
-    det.dispose();
+  const k = m.opts.ens ?? 1;
+  const recon: Float32Array[] = [], code: Float32Array[] = [];
+  const out: Record<string, Float32Array> = {};
+  for (let e = 0; e < k; e++) {
+    const det = await MemAE.create({
+      kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
+      // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
+      // arch=1: widths from F with a sqrt(F) code (a rejected candidate)
+      ...(m.opts.arch === 0 ? { encoderChannels: [120, 60, 30, 10, 3] } : m.opts.arch === 1 ? { encoderChannels: sqrtCodeEncoder(f) } : {}),
+      ...(m.opts.slots !== undefined ? { slots: m.opts.slots } : {}),
+      ...(m.opts.shrink !== undefined ? { shrinkThreshold: m.opts.shrink / (m.opts.slots ?? 50) } : {}),
+    });
+    try {
+      await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m));
+      const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: e === 0 && k === 1 });
+      recon.push(te.scores);
+      if (e === 0 && k === 1) {
+        const tr = await det.scoreDetailed({ values: d.train, shape: [d.train.length / f, f] }, { errorMaps: true });
+        out[`${m.id}/std`] = standardisedError(tr.errorMaps!, te.errorMaps!, f);
+      }
+      if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, d.test, d.test.length / f));
+    } finally {
+      det.dispose();
+    }
   }
+  out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
+  if (code.length) {
+    out[`${m.id}/code`] = k === 1 ? code[0] : meanRanks(code);
+    out[`${m.id}/rc`] = meanRanks([...recon, ...code]);
+  }
+  if (k > 1) {
+    out[`${m.id}/m0`] = recon[0];
+    if (code.length) { out[`${m.id}/m0-code`] = code[0]; out[`${m.id}/m0-rc`] = meanRanks([recon[0], code[0]]); }
+  }
+  return out;
 }
 
 const fitOpts = (m: MethodSpec) => ({

@@ -70,9 +70,9 @@ if (a.worker) {
   const all = listSets();
   const sets = a.sets === 'all' ? all.map((s) => s.name) : a.sets!.split(',');
   const seeds = parseList(a.seeds, [0, 1, 2, 3, 4]);
-  // biggest tables first, spread over the workers
+  // seed by seed (a run stopped early keeps whole seeds), biggest tables first within a seed
   const units: Unit[] = sets.flatMap((set) => seeds.map((seed) => ({ set, seed })))
-    .sort((u, v) => (all.find((s) => s.name === v.set)?.rows ?? 0) - (all.find((s) => s.name === u.set)?.rows ?? 0));
+    .sort((u, v) => u.seed - v.seed || (all.find((s) => s.name === v.set)?.rows ?? 0) - (all.find((s) => s.name === u.set)?.rows ?? 0));
   const jobs = Math.max(1, Math.min(Number(a.jobs), units.length));
   const rows: Row[] = [];
   const t0 = performance.now();

@@ -51,10 +51,17 @@ test('image (2D): CIFAR-sized RGB config and any input size', async () => {
   assert.deepEqual(outputs({ kind: 'image', inputShape: [9, 9, 1], encoderChannels: [4, 8], variant: 'ae' }), [[2, 9, 9, 1]]);
 });
 
-test('tabular (1D): 120-60-30-10-3 default, one query per sample', async () => {
+test('tabular (1D): MLP sized from the feature count, one query per sample', async () => {
   await useTestBackend();
   const cfg = resolveConfig({ kind: 'tabular', inputShape: [121] });
-  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots], [[120, 60, 30, 10, 3], [10, 30, 60, 120], 50]);
+  // 2F in [16, 128], F in [8, 64], a code of min(3, F - 1) units: narrower than the row
+  assert.deepEqual([cfg.encoderChannels, cfg.decoderChannels, cfg.slots], [[128, 64, 3], [64, 128], 50]);
+  assert.deepEqual(resolveConfig({ kind: 'tabular', inputShape: [3] }).encoderChannels, [16, 8, 2]);
+  assert.deepEqual(resolveConfig({ kind: 'tabular', inputShape: [1] }).encoderChannels, [16, 8, 1]);
+  assert.deepEqual(resolveConfig({ kind: 'tabular', inputShape: [30] }).encoderChannels, [60, 30, 3]);
+  assert.deepEqual(resolveConfig({ kind: 'tabular', inputShape: [1000] }).encoderChannels, [128, 64, 3]);
+  // the paper's MLP stays available
+  assert.deepEqual(resolveConfig({ kind: 'tabular', inputShape: [121], encoderChannels: [120, 60, 30, 10, 3] }).decoderChannels, [10, 30, 60, 120]);
   assert.deepEqual(outputs({ kind: 'tabular', inputShape: [37] }, 5), [[5, 37], [5, 50]]);
 });
 

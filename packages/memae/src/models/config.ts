@@ -95,7 +95,7 @@ function kindDefaults(kind: DataKind, inputShape: number[], enc?: number[]): Kin
     return { encoderChannels: e, decoderChannels: e.slice().reverse().slice(1), slots: 500, shrinkThreshold: 0.0025, memoryQuery: 'location' };
   }
   if (kind === 'tabular') {
-    const e = enc ?? [120, 60, 30, 10, 3];
+    const e = enc ?? tabularEncoder(inputShape[0]);
     return { encoderChannels: e, decoderChannels: e.slice(0, -1).reverse(), slots: 50, shrinkThreshold: 1 / 50, memoryQuery: 'location' };
   }
   // images: MNIST-sized grayscale 16-32-64 with N = 100; larger or RGB 64-128-128-256 with N = 500
@@ -109,6 +109,17 @@ function kindDefaults(kind: DataKind, inputShape: number[], enc?: number[]): Kin
   if (small) return { encoderChannels: e, decoderChannels, slots: 50, shrinkThreshold: 1.5 / 50, memoryQuery: 'code' };
   // larger images: the paper's CIFAR-10 settings (N = 500), per-location queries, lambda = 3/N
   return { encoderChannels: e, decoderChannels, slots: 500, shrinkThreshold: 3 / 500, memoryQuery: 'location' };
+}
+
+/**
+ * Tables: a tanh MLP sized from the feature count F: widths clamp(2F, 16, 128), clamp(F, 8, 64) and a linear code
+ * of min(3, F - 1) units (at least 1). Chosen on validation parts of the tabular benchmark's training data over the
+ * paper's fixed 120-60-30-10-3 (whose 3-unit code passes a 3-feature row through unchanged) and over a code of
+ * sqrt(F) units (docs/accuracy-tabular.md).
+ */
+export function tabularEncoder(features: number): number[] {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return [clamp(2 * features, 16, 128), clamp(features, 8, 64), clamp(features - 1, 1, 3)];
 }
 
 function checkShape(kind: DataKind, s: number[]): void {

@@ -4,3 +4,4 @@ export { scoreStats, thresholdFor, percentileOfSorted, quantileTable, percentile
 export type { ScoreStats } from './stats.js';
 export * from './video-channels.js';
 export * from './video-score.js';
+export { codeDistances } from './code-distance.js';
