@@ -4,6 +4,8 @@
 // The learning rate (grid) and early stopping use a validation split of the training rows only.
 //
 //   npx tsx bench/kdd.ts --seeds 0,1,2 --epochs 50
+// --arch paper (default: the paper's MLP 120-60-30-10-3, as the figures in the README) or --arch default (the
+// library's tabular default, sized from the feature count).
 //   quick: npx tsx bench/kdd.ts --seeds 0 --epochs 1 --train-limit 5000 --eval-limit 20000
 import { parseArgs } from 'node:util';
 import { kddSplit, readKddTable, KDD_CONTAMINATION } from '../packages/memae/src/data/kdd.js';
@@ -21,11 +23,14 @@ const { values: a } = parseArgs({
     'eval-limit': { type: 'string' },
     backend: { type: 'string' },
     name: { type: 'string', default: 'kdd' },
+    arch: { type: 'string', default: 'paper' },
   },
 });
 const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLimit } = readSelection(a);
 // quick runs only: score a seeded random subset of this many train and this many test rows
 const evalLimit = optionalNumber(a['eval-limit']);
+if (a.arch !== 'paper' && a.arch !== 'default') throw new Error(`--arch must be paper or default, got ${a.arch}`);
+const encoderChannels = a.arch === 'paper' ? [120, 60, 30, 10, 3] : undefined;
 const subsample = (d: Dataset, seed: number): Dataset => (evalLimit && d.size > evalLimit ? trainValSplit(d, evalLimit / d.size, seed).val : d);
 
 interface Run { variant: BenchVariant; seed: number; precision: number; recall: number; f1: number; auroc: number; threshold: number; lr: number; epochs: number; valMse: number; seconds: number }
@@ -43,7 +48,7 @@ for (const seed of seeds) {
     let best: Awaited<ReturnType<typeof fitDetector>> | undefined;
     let bestLr = lrs[0];
     for (const lr of lrs) {
-      const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular' });
+      const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels });
       if (!best || det.valMse < best.valMse) {
         best?.dispose();
         best = det;
@@ -71,7 +76,7 @@ for (const seed of seeds) {
 
 const col = (v: BenchVariant, k: 'precision' | 'recall' | 'f1' | 'auroc') => fmt(runs.filter((r) => r.variant === v).map((r) => r[k]));
 const md = `# KDD Cup 99 (10% file), MemAE / DAGMM protocol\n\n` +
-  `seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +
+  `MLP ${encoderChannels ? encoderChannels.join('-') + ' (the paper\'s)' : 'the library default (sized from the feature count)'}; seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +
   `${trainLimit ? `, at most ${trainLimit} training rows` : ''}${evalLimit ? `, scored on ${evalLimit} random train and ${evalLimit} random test rows (quick run)` : ''}; threshold at the 80th percentile of train + test scores. Mean ± sample std over seeds.\n\n` +
   markdownTable(['model', 'precision', 'recall', 'F1', 'AUROC'], variants.map((v) => [VARIANT_NAMES[v], col(v, 'precision'), col(v, 'recall'), col(v, 'f1'), col(v, 'auroc')])) +
   `\nPaper (MemAE, ICCV 2019): AE 0.9328 / 0.9356 / 0.9342, MemAE 0.9627 / 0.9655 / 0.9641.\n` +

@@ -14,6 +14,8 @@ export interface FitSettings {
   patience: number;
   backend?: string;
   kind?: 'image' | 'tabular';
+  /** encoder widths (the decoder mirrors them); default: the library's for the kind */
+  encoderChannels?: number[];
 }
 
 export interface FittedDetector {
@@ -30,6 +32,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     inputShape: train.sampleShape,
     variant,
     seed: s.seed,
+    ...(s.encoderChannels ? { encoderChannels: s.encoderChannels } : {}),
     backend: (s.backend ?? 'auto') as BackendChoice,
   });
   const res = await det.fit(train, {
