@@ -77,6 +77,10 @@ export function loadAddon(): Addon {
   if (!where) {
     throw new LibtorchNotFoundError(`no prebuilt addon for ${process.platform}-${process.arch} and none built; then run "npm rebuild tfjs-backend-libtorch"`);
   }
+  // Debian's libtorch links the pthreads OpenBLAS, whose own pool (one thread per core) starts when the library
+  // loads: with a thread count set for libtorch, give OpenBLAS the same unless the user chose one (read at load)
+  const threads = process.env.LIBTORCH_NUM_THREADS;
+  if (threads && Number(threads) > 0 && process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = threads;
   try {
     cached = createRequire(import.meta.url)(where.file) as Addon;
   } catch (e) {
