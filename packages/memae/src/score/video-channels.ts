@@ -8,7 +8,8 @@
 //             STILL_STEP): a frozen, stuttering, slowed or sped-up feed changes it in either direction, so it is
 //             scored two-sided (|deviation| from normal clips).
 // Channels are put on one scale with statistics of normal clips (`channelStats`, e.g. a held-out part of the
-// training video), combined with weights, and smoothed over neighbouring clips at several temporal scales.
+// training video), combined with weights, and optionally smoothed over neighbouring clips at several temporal scales
+// (`multiScaleClipScores`; the library default scores each clip alone, so online and offline scores agree).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../errors/user-error.js';
