@@ -21,6 +21,8 @@ const { values: a } = parseArgs({
     models: { type: 'string', default: 'image,video' },
     scaling: { type: 'string', default: 'strong,weak' },
     engines: { type: 'string', default: 'memae,pytorch' },
+    // a worker that has not finished by then is killed and named (a PyTorch 1-process run once sat in a futex wait)
+    'worker-timeout': { type: 'string', default: '600' },
     'image-batch': { type: 'string', default: '64' },
     'image-steps': { type: 'string', default: '30' },
     'video-batch': { type: 'string', default: '2' },
@@ -50,9 +52,11 @@ function runOne(engine: Engine, args: string[], env: Record<string, string>, ran
   return new Promise((resolve, reject) => {
     const p = spawn(cmd[0], [...cmd.slice(1), ...args], { env: { ...process.env, LIBTORCH_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
+    const limit = Number(a['worker-timeout']) * 1000;
+    const timer = setTimeout(() => { err += `\nkilled after --worker-timeout ${a['worker-timeout']} s`; p.kill('SIGKILL'); }, limit);
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${engine} worker exited ${code}: ${err.slice(-2000)}`))));
+    p.on('close', (code) => (clearTimeout(timer), code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${engine} worker exited ${code}: ${err.slice(-2000)}`))));
   });
 }
 
