@@ -1,15 +1,14 @@
 // Browser image preprocessing: a picture to one [H, W, C] sample, resized with the model's saved policy (as sharp does
 // in Node: fill, cover = centre crop, contain = letterbox on black, none = other sizes refused), pixels mapped to the
 // model's range ([-1, 1] as memae's loaders, or the range saved with the model).
-import { UserError } from '../errors/user-error.js';
-import type { ResizePolicy } from '../preprocess/image.js';
+import { noneMismatch, type ResizePolicy } from '../preprocess/image.js';
 
 /** Where the source picture lands: source rect [sx, sy, sw, sh] drawn into destination rect [dx, dy, dw, dh]. */
 export interface FitRects { src: [number, number, number, number]; dst: [number, number, number, number] }
 
-/** The rectangles of a resize policy for a bw x bh picture into a w x h sample (centred, as sharp's default position). */
+/** The rectangles of a resize policy for a bw x bh picture into a w x h sample (centred, as sharp's default position;
+ *  'none' draws as it is: imageToSample refuses another size first). */
 export function fitRects(bw: number, bh: number, w: number, h: number, fit: ResizePolicy): FitRects {
-  if (fit === 'none' && (bw !== w || bh !== h)) throw new UserError(`image is ${bh}x${bw}, the model takes ${h}x${w} (its resize policy is "none")`);
   if (fit === 'cover') {
     const s = Math.max(w / bw, h / bh);
     const sw = w / s;
@@ -33,13 +32,13 @@ export async function imageToSample(image: ImageBitmapSource, h: number, w: numb
   const cv = new OffscreenCanvas(w, h);
   const ctx = cv.getContext('2d');
   if (!ctx) throw new Error('no 2d canvas context');
-  let r: FitRects;
-  try {
-    r = fitRects(bmp.width, bmp.height, w, h, fit);
-  } catch (e) {
+  // a bitmap is always RGBA: under 'none' only its size can differ from the model's
+  const mismatch = fit === 'none' ? noneMismatch(image instanceof File ? image.name : 'image', { height: bmp.height, width: bmp.width }, { height: h, width: w, channels: c }) : undefined;
+  if (mismatch) {
     bmp.close();
-    throw e;
+    throw mismatch;
   }
+  const r = fitRects(bmp.width, bmp.height, w, h, fit);
   // contain leaves a border: black, as sharp's background in Node
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, w, h);

@@ -7,6 +7,7 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { decode as decodeBmp } from 'bmp-ts';
 import { UserError } from '../errors/user-error.js';
 import { readFileGuardedAsync } from '../io/guarded-read.js';
+import { noneMismatch } from '../preprocess/image.js';
 
 /** Default cap on an image's pixel count (width x height): 40 megapixels, or MEMAE_MAX_IMAGE_PIXELS. */
 export function maxImagePixels(): number {
@@ -95,10 +96,8 @@ export async function decodeImage(path: string, o: DecodeOptions): Promise<Uint8
 export async function decodeImageBuffer(buf: Buffer, source: string, o: DecodeOptions): Promise<Uint8Array> {
   let img = await openBuffer(buf, source, o.maxPixels, o.maxPixelsFrom);
   if (o.fit === 'none') {
-    const m = await probeOpened(img, source);
-    if (m.height !== o.height || m.width !== o.width || m.channels !== o.channels) {
-      throw new UserError(`${source}: image is ${m.height}x${m.width}x${m.channels}, the model takes ${o.height}x${o.width}x${o.channels} (resize policy "none")`);
-    }
+    const mismatch = noneMismatch(source, await probeOpened(img, source), o);
+    if (mismatch) throw mismatch;
   }
   img = img.removeAlpha().resize(o.width, o.height, { fit: o.fit === undefined || o.fit === 'none' ? 'fill' : o.fit, background: { r: 0, g: 0, b: 0 } });
   img = o.channels === 1 ? img.toColourspace('b-w') : img.toColourspace('srgb');

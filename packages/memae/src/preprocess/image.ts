@@ -34,8 +34,18 @@ export function normalisePixels(p: ImagePreprocessing, px: ArrayLike<number>, ou
   return out;
 }
 
+interface ImageSize { height: number; width: number; channels?: number }
+
+/** Under resize policy 'none', the one-line error for an image of another size or channel count (else undefined);
+ *  `got.channels` may be unknown (a browser bitmap), then only the size counts. Node's decoder and the browser share it. */
+export function noneMismatch(source: string, got: ImageSize, want: Required<ImageSize>): UserError | undefined {
+  const channels = got.channels ?? want.channels;
+  if (got.height === want.height && got.width === want.width && channels === want.channels) return undefined;
+  const gotText = `${got.height}x${got.width}${got.channels === undefined ? '' : `x${got.channels}`}`;
+  return new UserError(`${source}: image is ${gotText}, the model takes ${want.height}x${want.width}x${want.channels} (resize policy "none")`);
+}
+
 /** Under policy 'none', the one-line error for an image of another size or channel count (else undefined). */
 export function sizeMismatch(p: ImagePreprocessing, source: string, h: number, w: number, c: number): UserError | undefined {
-  if (p.resize !== 'none' || (h === p.height && w === p.width && c === p.channels)) return undefined;
-  return new UserError(`${source}: image is ${h}x${w}x${c}, the model takes ${p.height}x${p.width}x${p.channels} (its resize policy is "none")`);
+  return p.resize === 'none' ? noneMismatch(source, { height: h, width: w, channels: c }, p) : undefined;
 }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitRects } from '../../src/browser/image.js';
+import { noneMismatch } from '../../src/preprocess/image.js';
 import { UserError } from '../../src/errors/user-error.js';
 
 test('fill, cover, contain and none place a 40x20 picture into a 10x10 sample', () => {
@@ -18,7 +19,13 @@ test('fill, cover, contain and none place a 40x20 picture into a 10x10 sample', 
   [(20 - 10 / 3) / 2, 0, 10 / 3, 10].forEach((v, i) => assert.ok(Math.abs(c.dst[i] - v) < 1e-12, `dst[${i}] ${c.dst[i]} vs ${v}`));
 });
 
-test('none: the same size passes as it is, another size is a one-line UserError', () => {
+test('none: the same size passes as it is, another size (or channel count, where known) is a one-line UserError', () => {
   assert.deepEqual(fitRects(28, 28, 28, 28, 'none'), { src: [0, 0, 28, 28], dst: [0, 0, 28, 28] });
-  assert.throws(() => fitRects(32, 28, 28, 28, 'none'), (e: unknown) => e instanceof UserError && e.message === 'image is 28x32, the model takes 28x28 (its resize policy is "none")');
+  const want = { height: 28, width: 28, channels: 1 };
+  assert.equal(noneMismatch('a.png', { height: 28, width: 28 }, want), undefined);
+  assert.equal(noneMismatch('a.png', { height: 28, width: 28, channels: 1 }, want), undefined);
+  const size = noneMismatch('a.png', { height: 28, width: 32 }, want);
+  assert.ok(size instanceof UserError && size.message === 'a.png: image is 28x32, the model takes 28x28x1 (resize policy "none")', size?.message);
+  const channels = noneMismatch('b.png', { height: 28, width: 28, channels: 3 }, want);
+  assert.ok(channels instanceof UserError && channels.message === 'b.png: image is 28x28x3, the model takes 28x28x1 (resize policy "none")', channels?.message);
 });
