@@ -59,15 +59,19 @@ function checkStats(path: string, st: Stats, o: GuardOptions): number {
   return st.size;
 }
 
-/** Reads a whole regular file, guarded (see GuardOptions). */
-export function readFileGuarded(path: string, o: GuardOptions = {}): Buffer {
-  const what = o.what ?? 'file';
-  let fd: number;
+/** Opens `path` for a guarded read; a failure is the one-line open error naming the file. */
+function openGuardedSync(path: string, what: string): number {
   try {
-    fd = openSync(path, FLAGS);
+    return openSync(path, FLAGS);
   } catch (e) {
     throw openError(path, what, e);
   }
+}
+
+/** Reads a whole regular file, guarded (see GuardOptions). */
+export function readFileGuarded(path: string, o: GuardOptions = {}): Buffer {
+  const what = o.what ?? 'file';
+  const fd = openGuardedSync(path, what);
   try {
     const size = checkStats(path, fstatSync(fd), o);
     const buf = Buffer.allocUnsafe(size);
@@ -116,12 +120,7 @@ export async function readFileGuardedAsync(path: string, o: GuardOptions = {}): 
 /** Checks that `path` is a readable regular file without reading it (for files read as streams). */
 export function assertRegularFile(path: string, o: Omit<GuardOptions, 'expectBytes'> = {}): number {
   const what = o.what ?? 'file';
-  let fd: number;
-  try {
-    fd = openSync(path, FLAGS);
-  } catch (e) {
-    throw openError(path, what, e);
-  }
+  const fd = openGuardedSync(path, what);
   try {
     return checkStats(path, fstatSync(fd), { maxBytes: Number.MAX_SAFE_INTEGER, nonEmpty: false, ...o });
   } finally {
