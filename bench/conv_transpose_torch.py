@@ -2,6 +2,10 @@
 # (nn.ConvTranspose2d, NCHW, float32), alone and warm; prints JSON {name: median us per call}.
 import json, sys, time
 import torch
+
+from torch_malloc import pin_malloc  # noqa: E402
+
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
 import torch.nn as nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)

@@ -5,6 +5,10 @@ import json
 import time
 
 import torch
+
+from torch_malloc import pin_malloc  # noqa: E402
+
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
 from torch import nn
 
 from engine_speed_torch import forward, reference_model
