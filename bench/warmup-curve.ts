@@ -38,7 +38,7 @@ if (o.child) {
   console.log(JSON.stringify(out));
 } else {
   const here = dirname(fileURLToPath(import.meta.url));
-  const bundle = await bundleBenchScript(fileURLToPath(import.meta.url), ['@tensorflow/*', 'esbuild']);
+  const bundle = await bundleBenchScript(fileURLToPath(import.meta.url), ['esbuild']);
   const args = ['--threads', String(threads), '--phase', String(o.phase), '--chunks', String(chunks), '--chunk', String(chunk)];
   const last = (s: string) => JSON.parse(s.trim().split('\n').pop()!) as number[];
   const ours = last(execFileSync(process.execPath, [bundle, '--child', ...args], { encoding: 'utf8', cwd: repoDir }));

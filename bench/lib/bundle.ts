@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 export const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Bundles the TypeScript file `source`; returns the bundle's path. `external`: packages left to node_modules. */
-export async function bundleBenchScript(source: string, external: string[] = ['@tensorflow/*']): Promise<string> {
+/** Bundles the TypeScript file `source`; returns the bundle's path. `external`: packages left to node_modules (the
+ *  backend always: inlined, it would look for its addon next to the bundle instead of in its package). */
+export async function bundleBenchScript(source: string, extra: string[] = []): Promise<string> {
+  const external = ['@tensorflow/*', 'tfjs-backend-libtorch', ...extra];
   const bundle = join(repoDir, 'node_modules', '.cache', 'memae-bench', basename(source).replace(/\.ts$/, '.mjs'));
   mkdirSync(dirname(bundle), { recursive: true });
   await build({ entryPoints: [source], bundle: true, platform: 'node', format: 'esm', external, outfile: bundle, logLevel: 'error' });
