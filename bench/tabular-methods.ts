@@ -1,6 +1,6 @@
 // The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
-// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise,
+// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
 // floor = the step floor).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
@@ -106,6 +106,7 @@ const fitOpts = (m: MethodSpec, rows: number) => ({
   ...(m.opts.floor !== undefined ? { steps: tabularSteps(rows, m.opts.batch ?? tabularBatch(rows), m.opts.floor) } : {}),
   ...(m.opts.trim !== undefined ? { trimFraction: m.opts.trim } : {}),
   ...(m.opts.noise !== undefined ? { inputNoise: m.opts.noise } : {}),
+  ...(m.opts.refit !== undefined ? { refitFraction: m.opts.refit } : {}),
   ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
   ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
 });

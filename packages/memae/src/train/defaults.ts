@@ -21,6 +21,8 @@ export interface TrainDefaults {
   trimFraction: number;
   /** denoising: std of the Gaussian noise added to the inputs (not the targets) while training */
   inputNoise: number;
+  /** detector fit: train again without this fraction of the training samples the first model scored highest */
+  refitFraction: number;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -33,11 +35,11 @@ export const TABULAR_MIN_STEPS = 500;
 export const tabularSteps = (rows: number, batchSize: number, minSteps = TABULAR_MIN_STEPS): number => Math.round(clamp((8 * rows) / batchSize, minSteps, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
-  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0 },
-  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0 },
+  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
+  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
   tabular: {
     epochs: 200, batchSize: 256, learningRate: 1e-3, steps: (rows, batch) => tabularSteps(rows, batch), batchFor: tabularBatch, schedule: 'cosine', warmup: 0.05,
-    trimFraction: 0, inputNoise: 0,
+    trimFraction: 0, inputNoise: 0, refitFraction: 0,
   },
 };
 
