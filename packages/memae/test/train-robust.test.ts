@@ -10,6 +10,7 @@ import { computeLoss } from '../src/train/loss.js';
 import { resolveBudget } from '../src/train/defaults.js';
 import { MemAE } from '../src/detector/memae.js';
 import { UserError } from '../src/errors/user-error.js';
+import { lowestScored } from '../src/detector/refit.js';
 import { useTestBackend } from './helpers/backend.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/baselines-sklearn.json', import.meta.url), 'utf8')) as { trainX: number[]; features: number };
@@ -89,4 +90,27 @@ test('trimFraction and inputNoise: checked, defaulted per kind, and trained with
   assert.equal(tf.memory().numTensors, before);
   assert.notDeepEqual(robust.scores, base.scores, 'the options change training');
   assert.deepEqual((await fit({ trimFraction: 0.1, inputNoise: 0.1 })).scores, robust.scores, 'and stay deterministic');
+});
+
+test('refitFraction: the second run equals a fresh model trained without the rows the first one scored highest', async () => {
+  await useTestBackend();
+  assert.deepEqual(Array.from(lowestScored(Float32Array.from([0.5, 9, 0.1, 3, 0.2]), 0.4)), [0, 2, 4]);
+  assert.deepEqual(Array.from(lowestScored(Float32Array.from([1, 1, 1]), 0.3)), [0, 1, 2], 'floor(0.9) = 0 rows left out');
+  const rows = Array.from({ length: 40 }, (_, i) => row(i));
+  for (let i = 0; i < 4; i++) rows.push(row(40 + i).map((v) => 6 * v + 4)); // a few far rows in the training data
+  const opts = { steps: 15, batchSize: 16, progressBar: false, scoreTraining: false } as const;
+  const create = () => MemAE.create({ kind: 'tabular', inputShape: [f], seed: 9 });
+  const first = await create(), refit = await create(), fresh = await create();
+  try {
+    await first.fit(rows, opts);
+    const kept = lowestScored(await first.decisionFunction(rows), 0.1);
+    assert.equal(kept.length, 40);
+    const r = await refit.fit(rows, { ...opts, refitFraction: 0.1 });
+    assert.equal(r.steps, 15);
+    await fresh.fit(Array.from(kept, (i) => rows[i]), opts);
+    assert.deepEqual(Array.from(await refit.decisionFunction(rows)), Array.from(await fresh.decisionFunction(rows)));
+    await assert.rejects(refit.fit(rows, { ...opts, refitFraction: 0.5 }), UserError);
+  } finally {
+    first.dispose(); refit.dispose(); fresh.dispose();
+  }
 });
