@@ -30,8 +30,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 /** Tables: batch 32 for a few hundred rows up to 256 from 8,000 rows on. */
 export const tabularBatch = (rows: number): number => clamp(2 ** Math.round(Math.log2(Math.max(1, rows) / 32)), 32, 256);
 /** Tables: the fewest optimizer steps a run makes, however few the rows. */
-export const TABULAR_MIN_STEPS = 500;
-/** Tables: 8 passes over the data, at least `minSteps` (500) and at most 20,000 steps. */
+export const TABULAR_MIN_STEPS = 150;
+/** Tables: 8 passes over the data, at least `minSteps` (150) and at most 20,000 steps. */
 export const tabularSteps = (rows: number, batchSize: number, minSteps = TABULAR_MIN_STEPS): number => Math.round(clamp((8 * rows) / batchSize, minSteps, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
