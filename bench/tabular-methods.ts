@@ -1,9 +1,11 @@
 // The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
-// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged).
+// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
+// floor = the step floor).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
+import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
 
 export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
 
@@ -73,7 +75,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       ...(m.opts.shrink !== undefined ? { shrinkThreshold: m.opts.shrink / (m.opts.slots ?? 50) } : {}),
     });
     try {
-      await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m));
+      await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m, d.train.length / f));
       const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: e === 0 && k === 1 });
       recon.push(te.scores);
       if (e === 0 && k === 1) {
@@ -97,9 +99,14 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   return out;
 }
 
-const fitOpts = (m: MethodSpec) => ({
+// floor=K: the library's tabular step rule with a floor of K steps in place of 500 (fewer passes on small tables)
+const fitOpts = (m: MethodSpec, rows: number) => ({
   progressBar: false, scoreTraining: false,
   ...(m.opts.steps !== undefined ? { steps: m.opts.steps } : {}),
+  ...(m.opts.floor !== undefined ? { steps: tabularSteps(rows, m.opts.batch ?? tabularBatch(rows), m.opts.floor) } : {}),
+  ...(m.opts.trim !== undefined ? { trimFraction: m.opts.trim } : {}),
+  ...(m.opts.noise !== undefined ? { inputNoise: m.opts.noise } : {}),
+  ...(m.opts.refit !== undefined ? { refitFraction: m.opts.refit } : {}),
   ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
   ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
 });
@@ -119,7 +126,7 @@ export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<
   for (let e = 0; e < k; e++) {
     const det = await MemAE.create({ kind: 'tabular', inputShape: [d.features], variant: m.name as Variant, seed: seed * 1000 + e });
     try {
-      await det.fit(train, fitOpts(m));
+      await det.fit(train, fitOpts(m, rows));
       const scores = await det.decisionFunction(test);
       if (k === 1) return scores;
       ranks(scores).forEach((v, i) => { sum[i] += v / k; });

@@ -13,7 +13,9 @@ import { checkContamination } from '../metrics/threshold.js';
 import { BaseDetector, type ThresholdRule } from './base.js';
 import { toDataset, type DetectorInput } from './input.js';
 import { ScoreDistribution } from './score-distribution.js';
-import { TrainOptions, TrainResult, trainModel } from '../train/trainer.js';
+import type { TrainOptions, TrainResult } from '../train/trainer.js';
+import { TRAIN_DEFAULTS } from '../train/defaults.js';
+import { trainWithRefit } from './refit.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { videoPreprocessingFor } from '../preprocess/video.js';
@@ -38,6 +40,9 @@ export interface FitOptions extends TrainOptions {
   /** video models: the clip score's channel weights (default DEFAULT_VIDEO_SCORE_WEIGHTS), or 'official' for the
    *  plain reconstruction error; statistics come from `validation` when given, else from the training clips */
   videoScore?: Partial<Record<VideoChannel, number>> | 'official';
+  /** train a second time, from the same initial weights, without this fraction [0, 0.5) of the training samples
+   *  the first model scored highest (default: the kind's, train/defaults.ts; see detector/refit.ts) */
+  refitFraction?: number;
 }
 
 export type { ThresholdRule };
@@ -119,7 +124,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
 
   protected async fitDataset(data: Dataset, opts: FitOptions): Promise<TrainResult> {
     const t0 = performance.now();
-    const res = await trainModel(this.net, this.config, data, opts);
+    const res = await trainWithRefit(this.net, this.config, data, opts, opts.refitFraction ?? TRAIN_DEFAULTS[this.config.kind].refitFraction);
     const last = res.history[res.history.length - 1];
     const classes = data.classes ? [...new Set(data.classes)].sort((a, b) => a - b) : undefined;
     this.trainingSummary = {

@@ -17,25 +17,42 @@ export interface TrainDefaults {
   schedule: LrSchedule;
   /** fraction of the steps spent warming the learning rate up linearly (cosine schedule) */
   warmup: number;
+  /** robust training: after the warm-up, each batch leaves this fraction of its highest-error rows out of the loss */
+  trimFraction: number;
+  /** denoising: std of the Gaussian noise added to the inputs (not the targets) while training */
+  inputNoise: number;
+  /** detector fit: train again without this fraction of the training samples the first model scored highest */
+  refitFraction: number;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Tables: batch 32 for a few hundred rows up to 256 from 8,000 rows on. */
 export const tabularBatch = (rows: number): number => clamp(2 ** Math.round(Math.log2(Math.max(1, rows) / 32)), 32, 256);
-/** Tables: 8 passes over the data, at least 500 and at most 20,000 steps. */
-export const tabularSteps = (rows: number, batchSize: number): number => Math.round(clamp((8 * rows) / batchSize, 500, 20000));
+/** Tables: the fewest optimizer steps a run makes, however few the rows. */
+export const TABULAR_MIN_STEPS = 150;
+/** Tables: 8 passes over the data, at least `minSteps` (150) and at most 20,000 steps. */
+export const tabularSteps = (rows: number, batchSize: number, minSteps = TABULAR_MIN_STEPS): number => Math.round(clamp((8 * rows) / batchSize, minSteps, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
-  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0 },
-  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0 },
-  tabular: { epochs: 200, batchSize: 256, learningRate: 1e-3, steps: tabularSteps, batchFor: tabularBatch, schedule: 'cosine', warmup: 0.05 },
+  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
+  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
+  tabular: {
+    epochs: 200, batchSize: 256, learningRate: 1e-3, steps: (rows, batch) => tabularSteps(rows, batch), batchFor: tabularBatch, schedule: 'cosine', warmup: 0.05,
+    trimFraction: 0, inputNoise: 0, refitFraction: 0,
+  },
 };
 
-export interface BudgetOptions { epochs?: number; steps?: number; batchSize?: number; learningRate?: number; schedule?: LrSchedule; warmup?: number }
+export interface BudgetOptions {
+  epochs?: number; steps?: number; batchSize?: number; learningRate?: number; schedule?: LrSchedule; warmup?: number;
+  trimFraction?: number; inputNoise?: number;
+}
 
 /** What a run will do: batch size, learning rate and schedule, and either a step count or an epoch count. */
-export interface Budget { batchSize: number; learningRate: number; schedule: LrSchedule; warmup: number; epochs: number; steps: number | undefined }
+export interface Budget {
+  batchSize: number; learningRate: number; schedule: LrSchedule; warmup: number; epochs: number; steps: number | undefined;
+  trimFraction: number; inputNoise: number;
+}
 
 /** The budget for `rows` training samples: explicit options first, then the kind's defaults. */
 export function resolveBudget(kind: DataKind, rows: number, o: BudgetOptions = {}): Budget {
@@ -44,6 +61,8 @@ export function resolveBudget(kind: DataKind, rows: number, o: BudgetOptions = {
   const learningRate = o.learningRate ?? d.learningRate;
   const schedule = o.schedule ?? d.schedule;
   const warmup = o.warmup ?? d.warmup;
+  const trimFraction = o.trimFraction ?? d.trimFraction;
+  const inputNoise = o.inputNoise ?? d.inputNoise;
   // explicit epochs win over default steps; explicit steps win over everything
   const steps = o.steps ?? (o.epochs === undefined && d.steps ? d.steps(rows, batchSize) : undefined);
   const perEpoch = Math.max(1, Math.ceil(rows / batchSize));
@@ -54,7 +73,9 @@ export function resolveBudget(kind: DataKind, rows: number, o: BudgetOptions = {
   if (!(learningRate > 0)) throw new UserError(`learningRate must be > 0, got ${learningRate}`);
   if (schedule !== 'constant' && schedule !== 'cosine') throw new UserError(`schedule must be "constant" or "cosine", got "${String(schedule)}"`);
   if (!(warmup >= 0 && warmup < 1)) throw new UserError(`warmup must be a fraction in [0, 1), got ${warmup}`);
-  return { batchSize, learningRate, schedule, warmup, epochs, steps };
+  if (!(trimFraction >= 0 && trimFraction < 0.5)) throw new UserError(`trimFraction must be a fraction in [0, 0.5), got ${trimFraction}`);
+  if (!(inputNoise >= 0 && Number.isFinite(inputNoise))) throw new UserError(`inputNoise must be a finite number >= 0, got ${inputNoise}`);
+  return { batchSize, learningRate, schedule, warmup, epochs, steps, trimFraction, inputNoise };
 }
 
 /** Learning rate at optimizer step `step` (0-based) of `total`: linear warm-up, then constant or cosine to 1%. */

@@ -16,12 +16,23 @@ export interface LossWeights {
   seed?: number;
 }
 
+/** Training-only changes to the reconstruction term (train/defaults.ts: trimFraction, inputNoise). */
+export interface RobustLoss {
+  /** leave this fraction of the batch's highest-error rows out of the reconstruction error (trimmed loss) */
+  trim?: number;
+  /** std of Gaussian noise added to the model's input; the target stays x (denoising) */
+  noise?: number;
+  /** seed of that noise (vary it per step) */
+  noiseSeed?: number;
+}
+
 /** Runs the model on x and returns the loss parts (entropy is 0 without a memory, wasserstein 0 when off). */
-export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, weights: number | LossWeights, training: boolean): LossParts {
+export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, weights: number | LossWeights, training: boolean, robust: RobustLoss = {}): LossParts {
   const w: LossWeights = typeof weights === 'number' ? { entropyWeight: weights } : weights;
-  const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+  const input = (robust.noise ?? 0) > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, robust.noise, 'float32', robust.noiseSeed ?? 0)) : x;
+  const out = model.apply(input, { training }) as tf.Tensor | tf.Tensor[];
   const [rec, addressing, code] = Array.isArray(out) ? out : [out];
-  const mse = tf.mean(tf.squaredDifference(x, rec)) as tf.Scalar;
+  const mse = (robust.trim ?? 0) > 0 ? trimmedMse(x, rec, robust.trim!) : tf.mean(tf.squaredDifference(x, rec)) as tf.Scalar;
   const entropy = addressing ? entropyLoss(addressing) : tf.scalar(0);
   let total = w.entropyWeight > 0 ? tf.add(mse, tf.mul(entropy, w.entropyWeight)) as tf.Scalar : mse;
   let wasserstein = tf.scalar(0);
@@ -30,6 +41,23 @@ export function computeLoss(model: tfl.LayersModel, x: tf.Tensor, weights: numbe
     total = tf.add(total, tf.mul(wasserstein, w.wassersteinWeight!)) as tf.Scalar;
   }
   return { total, mse, entropy, wasserstein };
+}
+
+/**
+ * Mean squared error over the rows of the batch that remain after leaving out its floor(trim * B) highest-error rows
+ * (at least one row stays). Which rows go is read from the values (a constant mask), so the left-out rows give no
+ * gradient at all: the model stops fitting the anomalies of a contaminated training set.
+ */
+export function trimmedMse(x: tf.Tensor, rec: tf.Tensor, trim: number): tf.Scalar {
+  const b = x.shape[0];
+  const rows = tf.mean(tf.reshape(tf.squaredDifference(x, rec), [b, -1]), 1);
+  const drop = Math.min(b - 1, Math.floor(trim * b));
+  if (drop <= 0) return tf.mean(rows) as tf.Scalar;
+  const err = rows.dataSync();
+  const order = Array.from(err.keys()).sort((i, j) => err[i] - err[j]); // ties: the lower index stays
+  const keep = new Float32Array(b);
+  for (let k = 0; k < b - drop; k++) keep[order[k]] = 1 / (b - drop);
+  return tf.sum(tf.mul(rows, tf.tensor1d(keep))) as tf.Scalar;
 }
 
 /** The SW loss's projection directions for encodings of dimension `dim`: fixed for a run, seeded by the model seed. */

@@ -26,6 +26,11 @@ export interface TrainOptions {
   /** 'constant', or 'cosine': linear warm-up over `warmup` of the steps, then cosine decay to 1% */
   schedule?: LrSchedule;
   warmup?: number;
+  /** robust training: after the warm-up, leave this fraction [0, 0.5) of each batch's highest-error rows out of the
+   *  reconstruction loss (default: the kind's, train/defaults.ts) */
+  trimFraction?: number;
+  /** denoising: std of Gaussian noise added to the training inputs, targets clean (default: the kind's) */
+  inputNoise?: number;
   /** seed of the batch order only (default: the model's seed, which also seeded the weights) */
   seed?: number;
   validation?: Dataset;
@@ -190,7 +195,8 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           if (values) {
             const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
             const r = tf.variableGrads(() => {
-              const l = computeLoss(model, x, lossWeights(cfg), true);
+              const robust = { trim: step >= Math.floor(budget.warmup * totalSteps) ? budget.trimFraction : 0, noise: budget.inputNoise, noiseSeed: mixSeeds(seed, 0x6e015e, step) };
+              const l = computeLoss(model, x, lossWeights(cfg), true, robust);
               // kept copies escape every tidy scope; readScalars disposes them
               mse = tf.keep(tf.clone(l.mse));
               ent = tf.keep(tf.clone(l.entropy));
