@@ -7,7 +7,6 @@
 //   - V8's sampling CPU profiler (node:inspector), self time summed by where the code lives (tfjs-core engine,
 //     tfjs-core ops / gradients, tfjs-layers, this backend's JS, native addon functions, GC);
 //   - kernel counts per step by name (tf.profile).
-// LTB_FAST_CLONE=0 switches the backend's engine clone fast path off, so the two can be compared in one script run each.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/step-cost.ts [--batch 2] [--steps 300] [--warm 200] [--json FILE]
 import * as tf from '@tensorflow/tfjs-core';
 import { Session } from 'node:inspector/promises';
@@ -29,14 +28,24 @@ await tf.setBackend('libtorch');
 // ---- timers ----
 const addon = loadAddon();
 let timing = false;
-const acc = { native: 0, nativeCalls: 0, kernel: 0, kernelCalls: 0, clone: 0, clones: 0 };
+const acc = { native: 0, nativeCalls: 0, kernel: 0, kernelCalls: 0, clone: 0, clones: 0, kernelInClones: 0 };
+let inClone = false;
+const byNative = new Map<string, { ms: number; calls: number }>();
 for (const name of Object.keys(addon)) {
   const f = addon[name];
   if (typeof f !== 'function') continue;
   addon[name] = (...args: unknown[]) => {
     if (!timing) return f(...args);
     const t0 = performance.now();
-    try { return f(...args); } finally { acc.native += performance.now() - t0; acc.nativeCalls++; }
+    try { return f(...args); } finally {
+      const dt = performance.now() - t0;
+      acc.native += dt;
+      acc.nativeCalls++;
+      const b = byNative.get(name) ?? { ms: 0, calls: 0 };
+      b.ms += dt;
+      b.calls++;
+      byNative.set(name, b);
+    }
   };
 }
 for (const k of getKernelsForBackend('libtorch') as KernelConfig[]) {
@@ -44,7 +53,7 @@ for (const k of getKernelsForBackend('libtorch') as KernelConfig[]) {
   (k as { kernelFunc: KernelConfig['kernelFunc'] }).kernelFunc = ((args: Parameters<typeof f>[0]) => {
     if (!timing) return f(args);
     const t0 = performance.now();
-    try { return f(args); } finally { acc.kernel += performance.now() - t0; acc.kernelCalls++; }
+    try { return f(args); } finally { const dt = performance.now() - t0; acc.kernel += dt; acc.kernelCalls++; if (inClone) acc.kernelInClones += dt; }
   }) as KernelConfig['kernelFunc'];
 }
 const eng = tf.engine() as unknown as { clone(x: tf.Tensor): tf.Tensor };
@@ -52,7 +61,8 @@ const clone = eng.clone.bind(eng);
 eng.clone = (x) => {
   if (!timing) return clone(x);
   const t0 = performance.now();
-  try { return clone(x); } finally { acc.clone += performance.now() - t0; acc.clones++; }
+  inClone = true;
+  try { return clone(x); } finally { inClone = false; acc.clone += performance.now() - t0; acc.clones++; }
 };
 
 const model = referenceModel();
@@ -63,19 +73,22 @@ const cases: Record<string, () => void> = { train: () => train(x), infer: () => 
 function timed(f: () => void) {
   for (let i = 0; i < warm; i++) f();
   for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] = 0;
+  byNative.clear();
   timing = true;
   const c0 = process.cpuUsage(), t0 = performance.now();
   for (let i = 0; i < steps; i++) f();
   const wall = performance.now() - t0, c = process.cpuUsage(c0);
   timing = false;
   const us = (ms: number) => Math.round((ms / steps) * 1000);
-  // clones run an Identity kernel each (counted in kernel time too): the clone's own engine work is clone - its kernel
+  // tfjs' clones run an Identity kernel each (in kernel time and in clone time: counted once in `rest`)
   return {
     stepUs: us(wall), cpuUs: Math.round((c.user + c.system) / steps),
     nativeUs: us(acc.native), nativeCalls: acc.nativeCalls / steps,
     kernelJsUs: us(acc.kernel - acc.native), kernels: acc.kernelCalls / steps,
     cloneUs: us(acc.clone), clones: acc.clones / steps,
-    restUs: us(wall - acc.kernel - acc.clone),
+    restUs: us(wall - acc.kernel - acc.clone + acc.kernelInClones),
+    nativeByFunction: Object.fromEntries([...byNative].sort((p, q) => q[1].ms - p[1].ms)
+      .map(([n, v]) => [n, { us: us(v.ms), calls: v.calls / steps }])),
   };
 }
 
@@ -136,17 +149,17 @@ async function cpuProfile(f: () => void) {
   return { wallUsPerStep: Math.round((wall * 1000) / steps), buckets: perStep(Object.entries(out)), top: Object.fromEntries(Object.entries(perStep(Object.entries(fns))).slice(0, 40)) };
 }
 
-const fastClone = process.env.LTB_FAST_CLONE !== '0';
-const result: Record<string, unknown> = { batch, steps, warm, threads: 1, fastClone };
+const result: Record<string, unknown> = { batch, steps, warm, threads: 1 };
 for (const [name, f] of Object.entries(cases)) {
   const before = tf.memory().numTensors;
   const t = timed(f);
   const prof = await cpuProfile(f);
   const k = await kernelsByName(f);
   result[name] = { timers: t, cpuProfileUsPerStep: prof, kernels: k, tensorsFlat: tf.memory().numTensors === before };
-  console.log(`${name} (batch ${batch}, 1 thread, ${steps} steps after ${warm}, fast clone ${fastClone ? 'on' : 'off'}):`);
+  console.log(`${name} (batch ${batch}, 1 thread, ${steps} steps after ${warm}):`);
   console.log(`  step ${t.stepUs} us wall, ${t.cpuUs} us CPU; ${k.total} kernels (${Object.entries(k.byName).slice(0, 6).map(([n, c]) => `${n} ${c}`).join(', ')})`);
   console.log(`  timers: native ${t.nativeUs} us (${t.nativeCalls} calls), kernel wrappers' JS ${t.kernelJsUs} us (${t.kernels} kernels), engine clones ${t.cloneUs} us (${t.clones}), rest (engine, ops, gradients, layers) ${t.restUs} us`);
+  console.log(`  native by function, us per step (calls): ${Object.entries(t.nativeByFunction).slice(0, 14).map(([n, v]) => `${n} ${v.us} (${v.calls})`).join(', ')}`);
   console.log(`  V8 profile (${prof.wallUsPerStep} us per profiled step), us per step: ${Object.entries(prof.buckets).map(([b, v]) => `${b} ${v}`).join('; ')}`);
   console.log(`  top functions: ${Object.entries(prof.top).slice(0, 25).map(([b, v]) => `${b} ${v}`).join('; ')}`);
 }
