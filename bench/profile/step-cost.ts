@@ -1,6 +1,6 @@
 // Where the fixed cost of a step goes on the libtorch backend (docs/engine.md "Fixed cost per kernel"): one
 // process, the reference model (bench/reference-model.ts) at a small batch (kernel work small), a training step
-// (memae's fused Adam) and an inference step (`model.apply` in tidy), each timed three ways in the same run:
+// (memae's fused Adam), an inference step (`model.apply` in tidy) and memae's scoring call (scoreModel), each timed three ways in the same run:
 //   - nested timers: every addon function (native time, N-API crossing included), every registered libtorch
 //     kernelFunc (the backend's wrapper + native), every engine clone (tfjs' saved-tensor copies, an Identity
 //     kernel each) and the rest (tfjs engine bookkeeping, ops, gradients, tf.layers);
@@ -16,6 +16,9 @@ import { parseArgs } from 'node:util';
 import { KernelConfig, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
+import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
+import { resolveConfig } from '../../packages/memae/src/models/config.js';
+import { scoreModel } from '../../packages/memae/src/score/score.js';
 
 const { values: o } = parseArgs({ options: {
   batch: { type: 'string', default: '2' }, steps: { type: 'string', default: '300' }, warm: { type: 'string', default: '200' },
@@ -68,15 +71,22 @@ eng.clone = (x) => {
 const model = referenceModel();
 const x = tf.randomUniform([batch, IMAGE, IMAGE, 1], 0, 1, 'float32', 1);
 const train = trainer(model, 1e-3, 'memae');
-const cases: Record<string, () => void> = { train: () => train(x), infer: () => infer(model, x).dispose() };
+const cfg = resolveConfig({ kind: 'image', variant: 'ae', inputShape: [IMAGE, IMAGE, 1] });
+const data = new ArrayDataset(await x.data() as Float32Array, cfg.inputShape);
+const cases: Record<string, () => Promise<void> | void> = {
+  train: () => train(x),
+  infer: () => infer(model, x).dispose(),
+  // memae's scoring call (the service's per-request path): upload, the cached inference plan, errors, read back
+  score: async () => { await scoreModel(model, cfg, data, { batchSize: batch }); },
+};
 
-function timed(f: () => void) {
-  for (let i = 0; i < warm; i++) f();
+async function timed(f: () => Promise<void> | void) {
+  for (let i = 0; i < warm; i++) await f();
   for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] = 0;
   byNative.clear();
   timing = true;
   const c0 = process.cpuUsage(), t0 = performance.now();
-  for (let i = 0; i < steps; i++) f();
+  for (let i = 0; i < steps; i++) await f();
   const wall = performance.now() - t0, c = process.cpuUsage(c0);
   timing = false;
   const us = (ms: number) => Math.round((ms / steps) * 1000);
@@ -92,8 +102,8 @@ function timed(f: () => void) {
   };
 }
 
-async function kernelsByName(f: () => void) {
-  const p = await tf.profile(f);
+async function kernelsByName(f: () => Promise<void> | void) {
+  const p = await tf.profile(async () => { await f(); });
   const hist: Record<string, number> = {};
   for (const k of p.kernels) hist[k.name] = (hist[k.name] ?? 0) + 1;
   return { total: p.kernels.length, byName: Object.fromEntries(Object.entries(hist).sort((a, b) => b[1] - a[1])) };
@@ -119,15 +129,15 @@ function bucket(n: Node): string {
   return 'other JS';
 }
 
-async function cpuProfile(f: () => void) {
-  for (let i = 0; i < warm; i++) f();
+async function cpuProfile(f: () => Promise<void> | void) {
+  for (let i = 0; i < warm; i++) await f();
   const s = new Session();
   s.connect();
   await s.post('Profiler.enable');
   await s.post('Profiler.setSamplingInterval', { interval: 100 });
   await s.post('Profiler.start');
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) f();
+  for (let i = 0; i < steps; i++) await f();
   const wall = performance.now() - t0;
   const { profile } = await s.post('Profiler.stop') as unknown as { profile: { nodes: Node[]; samples: number[] } };
   s.disconnect();
@@ -152,7 +162,7 @@ async function cpuProfile(f: () => void) {
 const result: Record<string, unknown> = { batch, steps, warm, threads: 1 };
 for (const [name, f] of Object.entries(cases)) {
   const before = tf.memory().numTensors;
-  const t = timed(f);
+  const t = await timed(f);
   const prof = await cpuProfile(f);
   const k = await kernelsByName(f);
   result[name] = { timers: t, cpuProfileUsPerStep: prof, kernels: k, tensorsFlat: tf.memory().numTensors === before };
