@@ -7,8 +7,10 @@
 //   full:  npx tsx bench/inference-matrix.ts
 //   quick: npx tsx bench/inference-matrix.ts --quick      (2 threads, 2 rounds, ref at batch 1 and 64, CIFAR at 8, the 3D
 //          net at 1, paths apply/folded/score, fewer steps: 96 processes, ~10 min on an idle 2-core machine)
-// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,folded,score --threads 1,2 --isa native,avx2
-//          --rounds 3 --name inference-matrix; per model steps: --first 50 --warm 500 --steady 100 (video3d: a tenth)
+// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,folded,score,rebuild --threads 1,2
+//          --isa native,avx2 --rounds 3 --name inference-matrix; per model steps: --first 50 --warm 500 --steady 100
+//          (video3d: a tenth). Path rebuild = score with the inference plan built again for every call (not in the
+//          defaults: memae's scoring before the plan was cached per model). --help prints this.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,8 +24,15 @@ const { values: o } = parseArgs({
     quick: { type: 'boolean', default: false }, models: { type: 'string' }, batches: { type: 'string' },
     paths: { type: 'string' }, threads: { type: 'string' }, isa: { type: 'string' }, rounds: { type: 'string' },
     first: { type: 'string' }, warm: { type: 'string' }, steady: { type: 'string' }, name: { type: 'string' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (o.help) {
+  // the header comment of this file is the usage
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+  console.log(text.slice(0, text.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
 const q = o.quick;
 const list = (s: string | undefined, d: string) => (s ?? d).split(',').filter(Boolean);
 const models = list(o.models, 'ref,cifar,video3d');

@@ -57,7 +57,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument('--model', default='ref')
     p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'score'])
+    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'score', 'rebuild'])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--first', type=int, default=50)
     p.add_argument('--warm', type=int, default=500)
@@ -71,7 +71,7 @@ def main() -> None:
     def step() -> None:
         with torch.no_grad():
             y = f(x)
-            if a.path == 'score':
+            if a.path in ('score', 'rebuild'):
                 ((y - x) ** 2).flatten(1).mean(1).tolist()
             else:
                 y.numpy()

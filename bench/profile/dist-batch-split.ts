@@ -1,9 +1,10 @@
 // Why 2 ranks at half the batch do not run twice as fast: in ONE process, steps at the full batch and at
 // half the batch, interleaved (so that the machine's load hits both alike), split into forward+backward and
 // optimizer; plus the process's threads and CPU time per wall time (a spinning pool shows as > 1 at 1 thread).
-// Usage: LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/dist-batch-split.ts [--model image|video] [--batch 64] [--steps 20]
+// Usage: LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/dist-batch-split.ts [--model image|video] [--batch 64] [--steps 20] [--json FILE]
+// fixedCpuMs / perSampleCpuMs: the line through the two batch sizes' forward+backward CPU time (step = fixed + B * per sample).
 import * as tf from '@tensorflow/tfjs-core';
-import { readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
@@ -13,7 +14,7 @@ import { adam } from '../../packages/memae/src/train/adam.js';
 import { threadCpu, threadDelta } from '../lib/stage-timer.js';
 import { referenceModel } from '../reference-model.js';
 
-const { values: a } = parseArgs({ options: { model: { type: 'string', default: 'image' }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '20' }, size: { type: 'string', default: '32' } } });
+const { values: a } = parseArgs({ options: { model: { type: 'string', default: 'image' }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '20' }, size: { type: 'string', default: '32' }, json: { type: 'string' } } });
 await initBackend('libtorch');
 const B = Number(a.batch), steps = Number(a.steps);
 let loss: (x: tf.Tensor) => tf.Scalar, vars: tf.Variable[], shape: number[];
@@ -55,6 +56,9 @@ const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 
 const r = {
   model: a.model, batch: B, fbFullCpuMs: med(t.full.fb), fbHalfCpuMs: med(t.half.fb), optCpuMs: med(t.full.opt),
   halfOverFull: med(t.half.fb) / med(t.full.fb),
+  perSampleCpuMs: (med(t.full.fb) - med(t.half.fb)) / (B - B / 2), fixedCpuMs: 2 * med(t.half.fb) - med(t.full.fb),
   threads: readdirSync('/proc/self/task').length, otherThreadsCpuMs: others, mainThreadCpuMs: Object.values(threadDelta(th0, threadCpu()))[0], cpuPerWall: (cpu.user + cpu.system) / 1000 / wall,
 };
 console.log(JSON.stringify(r));
+// one JSON line per run, appended (runs of one session side by side)
+if (a.json) appendFileSync(a.json, `${JSON.stringify({ date: new Date().toISOString(), ...r })}\n`);

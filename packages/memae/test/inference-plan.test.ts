@@ -1,14 +1,17 @@
 // Batch norm folded into the convolutions at inference (models/inference-plan.ts): the plan's outputs equal
 // model.apply(x, {training: false}) to 1e-5 on real MNIST images, for tf.layers' BatchNormalization (reference
 // model) and memae's own BatchNorm (image AE and MemAE, 3D video AE), with non-trivial moving statistics; scoring
-// through it equals the layer-by-layer scores; no tensor is left behind.
+// through it equals the layer-by-layer scores; no tensor is left behind. The plan scoreModel uses is cached per model:
+// rebuilt after training (in-place updates of the fused Adam) and after setWeights, tensors flat over many calls,
+// freed by model.dispose().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from '../src/models/build.js';
 import { resolveConfig, type ModelOptions } from '../src/models/config.js';
-import { buildInferencePlan, disposeInferencePlan, inferenceOutputs } from '../src/models/inference-plan.js';
+import { buildInferencePlan, cachedInferencePlan, disposeInferencePlan, inferenceOutputs, inferencePlanTensors } from '../src/models/inference-plan.js';
+import { adam } from '../src/train/adam.js';
 import { scoreModel } from '../src/score/score.js';
 import { useTestBackend } from './helpers/backend.js';
 import { mnistSlice } from './helpers/mnist.js';
@@ -35,11 +38,13 @@ function randomiseNorms(model: tfl.LayersModel, seed: number): void {
   for (const l of model.layers) {
     if (!/BatchNorm/.test(l.getClassName())) continue;
     const ws = l.getWeights();
-    l.setWeights(ws.map((w, i) => tf.tidy(() => {
+    const values = ws.map((w, i) => tf.tidy(() => {
       const u = tf.randomUniform(w.shape, 0, 1, 'float32', k++);
       // the variance is the last weight in both layers
       return i === ws.length - 1 ? tf.add(tf.mul(u, 2), 0.1) : tf.sub(tf.mul(u, 2), 1);
-    })));
+    }));
+    l.setWeights(values);
+    tf.dispose(values);
   }
 }
 
@@ -120,7 +125,7 @@ test('scoring through the plan equals scoring layer by layer; models without bat
   randomiseNorms(model, 13);
   const before = tf.memory().numTensors;
   const r = await scoreModel(model, cfg, data, { batchSize: 3 });
-  assert.equal(tf.memory().numTensors, before, 'scoring leaves nothing behind');
+  assert.equal(tf.memory().numTensors, before + inferencePlanTensors(model), 'scoring leaves nothing behind but the cached plan');
   const direct = tf.tidy(() => {
     const x = tf.tensor(data.values, [7, 28, 28, 1]);
     const rec = (model.apply(x, { training: false }) as tf.Tensor[])[0];
@@ -132,4 +137,84 @@ test('scoring through the plan equals scoring layer by layer; models without bat
   const plain = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 2 })] });
   assert.equal(buildInferencePlan(plain), null);
   plain.dispose();
+});
+
+/** Per-sample MSE through model.apply (no plan). */
+async function directScores(model: tfl.LayersModel, values: Float32Array, n: number): Promise<Float32Array> {
+  const s = tf.tidy(() => {
+    const x = tf.tensor(values, [n, 28, 28, 1]);
+    const rec = (model.apply(x, { training: false }) as tf.Tensor[])[0];
+    return tf.mean(tf.reshape(tf.squaredDifference(x, rec), [n, -1]), 1);
+  });
+  const v = await s.data() as Float32Array;
+  s.dispose();
+  return v;
+}
+
+test('the cached plan: built once per set of weights, rebuilt after training and setWeights, flat tensors, freed with the model', async () => {
+  await useTestBackend();
+  const data = await mnistSlice({ split: 'test', limit: 5 });
+  const base = tf.memory().numTensors;
+  const cfg = resolveConfig({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 9 });
+  const model = buildModel(cfg);
+  randomiseNorms(model, 17);
+  const withModel = tf.memory().numTensors;
+  const r1 = await scoreModel(model, cfg, data, { batchSize: 2 });
+  const plan = cachedInferencePlan(model);
+  assert.ok(plan && inferencePlanTensors(model) === plan.held.length && plan.held.length > 0);
+  const cached = tf.memory().numTensors;
+  assert.equal(cached, withModel + plan.held.length);
+  for (let i = 0; i < 30; i++) await scoreModel(model, cfg, data, { batchSize: 1 });
+  assert.equal(cachedInferencePlan(model), plan, 'the same plan while the weights are unchanged');
+  assert.equal(tf.memory().numTensors, cached, 'tensors flat over many scoring calls');
+  assertClose(r1.scores, await directScores(model, data.values, 5), 'cached plan vs model.apply');
+  // the uncached path: a plan built for this call alone
+  const fresh = buildInferencePlan(model);
+  const uncached = tf.tidy(() => {
+    const x = tf.tensor(data.values, [5, 28, 28, 1]);
+    return tf.mean(tf.reshape(tf.squaredDifference(x, inferenceOutputs(model, fresh, x)[0]), [5, -1]), 1);
+  });
+  assertClose(r1.scores, await uncached.data() as Float32Array, 'cached plan vs a fresh plan');
+  uncached.dispose();
+  disposeInferencePlan(fresh);
+
+  // training steps with the moving statistics fixed (training: false), so that only the optimizer changes weights;
+  // on libtorch the fused Adam writes the variables in place (same dataIds) from its second step on
+  const opt = adam(1e-2);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const x = tf.tensor(data.values, [5, 28, 28, 1]);
+  const train = (steps: number) => {
+    for (let i = 0; i < steps; i++) {
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, (model.apply(x, { training: false }) as tf.Tensor[])[0]) as tf.Scalar, vars);
+        opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+      });
+    }
+  };
+  let last = r1.scores;
+  for (const round of [1, 2]) {
+    const ids = vars.map((v) => v.dataId);
+    const planBefore = cachedInferencePlan(model);
+    train(2);
+    if (round === 2 && tf.getBackend() === 'libtorch') assert.ok(vars.every((v, i) => v.dataId === ids[i]), 'the fused Adam updated in place');
+    const r = await scoreModel(model, cfg, data, { batchSize: 2 });
+    assert.notEqual(cachedInferencePlan(model), planBefore, `round ${round}: rebuilt after training`);
+    assert.ok(r.scores.some((v, i) => Math.abs(v - last[i]) > 1e-4 * Math.abs(last[i])), `round ${round}: training changed the scores`);
+    assertClose(r.scores, await directScores(model, data.values, 5), `round ${round}: cached plan vs model.apply after training`);
+    last = r.scores;
+  }
+  x.dispose();
+  opt.dispose();
+  assert.equal(tf.memory().numTensors, cached, 'the old plans were freed');
+
+  // setWeights (new data for the batch norm statistics)
+  const plan2 = cachedInferencePlan(model);
+  randomiseNorms(model, 23);
+  const r3 = await scoreModel(model, cfg, data, { batchSize: 5 });
+  assert.notEqual(cachedInferencePlan(model), plan2, 'rebuilt after setWeights');
+  assertClose(r3.scores, await directScores(model, data.values, 5), 'after setWeights: cached plan vs model.apply');
+
+  assert.equal(tf.memory().numTensors, withModel + inferencePlanTensors(model));
+  model.dispose();
+  assert.equal(tf.memory().numTensors, base, 'model.dispose() frees the plan');
 });

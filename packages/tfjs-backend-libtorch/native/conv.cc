@@ -133,6 +133,11 @@ bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g
   return first && second;
 }
 
+// Where ATen 1.13 would not use oneDNN for a 2D forward convolution (batch 1, small maps), how it runs
+// (setConvSmallPath, for measurements): 0 oneDNN directly on channels_last copies; 1 ATen's own kernel on
+// NCHW-contiguous copies, as PyTorch runs the same layer.
+int64_t smallPath = 0;
+
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
   std::vector<int64_t> pad;
   auto xf = firstPadded(x, g, pad);
@@ -140,6 +145,10 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
   int64_t n = static_cast<int64_t>(g.stride.size());
   // channels_last views where ATen would take its im2col kernel: oneDNN directly (same kernel as at batch >= 2)
   if (n == 2 && channelsLast && !atenUsesOnednn(xf, wf, g, groups)) {
+    if (smallPath == 1) {
+      std::vector<int64_t> outPad(n, 0);
+      return toLast(at::convolution(xf.contiguous(), wf.contiguous(), bias, g.stride, pad, g.dilation, false, outPad, groups));
+    }
     c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
     return toLast(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
   }
@@ -314,6 +323,11 @@ int reg() {
   // setConvInputGradMode(0 | 1 | 2 | 3): see inputGradMode.
   def("setConvInputGradMode", [](const Napi::CallbackInfo& info) -> Napi::Value {
     inputGradMode = I(info, 0);
+    return info.Env().Undefined();
+  });
+  // setConvSmallPath(0 | 1): see smallPath.
+  def("setConvSmallPath", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    smallPath = I(info, 0);
     return info.Env().Undefined();
   });
   // setConvChannelsLast(bool): layout mode for measurements.

@@ -31,6 +31,12 @@ function sameShape(a: number[], b: number[]): boolean {
 
 export class LibtorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
+  /**
+   * Bumped by every write into existing tensor data (the fused Adam, distributed collectives): tensors keep
+   * their dataId through such a write, so caches of values derived from tensors (memae's inference plan)
+   * compare this count as well as the dataIds.
+   */
+  inPlaceWrites = 0;
   /** Native kernels write each result's dtype code, rank and sizes here (native/core.cc R, RN). */
   private readonly shapes = new Int32Array(1024);
 
@@ -120,6 +126,7 @@ export class LibtorchBackend extends KernelBackend {
     // A cached view shares the storage: the native side would then update a private copy instead.
     for (const t of written) this.dropViews(this.data.get(t.dataId));
     const ids = (ts: TensorInfo[]) => ts.map((t) => this.data.get(t.dataId).id);
+    this.inPlaceWrites++;
     this.addon.adamUpdate(ids(params), grads.map((g) => this.id(g)), ids(m), ids(v), this.data.get(accBeta1.dataId).id,
       this.data.get(accBeta2.dataId).id, hp.learningRate, hp.beta1, hp.beta2, hp.epsilon);
     return true;

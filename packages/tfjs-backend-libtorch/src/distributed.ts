@@ -139,6 +139,7 @@ export class ProcessGroup {
     const backend = engine().backend as unknown as LibtorchBackend;
     if (backend.constructor.name !== 'LibtorchBackend') throw new DistributedError('collectives need the libtorch backend active (tf.setBackend("libtorch"))');
     const seen = new Set<object>();
+    backend.inPlaceWrites++;
     return tensors.map((t) => {
       if (seen.has(t.dataId)) throw new DistributedError('the same tensor appears twice in one collective');
       seen.add(t.dataId);

@@ -84,6 +84,17 @@ describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => 
   }
   it('fused conv2d with bias and leakyrelu', () => expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
     tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 })));
+  // the measurement switch setConvSmallPath(1): ATen's own kernel on NCHW copies instead of oneDNN
+  it('ATen\'s NCHW path (setConvSmallPath(1)): the forward convolutions and the fused one', async () => {
+    loadAddon().setConvSmallPath(1);
+    try {
+      for (const [, xs, ws] of conv) await expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'));
+      await expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
+        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
+    } finally {
+      loadAddon().setConvSmallPath(0);
+    }
+  });
 });
 
 // native/conv.cc computes input gradients (and conv2dTranspose) one of three ways, chosen by

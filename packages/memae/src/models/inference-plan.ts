@@ -3,8 +3,8 @@
 // convolution with scaled filters and a new bias, s = gamma / sqrt(var + eps), w' = w * s (per output channel),
 // b' = (b - mean) * s + beta, with the activation fused where tfjs has a fused op (2D convolutions). Every other
 // layer runs as it is (`layer.apply`). Outputs equal `model.apply(x, {training: false})` to float32 rounding.
-// A plan holds the folded weights of one set of weights: build it for a scoring run and dispose it after (scoreModel
-// does), so tensor counts are unchanged and a plan never sees weights that changed since.
+// A plan holds the folded weights of one set of weights. `cachedInferencePlan(model)` (what scoreModel uses) keeps one
+// plan per model and builds it again only when the weights changed (see WeightsKey); `model.dispose()` releases it.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -190,3 +190,56 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
 export function disposeInferencePlan(p: InferencePlan | null): void {
   if (p) tf.dispose(p.held);
 }
+
+/**
+ * What the folded weights were computed from: every weight's dataId (assign, setWeights, loading and tfjs' own
+ * optimizers give a variable new data), the backend, and its count of in-place writes (tfjs-backend-libtorch's
+ * fused Adam and distributed broadcast / allreduce write into a variable's data, keeping its dataId).
+ */
+interface WeightsKey { backend: string; inPlaceWrites: number; dataIds: object[] }
+
+function weightsKey(model: tfl.LayersModel): WeightsKey {
+  const b = tf.backend() as unknown as { inPlaceWrites?: number };
+  return { backend: tf.getBackend(), inPlaceWrites: b.inPlaceWrites ?? 0, dataIds: model.weights.map((w) => w.read().dataId) };
+}
+
+const sameKey = (a: WeightsKey, b: WeightsKey): boolean =>
+  a.backend === b.backend && a.inPlaceWrites === b.inPlaceWrites && a.dataIds.length === b.dataIds.length && a.dataIds.every((d, i) => d === b.dataIds[i]);
+
+const cache = new WeakMap<tfl.LayersModel, { key: WeightsKey; plan: InferencePlan | null }>();
+
+/**
+ * The model's inference plan, built on first use and reused until the model's weights change (further training,
+ * setWeights, a distributed broadcast), then built again; `model.dispose()` (and `releaseInferencePlan`) free its
+ * tensors. Batch-1 requests of the service thus fold batch norm once per model, not once per request.
+ */
+export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | null {
+  const key = weightsKey(model);
+  const hit = cache.get(model);
+  if (hit && sameKey(hit.key, key)) return hit.plan;
+  if (hit) disposeInferencePlan(hit.plan);
+  else {
+    // the plan's tensors go with the model
+    const dispose = model.dispose.bind(model);
+    model.dispose = () => {
+      releaseInferencePlan(model);
+      return dispose();
+    };
+  }
+  const plan = buildInferencePlan(model);
+  // kept: a caller's tf.tidy must not free the cached tensors
+  plan?.held.forEach((t) => tf.keep(t));
+  cache.set(model, { key, plan });
+  return plan;
+}
+
+/** Frees the model's cached plan, if any (the next `cachedInferencePlan` builds it again). */
+export function releaseInferencePlan(model: tfl.LayersModel): void {
+  const hit = cache.get(model);
+  if (!hit) return;
+  disposeInferencePlan(hit.plan);
+  cache.set(model, { key: { backend: '', inPlaceWrites: -1, dataIds: [] }, plan: null });
+}
+
+/** Tensors the model's cached plan holds (0 when none): for tensor-count checks. */
+export const inferencePlanTensors = (model: tfl.LayersModel): number => cache.get(model)?.plan?.held.length ?? 0;

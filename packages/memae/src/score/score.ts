@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import type { ModelConfig } from '../models/config.js';
-import { buildInferencePlan, disposeInferencePlan, inferenceOutputs } from '../models/inference-plan.js';
+import { cachedInferencePlan, inferenceOutputs } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
 
@@ -48,30 +48,27 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const scores = new Float32Array(data.size);
   const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
-  // batch norm folded into the convolutions for this run (docs/engine.md "Inference plan")
-  const plan = buildInferencePlan(model);
-  try {
-    for (let s = 0; s < data.size; s += batchSize) {
-      const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
-      const values = data.gather(idx);
-      checkInputsFinite(values, per, s);
-      const out = tf.tidy(() => {
-        const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
-        const rec = inferenceOutputs(model, plan, x)[0];
-        const map = errorMap(cfg, x, rec);
-        // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
-        const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
-        return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
-      });
-      const batchScores = await out.score.data() as Float32Array;
-      scores.set(batchScores, s);
-      if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
-      if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
-      tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
-      if (!opts.keepNonFinite) checkScoresFinite(batchScores, s);
-    }
-  } finally {
-    disposeInferencePlan(plan);
+  for (let s = 0; s < data.size; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
+    const values = data.gather(idx);
+    checkInputsFinite(values, per, s);
+    // batch norm folded into the convolutions, built once per set of weights (docs/engine.md "Inference plan");
+    // looked up per batch: weights changed by a concurrent task between batches are seen, as model.apply would
+    const plan = cachedInferencePlan(model);
+    const out = tf.tidy(() => {
+      const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
+      const rec = inferenceOutputs(model, plan, x)[0];
+      const map = errorMap(cfg, x, rec);
+      // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
+      const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
+      return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
+    });
+    const batchScores = await out.score.data() as Float32Array;
+    scores.set(batchScores, s);
+    if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
+    if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
+    tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
+    if (!opts.keepNonFinite) checkScoresFinite(batchScores, s);
   }
   return { scores, ...(recs ? { reconstructions: recs } : {}), ...(maps ? { errorMaps: maps, errorMapShape: mapShape } : {}) };
 }

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
+import { cachedInferencePlan, inferenceOutputs } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
 import type { Dataset } from '../data/dataset.js';
 import type { ClipDataset } from '../video/clips.js';
@@ -66,10 +67,11 @@ export async function videoChannelScores(model: tfl.LayersModel, cfg: ModelConfi
     const inp = inputChannels(data, idx.length, T);
     fd.set(inp.fd, s);
     still.set(inp.still, s);
+    const plan = cachedInferencePlan(model);
     const [r, m] = tf.tidy(() => {
       const x = tf.tensor(data, [idx.length, ...cfg.inputShape]);
-      const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
-      const rec = Array.isArray(o) ? o[0] : o;
+      // through the cached inference plan (batch norm folded, models/inference-plan.ts), as scoreModel
+      const rec = inferenceOutputs(model, plan, x)[0];
       const map = tf.sqrt(tf.sum(tf.squaredDifference(x, rec), -1)); // official error map
       const dt = (v: tf.Tensor): tf.Tensor => tf.sub(tf.slice(v, [0, 1], [-1, T - 1]), tf.slice(v, [0, 0], [-1, T - 1]));
       const dm = tf.abs(tf.sub(dt(x), dt(rec)));
