@@ -1,7 +1,8 @@
 // Batch normalisation over the channel (last) axis for inputs of any rank, with PyTorch's semantics:
 // batch statistics in training (biased variance to normalise, unbiased variance for the running estimate),
 // running = (1 - momentum) * running + momentum * batch, eps 1e-5. tfjs-layers' own layer stops at rank 4,
-// and the video model needs rank 5.
+// and the video model needs rank 5. With a `sync` (data-parallel training, distributed/sync-batch-norm.ts) the
+// training statistics are those of the global batch across ranks, as PyTorch's SyncBatchNorm.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -16,6 +17,17 @@ export interface BatchNormArgs {
   seed?: number;
 }
 
+/** Statistics of the global batch across data-parallel ranks (implemented in distributed/sync-batch-norm.ts). */
+export interface BatchNormSync {
+  /**
+   * Per channel: this rank's mean, biased variance and element count in, every rank's together out (a
+   * collective; count is a tensor of one value).
+   */
+  stats(mean: tf.Tensor, variance: tf.Tensor, count: number): { mean: tf.Tensor; variance: tf.Tensor; count: tf.Tensor };
+  /** Per channel: sums of dy and dy * xhat over every rank, each rank's weighted by its share of the batch (a collective). */
+  gradSums(sumDy: tf.Tensor, sumDyXhat: tf.Tensor): [tf.Tensor, tf.Tensor];
+}
+
 export class BatchNorm extends tfl.layers.Layer {
   static className = 'MemAEBatchNorm';
   readonly momentum: number;
@@ -25,6 +37,8 @@ export class BatchNorm extends tfl.layers.Layer {
   private beta!: tfl.LayerVariable;
   private runningMean!: tfl.LayerVariable;
   private runningVar!: tfl.LayerVariable;
+  /** set during a data-parallel fit with synchronised batch norm; undefined otherwise */
+  sync?: BatchNormSync;
 
   constructor(args: BatchNormArgs = {}) {
     super({ name: args.name });
@@ -44,8 +58,12 @@ export class BatchNorm extends tfl.layers.Layer {
     this.built = true;
   }
 
+  /** channels (the last axis) */
+  get channels(): number { return this.gamma.shape[0]!; }
+
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (kwargs.training && this.sync) return this.syncedCall(x, this.sync);
     return tf.tidy(() => {
       let mean: tf.Tensor;
       let variance: tf.Tensor;
@@ -55,13 +73,7 @@ export class BatchNorm extends tfl.layers.Layer {
         mean = m.mean;
         variance = m.variance;
         const n = x.size / x.shape[x.rank - 1];
-        const unbiased = n > 1 ? n / (n - 1) : 1;
-        const mom = this.momentum;
-        tf.tidy(() => {
-          // variable writes are not differentiated, so no gradient flows through the running statistics
-          this.runningMean.write(tf.add(tf.mul(this.runningMean.read(), 1 - mom), tf.mul(mean, mom)));
-          this.runningVar.write(tf.add(tf.mul(this.runningVar.read(), 1 - mom), tf.mul(variance, mom * unbiased)));
-        });
+        this.updateRunning(mean, variance, n > 1 ? n / (n - 1) : 1);
       } else {
         mean = this.runningMean.read();
         variance = this.runningVar.read();
@@ -79,8 +91,76 @@ export class BatchNorm extends tfl.layers.Layer {
     });
   }
 
+  /** running = (1 - momentum) * running + momentum * batch (unbiased variance); variable writes are not differentiated */
+  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, unbiased: number | tf.Tensor): void {
+    const mom = this.momentum;
+    tf.tidy(() => {
+      this.runningMean.write(tf.add(tf.mul(this.runningMean.read(), 1 - mom), tf.mul(mean, mom)));
+      // a number: one multiply by momentum * unbiased, as before synchronised batch norm existed
+      const scaled = typeof unbiased === 'number' ? tf.mul(variance, mom * unbiased) : tf.mul(tf.mul(variance, unbiased), mom);
+      this.runningVar.write(tf.add(tf.mul(this.runningVar.read(), 1 - mom), scaled));
+    });
+  }
+
+  /**
+   * A rank with no sample in this batch still takes part in the layer's forward collective (contributing
+   * nothing) and updates its running statistics from the global ones, as the other ranks do.
+   */
+  syncIdle(sync: BatchNormSync): void {
+    tf.tidy(() => {
+      const z = tf.zeros([this.channels]);
+      const g = sync.stats(z, z, 0);
+      this.updateRunning(g.mean, g.variance, unbiasedFactor(g.count));
+    });
+  }
+
+  /**
+   * Training step with the global batch's statistics. The gradient is the one-process batch norm's on
+   * the global batch: dx = gamma * invstd * (dy - (sum dy + xhat * sum dy xhat) / count), the sums taken
+   * over every rank. Each rank's loss is a mean over its own samples and the trainer weights it by its
+   * share w = n / N of the batch afterwards, so the global sums weight each rank's dy by its w, and
+   * dividing by the global count M and by w (to stay on this rank's scale) is dividing by this rank's
+   * count n = w M.
+   */
+  private syncedCall(x: tf.Tensor, sync: BatchNormSync): tf.Tensor {
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const n = x.size / x.shape[x.rank - 1];
+    const eps = this.epsilon;
+    const f = tf.customGrad(((xIn: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+      const out = tf.tidy(() => {
+        const local = tf.moments(xIn, axes);
+        const g = sync.stats(local.mean, local.variance, n);
+        this.updateRunning(g.mean, g.variance, unbiasedFactor(g.count));
+        const invstd = tf.rsqrt(tf.add(g.variance, eps));
+        const xhat = tf.mul(tf.sub(xIn, g.mean), invstd);
+        return { value: tf.add(tf.mul(xhat, gamma), beta), xhat, scale: tf.mul(gamma, invstd) };
+      });
+      save([out.xhat, out.scale]);
+      return {
+        value: out.value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xhat, scale] = saved;
+          const sumDy = tf.sum(dy, axes);
+          const sumDyXhat = tf.sum(tf.mul(dy, xhat), axes);
+          const [a, b] = sync.gradSums(sumDy, sumDyXhat);
+          const dx = tf.mul(scale, tf.sub(dy, tf.div(tf.add(a, tf.mul(xhat, b)), n)));
+          return [dx, sumDyXhat, sumDy];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(x, this.gamma.read(), this.beta.read()) as tf.Tensor;
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, ...(this.seed === undefined ? {} : { seed: this.seed }) };
   }
 }
 tf.serialization.registerClass(BatchNorm);
+
+/** n / (n - 1) for the unbiased running variance, 1 when n is 1 (n a tensor of one value) */
+const unbiasedFactor = (n: tf.Tensor): tf.Tensor => tf.div(n, tf.maximum(tf.sub(n, 1), 1));
+
+/** The batch-norm layers of a model, nested models included, in the order of model.layers (the forward's). */
+export function batchNormLayers(model: tfl.LayersModel): BatchNorm[] {
+  return model.layers.flatMap((l) => (l instanceof BatchNorm ? [l] : l instanceof tfl.LayersModel ? batchNormLayers(l) : []));
+}
