@@ -2,11 +2,12 @@
 // batch-norm layer normalises with the statistics of the global batch, so N ranks follow one process's
 // trajectory on a model with batch norm too. Per layer and step, two collectives, as PyTorch's:
 // - forward: an all-gather of each rank's (count, mean, biased variance), combined on every rank in the
-//   same order (Chan's parallel variance: no sum-of-squares cancellation). The gather is an allreduce in
-//   which each rank fills its own row and leaves zeros elsewhere, so the sum is exact;
+//   same order, in float64 (Chan's parallel variance: no sum-of-squares cancellation). The gather is an
+//   allreduce in which each rank fills its own row and leaves zeros elsewhere, so the sum is exact;
 // - backward: an allreduce of the per-channel sums of dy and dy * xhat (models/batch-norm-layer.ts).
 // Later layers need earlier layers' results, so the forward cannot merge layers into fewer collectives,
-// nor the backward. A rank whose shard of a (last) batch is empty still joins every collective with
+// nor the backward. The per-channel vectors are a few floats: they are combined on the host, which costs
+// less than a dozen tiny kernels per layer (the step's cost on small models is kernel dispatch). A rank whose shard of a (last) batch is empty still joins every collective with
 // zeros (idle) and updates its running statistics from the global ones.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -36,48 +37,63 @@ export class SyncBatchNorm implements BatchNormSync {
     return () => { for (const l of this.layers) l.sync = undefined; };
   }
 
-  private allreduce(t: tf.Tensor): void {
-    const t0 = performance.now();
-    this.group.allreduce([t], 'sum');
-    this.counters.syncBnMs += performance.now() - t0;
-    this.counters.collectives++;
-    this.counters.syncBnCollectives++;
-    this.counters.bytes += t.size * 4;
+  /** an allreduce (sum) of a host array through a fresh tensor; the sums come back as a host array */
+  private allreduce(values: Float32Array): Float32Array {
+    const t = tf.tensor1d(values);
+    try {
+      const t0 = performance.now();
+      this.group.allreduce([t], 'sum');
+      this.counters.syncBnMs += performance.now() - t0;
+      this.counters.collectives++;
+      this.counters.syncBnCollectives++;
+      this.counters.bytes += values.length * 4;
+      return t.dataSync() as Float32Array;
+    } finally {
+      t.dispose();
+    }
   }
 
-  stats(mean: tf.Tensor, variance: tf.Tensor, count: number): { mean: tf.Tensor; variance: tf.Tensor; count: tf.Tensor } {
+  stats(count: number, mean: Float32Array, variance: Float32Array): { count: number; mean: Float64Array; variance: Float64Array } {
     const { rank, worldSize } = this.group;
-    const c = mean.size, w = 2 * c + 1;
-    return tf.tidy(() => {
-      const row = tf.concat([tf.tensor1d([count]), tf.reshape(mean, [c]), tf.reshape(variance, [c])]);
-      const parts = [...(rank > 0 ? [tf.zeros([rank * w])] : []), row, ...(rank < worldSize - 1 ? [tf.zeros([(worldSize - 1 - rank) * w])] : [])];
-      const all = tf.concat(parts); // a fresh tensor: the collective writes in place
-      this.allreduce(all);
-      const g = tf.reshape(all, [worldSize, w]);
-      const n = tf.slice(g, [0, 0], [worldSize, 1]);
-      const m = tf.slice(g, [0, 1], [worldSize, c]);
-      const v = tf.slice(g, [0, 1 + c], [worldSize, c]);
-      const total = tf.sum(n);
-      const gMean = tf.div(tf.sum(tf.mul(n, m), 0), total);
-      const gVar = tf.div(tf.sum(tf.mul(n, tf.add(v, tf.square(tf.sub(m, gMean)))), 0), total);
-      return { mean: gMean, variance: gVar, count: total };
-    });
+    const c = mean.length, w = 2 * c + 1;
+    // an all-gather: this rank's row [count, mean, variance], zeros in the others' rows
+    const buf = new Float32Array(worldSize * w);
+    buf[rank * w] = count;
+    buf.set(mean, rank * w + 1);
+    buf.set(variance, rank * w + 1 + c);
+    const all = this.allreduce(buf);
+    // Chan's combination in float64, in rank order on every rank (so every rank gets the same bits)
+    let total = 0;
+    for (let r = 0; r < worldSize; r++) total += all[r * w];
+    const gMean = new Float64Array(c), gVar = new Float64Array(c);
+    for (let k = 0; k < c; k++) {
+      let s = 0;
+      for (let r = 0; r < worldSize; r++) s += all[r * w] * all[r * w + 1 + k];
+      gMean[k] = s / total;
+      let m2 = 0;
+      for (let r = 0; r < worldSize; r++) {
+        const d = all[r * w + 1 + k] - gMean[k];
+        m2 += all[r * w] * (all[r * w + 1 + c + k] + d * d);
+      }
+      gVar[k] = m2 / total;
+    }
+    return { count: total, mean: gMean, variance: gVar };
   }
 
-  gradSums(sumDy: tf.Tensor, sumDyXhat: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    const c = sumDy.size;
-    return tf.tidy(() => {
-      const both = tf.concat([tf.mul(tf.reshape(sumDy, [c]), this.weight), tf.mul(tf.reshape(sumDyXhat, [c]), this.weight)]);
-      this.allreduce(both);
-      return [tf.slice(both, [0], [c]), tf.slice(both, [c], [c])] as [tf.Tensor, tf.Tensor];
-    });
+  gradSums(sumDy: ArrayLike<number>, sumDyXhat: ArrayLike<number>): { sumDy: Float64Array; sumDyXhat: Float64Array } {
+    const c = sumDy.length;
+    const buf = new Float32Array(2 * c);
+    for (let k = 0; k < c; k++) { buf[k] = this.weight * sumDy[k]; buf[c + k] = this.weight * sumDyXhat[k]; }
+    const all = this.allreduce(buf);
+    return { sumDy: Float64Array.from(all.subarray(0, c)), sumDyXhat: Float64Array.from(all.subarray(c)) };
   }
 
   /** this rank had no sample: the forward's collectives in layer order, then the backward's in reverse */
   idle(): void {
     for (const l of this.layers) l.syncIdle(this);
     for (const l of [...this.layers].reverse()) {
-      tf.tidy(() => { const z = tf.zeros([l.channels]); this.gradSums(z, z); });
+      const z = new Float32Array(l.channels);
+      this.gradSums(z, z);
     }
   }
 }

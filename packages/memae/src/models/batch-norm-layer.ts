@@ -17,15 +17,15 @@ export interface BatchNormArgs {
   seed?: number;
 }
 
-/** Statistics of the global batch across data-parallel ranks (implemented in distributed/sync-batch-norm.ts). */
+/**
+ * Statistics of the global batch across data-parallel ranks (implemented in distributed/sync-batch-norm.ts).
+ * Per-channel vectors are small, so they travel as host arrays and are combined in float64.
+ */
 export interface BatchNormSync {
-  /**
-   * Per channel: this rank's mean, biased variance and element count in, every rank's together out (a
-   * collective; count is a tensor of one value).
-   */
-  stats(mean: tf.Tensor, variance: tf.Tensor, count: number): { mean: tf.Tensor; variance: tf.Tensor; count: tf.Tensor };
-  /** Per channel: sums of dy and dy * xhat over every rank, each rank's weighted by its share of the batch (a collective). */
-  gradSums(sumDy: tf.Tensor, sumDyXhat: tf.Tensor): [tf.Tensor, tf.Tensor];
+  /** this rank's element count per channel, mean and biased variance in; every rank's together out (a collective) */
+  stats(count: number, mean: Float32Array, variance: Float32Array): { count: number; mean: Float64Array; variance: Float64Array };
+  /** per channel: this rank's sums of dy and dy * xhat in; over every rank, each weighted by its share of the batch, out (a collective) */
+  gradSums(sumDy: ArrayLike<number>, sumDyXhat: ArrayLike<number>): { sumDy: Float64Array; sumDyXhat: Float64Array };
 }
 
 export class BatchNorm extends tfl.layers.Layer {
@@ -78,27 +78,42 @@ export class BatchNorm extends tfl.layers.Layer {
         mean = this.runningMean.read();
         variance = this.runningVar.read();
       }
-      // One FusedBatchNorm kernel ((x - mean) * rsqrt(variance + eps) * gamma + beta): one pass over x
-      // forward and, on libtorch, one native gradient kernel, instead of Sub, Mul, Add and their
-      // gradients (docs/engine.md). tfjs' own gradient of it fails above rank 4, so video inputs
-      // [N, D, H, W, C] are normalised as [N * D, H, W, C] (a free reshape, same statistics axes),
-      // except on libtorch, whose native gradient takes any rank: there the reshape is not free, as a
-      // 3D convolution's result is an NDHWC view of NCDHW memory and merging N and D copies it, and
-      // the copy would make every following kernel mix two memory layouts (docs/video.md).
-      if (x.rank <= 4 || tf.getBackend() === 'libtorch') return tf.batchNorm(x, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon);
-      const x4 = tf.reshape(x, [-1, ...x.shape.slice(-3)]);
-      return tf.reshape(tf.batchNorm(x4, mean, variance, this.beta.read(), this.gamma.read(), this.epsilon), x.shape);
+      return this.normalise(x, mean, variance);
     });
   }
 
+  /**
+   * One FusedBatchNorm kernel ((x - mean) * rsqrt(variance + eps) * gamma + beta): one pass over x forward
+   * and, on libtorch, one native gradient kernel, instead of Sub, Mul, Add and their gradients
+   * (docs/engine.md). tfjs' own gradient of it fails above rank 4, so video inputs [N, D, H, W, C] are
+   * normalised as [N * D, H, W, C] (a free reshape, same statistics axes), except on libtorch, whose native
+   * gradient takes any rank: there the reshape is not free, as a 3D convolution's result is an NDHWC view of
+   * NCDHW memory and merging N and D copies it, and the copy would make every following kernel mix two
+   * memory layouts (docs/video.md).
+   */
+  private normalise(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma = this.gamma.read(), beta = this.beta.read()): tf.Tensor {
+    if (x.rank <= 4 || tf.getBackend() === 'libtorch') return tf.batchNorm(x, mean, variance, beta, gamma, this.epsilon);
+    const x4 = tf.reshape(x, [-1, ...x.shape.slice(-3)]);
+    return tf.reshape(tf.batchNorm(x4, mean, variance, beta, gamma, this.epsilon), x.shape);
+  }
+
   /** running = (1 - momentum) * running + momentum * batch (unbiased variance); variable writes are not differentiated */
-  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, unbiased: number | tf.Tensor): void {
+  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, unbiased: number): void {
     const mom = this.momentum;
     tf.tidy(() => {
       this.runningMean.write(tf.add(tf.mul(this.runningMean.read(), 1 - mom), tf.mul(mean, mom)));
-      // a number: one multiply by momentum * unbiased, as before synchronised batch norm existed
-      const scaled = typeof unbiased === 'number' ? tf.mul(variance, mom * unbiased) : tf.mul(tf.mul(variance, unbiased), mom);
-      this.runningVar.write(tf.add(tf.mul(this.runningVar.read(), 1 - mom), scaled));
+      this.runningVar.write(tf.add(tf.mul(this.runningVar.read(), 1 - mom), tf.mul(variance, mom * unbiased)));
+    });
+  }
+
+  /** the same update from the global statistics, on the host (a few channels: cheaper than kernels) */
+  private updateRunningFrom(g: { count: number; mean: Float64Array; variance: Float64Array }): void {
+    const mom = this.momentum, unbiased = g.count > 1 ? g.count / (g.count - 1) : 1;
+    const rm = this.runningMean.read().dataSync(), rv = this.runningVar.read().dataSync();
+    const c = g.mean.length;
+    tf.tidy(() => {
+      this.runningMean.write(tf.tensor1d(Float32Array.from({ length: c }, (_, k) => (1 - mom) * rm[k] + mom * g.mean[k])));
+      this.runningVar.write(tf.tensor1d(Float32Array.from({ length: c }, (_, k) => (1 - mom) * rv[k] + mom * unbiased * g.variance[k])));
     });
   }
 
@@ -107,44 +122,49 @@ export class BatchNorm extends tfl.layers.Layer {
    * nothing) and updates its running statistics from the global ones, as the other ranks do.
    */
   syncIdle(sync: BatchNormSync): void {
-    tf.tidy(() => {
-      const z = tf.zeros([this.channels]);
-      const g = sync.stats(z, z, 0);
-      this.updateRunning(g.mean, g.variance, unbiasedFactor(g.count));
-    });
+    const z = new Float32Array(this.channels);
+    this.updateRunningFrom(sync.stats(0, z, z));
   }
 
   /**
-   * Training step with the global batch's statistics. The gradient is the one-process batch norm's on
-   * the global batch: dx = gamma * invstd * (dy - (sum dy + xhat * sum dy xhat) / count), the sums taken
-   * over every rank. Each rank's loss is a mean over its own samples and the trainer weights it by its
-   * share w = n / N of the batch afterwards, so the global sums weight each rank's dy by its w, and
-   * dividing by the global count M and by w (to stay on this rank's scale) is dividing by this rank's
-   * count n = w M.
+   * Training step with the global batch's statistics: the forward is the fused kernel with the global mean
+   * and variance. The gradient is the one-process batch norm's on the global batch:
+   *   dx = gamma * invstd * (dy - (sum dy + xhat * sum dy xhat) / count), the sums over every rank.
+   * Each rank's loss is a mean over its own samples and the trainer weights it by its share w = n / N of the
+   * batch afterwards, so the global sums weight each rank's dy by its w, and dividing by the global count M
+   * and by w (to stay on this rank's scale) is dividing by this rank's count n = w M. With xc = x - mean:
+   *   dx = k1 dy + k2 xc + k3, k1 = gamma invstd, k2 = -k1 invstd B / n, k3 = -k1 A / n (per channel),
+   * where A, B are the global sums of dy and dy * xhat.
    */
   private syncedCall(x: tf.Tensor, sync: BatchNormSync): tf.Tensor {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const n = x.size / x.shape[x.rank - 1];
-    const eps = this.epsilon;
+    const c = this.channels, eps = this.epsilon;
     const f = tf.customGrad(((xIn: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
-      const out = tf.tidy(() => {
-        const local = tf.moments(xIn, axes);
-        const g = sync.stats(local.mean, local.variance, n);
-        this.updateRunning(g.mean, g.variance, unbiasedFactor(g.count));
-        const invstd = tf.rsqrt(tf.add(g.variance, eps));
-        const xhat = tf.mul(tf.sub(xIn, g.mean), invstd);
-        return { value: tf.add(tf.mul(xhat, gamma), beta), xhat, scale: tf.mul(gamma, invstd) };
+      const local = tf.tidy(() => { const m = tf.moments(xIn, axes); return [m.mean.dataSync(), m.variance.dataSync()] as Float32Array[]; });
+      const g = sync.stats(n, local[0], local[1]);
+      this.updateRunningFrom(g);
+      const invstd = Float64Array.from(g.variance, (v) => 1 / Math.sqrt(v + eps));
+      const { value, mean } = tf.tidy(() => {
+        const mean = tf.tensor1d(Float32Array.from(g.mean));
+        return { value: this.normalise(xIn, mean, tf.tensor1d(Float32Array.from(g.variance)), gamma, beta), mean };
       });
-      save([out.xhat, out.scale]);
+      save([xIn, mean, gamma]);
       return {
-        value: out.value,
+        value,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xhat, scale] = saved;
+          const [xs, m, gm] = saved;
+          const xc = tf.sub(xs, m);
           const sumDy = tf.sum(dy, axes);
-          const sumDyXhat = tf.sum(tf.mul(dy, xhat), axes);
-          const [a, b] = sync.gradSums(sumDy, sumDyXhat);
-          const dx = tf.mul(scale, tf.sub(dy, tf.div(tf.add(a, tf.mul(xhat, b)), n)));
-          return [dx, sumDyXhat, sumDy];
+          const sumDyXc = tf.sum(tf.mul(dy, xc), axes).dataSync();
+          const sumDyXhat = Float64Array.from(sumDyXc, (v, k) => v * invstd[k]);
+          const glob = sync.gradSums(sumDy.dataSync(), sumDyXhat);
+          const gv = gm.dataSync();
+          const k1 = Float32Array.from({ length: c }, (_, k) => gv[k] * invstd[k]);
+          const k2 = Float32Array.from({ length: c }, (_, k) => (-k1[k] * invstd[k] * glob.sumDyXhat[k]) / n);
+          const k3 = Float32Array.from({ length: c }, (_, k) => (-k1[k] * glob.sumDy[k]) / n);
+          const dx = tf.add(tf.add(tf.mul(dy, tf.tensor1d(k1)), tf.mul(xc, tf.tensor1d(k2))), tf.tensor1d(k3));
+          return [dx, tf.tensor1d(Float32Array.from(sumDyXhat)), sumDy];
         },
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -156,9 +176,6 @@ export class BatchNorm extends tfl.layers.Layer {
   }
 }
 tf.serialization.registerClass(BatchNorm);
-
-/** n / (n - 1) for the unbiased running variance, 1 when n is 1 (n a tensor of one value) */
-const unbiasedFactor = (n: tf.Tensor): tf.Tensor => tf.div(n, tf.maximum(tf.sub(n, 1), 1));
 
 /** The batch-norm layers of a model, nested models included, in the order of model.layers (the forward's). */
 export function batchNormLayers(model: tfl.LayersModel): BatchNorm[] {

@@ -67,7 +67,7 @@ test('image MemAE with batch norm: 2 ranks with syncBatchNorm follow 1 process t
   const det = determined(names);
   const diff = (w: number[][]) => Math.max(...det.map(({ i }) => Math.max(...w[i].map((v, j) => Math.abs(v - w1[i][j])))));
   assert.equal(det.length, names.length - 10, 'all but 5 pre-norm biases and 5 running means');
-  assert.ok(diff(ws) < 1e-5 * 5, `sync: max weight difference ${diff(ws)}`);
+  assert.ok(diff(ws) < 2e-5, `sync: max weight difference ${diff(ws)}`);
   assert.ok(diff(wl) > 1e-3, `local batch norm: max weight difference only ${diff(wl)}`);
   const local = (one.loss as number[]).at(-1)!, l2 = (l0.loss as number[]).at(-1)!;
   assert.ok(Math.abs(local - l2) / local < 0.01, `local batch norm: final loss ${l2} vs ${local}`);

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 
 /** A group of one rank: the global statistics and sums are this rank's (what SyncBatchNorm gives at world size 1). */
 const alone: BatchNormSync = {
-  stats: (mean, variance, count) => ({ mean: tf.clone(mean), variance: tf.clone(variance), count: tf.scalar(count) }),
-  gradSums: (a, b) => [tf.clone(a), tf.clone(b)],
+  stats: (count, mean, variance) => ({ count, mean: Float64Array.from(mean), variance: Float64Array.from(variance) }),
+  gradSums: (sumDy, sumDyXhat) => ({ sumDy: Float64Array.from(sumDy), sumDyXhat: Float64Array.from(sumDyXhat) }),
 };
 
 test('the synchronised layer\'s forward, running statistics and gradients equal the fused kernel\'s (ranks 2, 4, 5)', async () => {
