@@ -97,24 +97,28 @@ if (a.model === 'image') {
 const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000;
 // the gradient exchange alone, timed over 10 rounds on this model's gradient sizes (after training), and
 // the latency of a 1-float allreduce (the per-message cost of the ring model)
-let reduceOnlyMs: number | undefined, latencyMs: number | undefined;
+let reduceOnlyMs: number | undefined, latencyMs: number | undefined, latencyCpuMs: number | undefined;
 if (group) {
+  let cpuMs = 0;
   const time = (ts: tf.Tensor[], k: number) => {
     group.allreduce(ts);
-    const t = performance.now();
+    const t = performance.now(), c = process.cpuUsage();
     for (let i = 0; i < k; i++) group.allreduce(ts);
+    const d = process.cpuUsage(c);
+    cpuMs = (d.user + d.system) / 1000 / k; // this process's CPU (all threads, Gloo's included) per collective
     return (performance.now() - t) / k;
   };
   const gs = [tf.zeros([params])], one = [tf.zeros([1])];
   reduceOnlyMs = time(gs, 10);
   latencyMs = time(one, 50);
+  latencyCpuMs = cpuMs;
   tf.dispose([...gs, ...one]);
 }
 const perStep = (v: number) => (dp && dp.stats.steps > 0 ? v / dp.stats.steps : 0);
 process.stdout.write(JSON.stringify({
   engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
   params, reduceMsPerStep: perStep(dp?.stats.reduceMs ?? 0), payloadBytesPerStep: perStep(dp?.stats.bytes ?? 0),
-  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), syncBnMsPerStep: perStep(dp?.stats.syncBnMs ?? 0), reduceOnlyMs, latencyMs,
+  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), syncBnMsPerStep: perStep(dp?.stats.syncBnMs ?? 0), reduceOnlyMs, latencyMs, latencyCpuMs,
   stagesMs: stage.perStep(steps), threadCpuMs: threadDelta(threads0, threadCpu()), wallMs: seconds * 1000,
 }) + '\n');
 group?.destroy();

@@ -44,7 +44,7 @@ type Engine = 'memae' | 'pytorch';
 interface Stage { wall: number; cpu: number }
 interface WorkerOut {
   samplesPerSec: number; seconds: number; params: number; rank: number; reduceMsPerStep?: number; payloadBytesPerStep?: number;
-  collectivesPerStep?: number; syncBnMsPerStep?: number; reduceOnlyMs?: number | null; latencyMs?: number | null; stagesMs?: Record<string, Stage>; threadCpuMs?: Record<string, number>;
+  collectivesPerStep?: number; syncBnMsPerStep?: number; reduceOnlyMs?: number | null; latencyMs?: number | null; latencyCpuMs?: number | null; stagesMs?: Record<string, Stage>; threadCpuMs?: Record<string, number>;
 }
 // --netns: rank r runs in namespace memae-ns<r> (bench/distributed-netns.sh), rank 0 serves the store on its veth
 const NS_ADDR = ['10.77.0.1', '10.77.0.2'];
@@ -93,8 +93,8 @@ function save(): void {
     ['model', 'network', 'workers', 'weak samples/s', 'weak eff.', 'strong samples/s', 'strong eff.', 'allreduce ms'],
     estimates(fits).map((e) => [e.model, e.network, String(e.workers), f(e.weakSamplesPerSec), f(e.weakEfficiency), f(e.strongSamplesPerSec), f(e.strongEfficiency), f(e.allreduceMs, 2)]),
   ) : '') + (rows.some((r) => r.memae2Sync !== undefined) ? '\nSynchronised batch norm (memae, 2 processes, interleaved with the local-batch-norm run; CPU = the slower rank\'s CPU ms per step):\n\n' + markdownTable(
-    ['model', 'scaling', 'round', 'local BN samples/s', 'sync BN samples/s', 'sync / local', 'CPU ms/step local', 'CPU ms/step sync', 'CPU ratio', 'collectives/step local, sync', 'sync BN collectives ms/step'],
-    rows.filter((r) => r.memae2Sync !== undefined).map((r) => [String(r.model), String(r.scaling), String(r.round), f(r.memae2), f(r.memae2Sync), f(r.syncBnRatio, 3), f(r.cpu2, 1), f(r.cpu2Sync, 1), f(r.syncBnCpuRatio, 3), `${f(r.collectivesPerStep, 0)}, ${f(r.syncCollectivesPerStep, 0)}`, f(r.syncBnMsPerStep, 2)]),
+    ['model', 'scaling', 'round', 'local BN samples/s', 'sync BN samples/s', 'sync / local', 'CPU ms/step local', 'CPU ms/step sync', 'CPU ratio', 'collectives/step local, sync', 'sync BN collectives ms/step (wall, incl. waits)', '1-float allreduce ms wall / CPU'],
+    rows.filter((r) => r.memae2Sync !== undefined).map((r) => [String(r.model), String(r.scaling), String(r.round), f(r.memae2), f(r.memae2Sync), f(r.syncBnRatio, 3), f(r.cpu2, 1), f(r.cpu2Sync, 1), f(r.syncBnCpuRatio, 3), `${f(r.collectivesPerStep, 0)}, ${f(r.syncCollectivesPerStep, 0)}`, f(r.syncBnMsPerStep, 2), `${f(r.syncLatencyMs, 3)} / ${f(r.syncLatencyCpuMs, 3)}`]),
   ) : '');
   const files = writeResults(String(a.name), { command, cores: availableParallelism(), pin: a.pin, netns: a.netns, rows, fits, estimates: estimates(fits) }, md);
   console.error(`wrote ${files.json}`);
@@ -139,7 +139,7 @@ for (const model of list(a.models)) {
         memae2Sync: m2s?.[0].samplesPerSec, syncBnRatio: m2 && m2s ? m2s[0].samplesPerSec / m2[0].samplesPerSec : undefined,
         cpu2: m2 ? slowerCpu(m2) : undefined, cpu2Sync: m2s ? slowerCpu(m2s) : undefined,
         syncBnCpuRatio: m2 && m2s ? slowerCpu(m2s) / slowerCpu(m2) : undefined,
-        syncCollectivesPerStep: m2s?.[0].collectivesPerStep, syncBnMsPerStep: m2s?.[0].syncBnMsPerStep, stages2Sync: m2s?.map((w) => w.stagesMs),
+        syncCollectivesPerStep: m2s?.[0].collectivesPerStep, syncBnMsPerStep: m2s?.[0].syncBnMsPerStep, syncLatencyMs: m2s?.[0].latencyMs, syncLatencyCpuMs: m2s?.[0].latencyCpuMs, stages2Sync: m2s?.map((w) => w.stagesMs),
         loadAvg: [load0, loadavg()[0]],
       };
       rows.push(row);
