@@ -8,6 +8,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 type Shape = (number | null)[];
 
+/** tfjs-backend-libtorch's kernel for tfjs' batch-norm gradient: [dx, dmean, dvariance, dscale, doffset] */
+const LIBTORCH_BATCH_NORM_GRAD = 'LibtorchBatchNormGrad';
+
 export interface BatchNormArgs {
   name?: string;
   /** PyTorch momentum (weight of the new batch statistics), default 0.1 */
@@ -134,7 +137,8 @@ export class BatchNorm extends tfl.layers.Layer {
    * batch afterwards, so the global sums weight each rank's dy by its w, and dividing by the global count M
    * and by w (to stay on this rank's scale) is dividing by this rank's count n = w M. With xc = x - mean:
    *   dx = k1 dy + k2 xc + k3, k1 = gamma invstd, k2 = -k1 invstd B / n, k3 = -k1 A / n (per channel),
-   * where A, B are the global sums of dy and dy * xhat.
+   * where A, B are the global sums of dy and dy * xhat; k1 dy + k2 xc + k3 = dx0 + k2' xhat + k3 with
+   * dx0 = k1 dy (the gradient with fixed statistics) and k2' = k2 / invstd.
    */
   private syncedCall(x: tf.Tensor, sync: BatchNormSync): tf.Tensor {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
@@ -145,25 +149,34 @@ export class BatchNorm extends tfl.layers.Layer {
       const g = sync.stats(n, local[0], local[1]);
       this.updateRunningFrom(g);
       const invstd = Float64Array.from(g.variance, (v) => 1 / Math.sqrt(v + eps));
-      const { value, mean } = tf.tidy(() => {
-        const mean = tf.tensor1d(Float32Array.from(g.mean));
-        return { value: this.normalise(xIn, mean, tf.tensor1d(Float32Array.from(g.variance)), gamma, beta), mean };
+      const { value, mean, variance } = tf.tidy(() => {
+        const mean = tf.tensor1d(Float32Array.from(g.mean)), variance = tf.tensor1d(Float32Array.from(g.variance));
+        return { value: this.normalise(xIn, mean, variance, gamma, beta), mean, variance };
       });
-      save([xIn, mean, gamma]);
+      save([xIn, mean, variance, gamma]);
       return {
         value,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xs, m, gm] = saved;
-          const xc = tf.sub(xs, m);
-          const sumDy = tf.sum(dy, axes);
-          const sumDyXc = tf.sum(tf.mul(dy, xc), axes).dataSync();
-          const sumDyXhat = Float64Array.from(sumDyXc, (v, k) => v * invstd[k]);
+          const [xs, m, v, gm] = saved;
+          // this rank's sum dy, sum dy * xhat and dy * gamma * invstd (the gradient with the statistics held fixed)
+          let sumDy: tf.Tensor, sumDyXhat: Float64Array, dx0: tf.Tensor;
+          if (tf.getBackend() === 'libtorch') {
+            // the backend's native batch-norm gradient: one kernel instead of five full-size ones
+            const r = tf.engine().runKernel(LIBTORCH_BATCH_NORM_GRAD, { dy, x: xs, mean: m, variance: v, scale: gm }, { varianceEpsilon: eps }) as tf.Tensor[];
+            [dx0, sumDy] = [r[0], r[4]];
+            sumDyXhat = Float64Array.from(r[3].dataSync());
+          } else {
+            sumDy = tf.sum(dy, axes);
+            const sumDyXc = tf.sum(tf.mul(dy, tf.sub(xs, m)), axes).dataSync();
+            sumDyXhat = Float64Array.from(sumDyXc, (u, k) => u * invstd[k]);
+            dx0 = tf.mul(dy, tf.mul(gm, tf.rsqrt(tf.add(v, eps))));
+          }
           const glob = sync.gradSums(sumDy.dataSync(), sumDyXhat);
           const gv = gm.dataSync();
-          const k1 = Float32Array.from({ length: c }, (_, k) => gv[k] * invstd[k]);
-          const k2 = Float32Array.from({ length: c }, (_, k) => (-k1[k] * invstd[k] * glob.sumDyXhat[k]) / n);
-          const k3 = Float32Array.from({ length: c }, (_, k) => (-k1[k] * glob.sumDy[k]) / n);
-          const dx = tf.add(tf.add(tf.mul(dy, tf.tensor1d(k1)), tf.mul(xc, tf.tensor1d(k2))), tf.tensor1d(k3));
+          // dx = dx0 + k2 xhat + k3: the second term is one fused batch-norm kernel on x
+          const k2 = Float32Array.from({ length: c }, (_, k) => (-gv[k] * invstd[k] * glob.sumDyXhat[k]) / n);
+          const k3 = Float32Array.from({ length: c }, (_, k) => (-gv[k] * invstd[k] * glob.sumDy[k]) / n);
+          const dx = tf.add(dx0, this.normalise(xs, m, v, tf.tensor1d(k2), tf.tensor1d(k3)));
           return [dx, tf.tensor1d(Float32Array.from(sumDyXhat)), sumDy];
         },
       };
