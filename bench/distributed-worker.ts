@@ -1,5 +1,6 @@
-// One worker of bench/distributed.ts (memae side): trains the image reference model (bench/reference-model.ts)
-// or the official 3D MemAE (video) on a fixed random batch for a few steps, data-parallel when RANK and
+// One worker of bench/distributed.ts (memae side): trains the image reference model (bench/reference-model.ts),
+// the image MemAE (memae-image: memae's own batch norm, so --sync-bn applies) or the official 3D MemAE
+// (video) on a fixed random batch for a few steps, data-parallel when RANK and
 // WORLD_SIZE are set (the global batch split across ranks), and prints one JSON line: samples/s of the
 // whole group, the allreduce time and payload per step. LIBTORCH_NUM_THREADS sets the threads per process.
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +23,8 @@ const { values: a } = parseArgs({
     size: { type: 'string', default: '64' },
     frames: { type: 'string', default: '16' },
     widths: { type: 'string', default: '96,128,256,256' },
+    // synchronised batch norm (memae-image, video)
+    'sync-bn': { type: 'boolean', default: false },
   },
 });
 const B = Number(a.batch), steps = Number(a.steps), warmup = Number(a.warmup);
@@ -35,6 +38,7 @@ let stamps: number[] = [];
 const stage = new StageTimer();
 let threads0: ReturnType<typeof threadCpu> = [];
 let params: number;
+const ZERO = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0 };
 
 if (a.model === 'image') {
   const model = referenceModel(1);
@@ -45,7 +49,7 @@ if (a.model === 'image') {
   dp?.start(model.weights.map((w) => w.read() as tf.Variable), []);
   const x = tf.randomUniform([local, 28, 28, 1], 0, 1, 'float32', 1 + rank);
   for (let s = 0; s < warmup + steps; s++) {
-    if (s === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 });
+    if (s === warmup && dp) Object.assign(dp.stats, ZERO);
     const on = s >= warmup;
     if (s === warmup) threads0 = threadCpu();
     tf.tidy(() => {
@@ -66,21 +70,26 @@ if (a.model === 'image') {
   stamps = stamps.slice(warmup - 1);
 } else {
   const size = Number(a.size), frames = Number(a.frames);
-  const cfg = resolveConfig({ kind: 'video', variant: 'memae', inputShape: [frames, size, size, 1], encoderChannels: a.widths.split(',').map(Number) });
+  const image = a.model === 'memae-image';
+  const shape = image ? [28, 28, 1] : [frames, size, size, 1];
+  const cfg = image
+    ? resolveConfig({ kind: 'image', variant: 'memae', inputShape: shape })
+    : resolveConfig({ kind: 'video', variant: 'memae', inputShape: shape, encoderChannels: a.widths.split(',').map(Number) });
   const model = buildModel(cfg);
   params = model.trainableWeights.reduce((s, w) => s + w.read().size, 0);
   const n = B * (warmup + steps);
-  const values = Float32Array.from({ length: n * frames * size * size }, (_, i) => ((i * 2654435761) % 1000) / 500 - 1);
-  const data = new ArrayDataset(values, [frames, size, size, 1]);
+  const per = shape.reduce((p, v) => p * v, 1);
+  const values = Float32Array.from({ length: n * per }, (_, i) => ((i * 2654435761) % 1000) / 500 - 1);
+  const data = new ArrayDataset(values, shape);
   let mark = stage.start();
   await trainModel(model, cfg, data, {
-    epochs: 1, batchSize: B, learningRate: 1e-4, progressBar: false, parallel: dp,
+    epochs: 1, batchSize: B, learningRate: 1e-4, progressBar: false, parallel: dp, syncBatchNorm: a['sync-bn'],
     onProgress: (e) => {
       if (e.phase !== 'batch') return;
       mark = stage.add('step', mark, e.batch > warmup);
       stamps.push(performance.now());
       if (e.batch === warmup) threads0 = threadCpu();
-      if (e.batch === warmup && dp) Object.assign(dp.stats, { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 });
+      if (e.batch === warmup && dp) Object.assign(dp.stats, ZERO);
     },
   });
   stamps = stamps.slice(warmup - 1);
@@ -88,24 +97,28 @@ if (a.model === 'image') {
 const seconds = (stamps[stamps.length - 1] - stamps[0]) / 1000;
 // the gradient exchange alone, timed over 10 rounds on this model's gradient sizes (after training), and
 // the latency of a 1-float allreduce (the per-message cost of the ring model)
-let reduceOnlyMs: number | undefined, latencyMs: number | undefined;
+let reduceOnlyMs: number | undefined, latencyMs: number | undefined, latencyCpuMs: number | undefined;
 if (group) {
+  let cpuMs = 0;
   const time = (ts: tf.Tensor[], k: number) => {
     group.allreduce(ts);
-    const t = performance.now();
+    const t = performance.now(), c = process.cpuUsage();
     for (let i = 0; i < k; i++) group.allreduce(ts);
+    const d = process.cpuUsage(c);
+    cpuMs = (d.user + d.system) / 1000 / k; // this process's CPU (all threads, Gloo's included) per collective
     return (performance.now() - t) / k;
   };
   const gs = [tf.zeros([params])], one = [tf.zeros([1])];
   reduceOnlyMs = time(gs, 10);
   latencyMs = time(one, 50);
+  latencyCpuMs = cpuMs;
   tf.dispose([...gs, ...one]);
 }
 const perStep = (v: number) => (dp && dp.stats.steps > 0 ? v / dp.stats.steps : 0);
 process.stdout.write(JSON.stringify({
   engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
   params, reduceMsPerStep: perStep(dp?.stats.reduceMs ?? 0), payloadBytesPerStep: perStep(dp?.stats.bytes ?? 0),
-  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), reduceOnlyMs, latencyMs,
+  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), syncBnMsPerStep: perStep(dp?.stats.syncBnMs ?? 0), reduceOnlyMs, latencyMs, latencyCpuMs,
   stagesMs: stage.perStep(steps), threadCpuMs: threadDelta(threads0, threadCpu()), wallMs: seconds * 1000,
 }) + '\n');
 group?.destroy();

@@ -4,9 +4,12 @@
 // time; the allreduce cost alone and a 1-float allreduce's latency; a ring-allreduce estimate to 8 and 64 workers.
 // Scaling: strong = the global batch split across the ranks (the same trajectory as one process), weak = each
 // rank keeps the one-process batch (DDP's usual throughput figure).
-// Models: the engine reference model (bench/reference-model.ts, 28x28 images) and the official 3D MemAE (video).
-// Usage: npx tsx bench/distributed.ts [--models image,video] [--scaling strong,weak] [--image-steps 30]
-//        [--video-steps 3] [--video-size 64] [--rounds 1] [--engines memae,pytorch] [--pin]
+// Models: the engine reference model (bench/reference-model.ts, 28x28 images; tfjs-layers' batch norm), the image
+// MemAE (memae-image: memae's batch norm, 28x28) and the official 3D MemAE (video).
+// --sync-bn: memae's 2 processes also run with synchronised batch norm (memae-image, video), interleaved with the
+// local-batch-norm run (the order alternates by round), for the ratio of the two.
+// Usage: npx tsx bench/distributed.ts [--models image,memae-image,video] [--scaling strong,weak] [--image-steps 30]
+//        [--video-steps 3] [--video-size 64] [--rounds 1] [--engines memae,pytorch] [--pin] [--sync-bn]
 //        [--netns] (ranks in two network namespaces: sudo bash bench/distributed-netns.sh up first)
 //        [--name distributed]   (writes bench/results/<name>.json and .md after every row)
 import { spawn } from 'node:child_process';
@@ -30,6 +33,7 @@ const { values: a } = parseArgs({
     'video-size': { type: 'string', default: '64' },
     rounds: { type: 'string', default: '1' },
     pin: { type: 'boolean', default: false },
+    'sync-bn': { type: 'boolean', default: false },
     netns: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     name: { type: 'string', default: 'distributed' },
@@ -40,7 +44,7 @@ type Engine = 'memae' | 'pytorch';
 interface Stage { wall: number; cpu: number }
 interface WorkerOut {
   samplesPerSec: number; seconds: number; params: number; rank: number; reduceMsPerStep?: number; payloadBytesPerStep?: number;
-  collectivesPerStep?: number; reduceOnlyMs?: number | null; latencyMs?: number | null; stagesMs?: Record<string, Stage>; threadCpuMs?: Record<string, number>;
+  collectivesPerStep?: number; syncBnMsPerStep?: number; reduceOnlyMs?: number | null; latencyMs?: number | null; latencyCpuMs?: number | null; stagesMs?: Record<string, Stage>; threadCpuMs?: Record<string, number>;
 }
 // --netns: rank r runs in namespace memae-ns<r> (bench/distributed-netns.sh), rank 0 serves the store on its veth
 const NS_ADDR = ['10.77.0.1', '10.77.0.2'];
@@ -88,6 +92,9 @@ function save(): void {
   ) + (fits.length ? '\nRing-allreduce estimate (per-rank CPU step time fitted as fixed + per-sample from this run; samples/s and efficiency vs n x one process):\n\n' + markdownTable(
     ['model', 'network', 'workers', 'weak samples/s', 'weak eff.', 'strong samples/s', 'strong eff.', 'allreduce ms'],
     estimates(fits).map((e) => [e.model, e.network, String(e.workers), f(e.weakSamplesPerSec), f(e.weakEfficiency), f(e.strongSamplesPerSec), f(e.strongEfficiency), f(e.allreduceMs, 2)]),
+  ) : '') + (rows.some((r) => r.memae2Sync !== undefined) ? '\nSynchronised batch norm (memae, 2 processes, interleaved with the local-batch-norm run; CPU = the slower rank\'s CPU ms per step):\n\n' + markdownTable(
+    ['model', 'scaling', 'round', 'local BN samples/s', 'sync BN samples/s', 'sync / local', 'CPU ms/step local', 'CPU ms/step sync', 'CPU ratio', 'collectives/step local, sync', 'sync BN collectives ms/step (wall, incl. waits)', '1-float allreduce ms wall / CPU'],
+    rows.filter((r) => r.memae2Sync !== undefined).map((r) => [String(r.model), String(r.scaling), String(r.round), f(r.memae2), f(r.memae2Sync), f(r.syncBnRatio, 3), f(r.cpu2, 1), f(r.cpu2Sync, 1), f(r.syncBnCpuRatio, 3), `${f(r.collectivesPerStep, 0)}, ${f(r.syncCollectivesPerStep, 0)}`, f(r.syncBnMsPerStep, 2), `${f(r.syncLatencyMs, 3)} / ${f(r.syncLatencyCpuMs, 3)}`]),
   ) : '');
   const files = writeResults(String(a.name), { command, cores: availableParallelism(), pin: a.pin, netns: a.netns, rows, fits, estimates: estimates(fits) }, md);
   console.error(`wrote ${files.json}`);
@@ -95,9 +102,10 @@ function save(): void {
 }
 
 for (const model of list(a.models)) {
-  const B = Number(model === 'image' ? a['image-batch'] : a['video-batch']);
-  const common = model === 'image'
-    ? ['--model', 'image', '--steps', String(a['image-steps']), '--warmup', '3']
+  const image = model === 'image' || model === 'memae-image';
+  const B = Number(image ? a['image-batch'] : a['video-batch']);
+  const common = image
+    ? ['--model', model, '--steps', String(a['image-steps']), '--warmup', '3']
     : ['--model', 'video', '--steps', String(a['video-steps']), '--warmup', '1', '--size', String(a['video-size'])];
   for (let round = 0; round < Number(a.rounds); round++) {
     for (const scaling of list(a.scaling)) {
@@ -107,11 +115,17 @@ for (const model of list(a.models)) {
       const load0 = loadavg()[0];
       // interleaved so that a change of the machine's load hits both engines alike
       const m1 = engines.includes('memae') ? (await run('memae', 1, args1))[0] : undefined;
-      const t1 = engines.includes('pytorch') ? (await run('pytorch', 1, args1))[0] : undefined;
+      // PyTorch's side has no image MemAE (distributed_torch.py: the reference model and the video model)
+      const torch = engines.includes('pytorch') && model !== 'memae-image';
+      const t1 = torch ? (await run('pytorch', 1, args1))[0] : undefined;
+      // --sync-bn: the same 2 processes with synchronised batch norm, before or after the local run by round
+      const syncBn = a['sync-bn'] && engines.includes('memae') && model !== 'image';
+      const m2sFirst = syncBn && round % 2 === 1 ? await run('memae', 2, [...args2, '--sync-bn']) : undefined;
       const m2 = engines.includes('memae') ? await run('memae', 2, args2) : undefined;
-      const t2 = engines.includes('pytorch') ? (await run('pytorch', 2, args2))[0] : undefined;
+      const m2s = m2sFirst ?? (syncBn ? await run('memae', 2, [...args2, '--sync-bn']) : undefined);
+      const t2 = torch ? (await run('pytorch', 2, args2))[0] : undefined;
       // the fixed + per-sample split of a step, from 1-process CPU time at B and the ranks' at b2 / 2
-      const m1h = scaling === 'strong' && model === 'image' && m1 ? (await run('memae', 1, [...common, '--batch', String(B / 2)]))[0] : undefined;
+      const m1h = scaling === 'strong' && image && m1 ? (await run('memae', 1, [...common, '--batch', String(B / 2)]))[0] : undefined;
       const row = {
         model, scaling, round, batch1: B, perRank: b2 / 2, params: m1?.params ?? t1?.params,
         memae1: m1?.samplesPerSec, memae2: m2?.[0].samplesPerSec, memaeSpeedup: m1 && m2 ? m2[0].samplesPerSec / m1.samplesPerSec : undefined,
@@ -121,14 +135,24 @@ for (const model of list(a.models)) {
         collectivesPerStep: m2?.[0].collectivesPerStep, payloadBytesPerStep: m2?.[0].payloadBytesPerStep, memaeReduceMsPerStep: m2?.[0].reduceMsPerStep,
         memaeReduceOnlyMs: m2?.[0].reduceOnlyMs, memaeLatencyMs: m2?.[0].latencyMs, torchReduceOnlyMs: t2?.reduceOnlyMs,
         stages1: m1?.stagesMs, stages2: m2?.map((w) => w.stagesMs), stages1Half: m1h?.stagesMs,
-        threadCpuMs2: m2?.map((w) => w.threadCpuMs), loadAvg: [load0, loadavg()[0]],
+        threadCpuMs2: m2?.map((w) => w.threadCpuMs),
+        memae2Sync: m2s?.[0].samplesPerSec, syncBnRatio: m2 && m2s ? m2s[0].samplesPerSec / m2[0].samplesPerSec : undefined,
+        cpu2: m2 ? slowerCpu(m2) : undefined, cpu2Sync: m2s ? slowerCpu(m2s) : undefined,
+        syncBnCpuRatio: m2 && m2s ? slowerCpu(m2s) / slowerCpu(m2) : undefined,
+        syncCollectivesPerStep: m2s?.[0].collectivesPerStep, syncBnMsPerStep: m2s?.[0].syncBnMsPerStep, syncLatencyMs: m2s?.[0].latencyMs, syncLatencyCpuMs: m2s?.[0].latencyCpuMs, stages2Sync: m2s?.map((w) => w.stagesMs),
+        loadAvg: [load0, loadavg()[0]],
       };
       rows.push(row);
       if (m1 && m2 && round === 0 && scaling === 'strong') fits.push(fitOf(model, scaling, B, m1, m1h, m2[0]));
-      console.error(JSON.stringify({ model, scaling, round, memaeSpeedup: row.memaeSpeedup, torchSpeedup: row.torchSpeedup, memaeVsDdp: row.memaeVsDdp }));
+      console.error(JSON.stringify({ model, scaling, round, memaeSpeedup: row.memaeSpeedup, torchSpeedup: row.torchSpeedup, memaeVsDdp: row.memaeVsDdp, syncBnRatio: row.syncBnRatio, syncBnCpuRatio: row.syncBnCpuRatio }));
       save(); // after every row: an interrupted run keeps what it measured
     }
   }
+}
+
+/** The slower rank's CPU ms per step (all stages). */
+function slowerCpu(ws: WorkerOut[]): number {
+  return Math.max(...ws.map((w) => Object.values(w.stagesMs ?? {}).reduce((s, v) => s + v.cpu, 0)));
 }
 
 /**
@@ -136,13 +160,12 @@ for (const model of list(a.models)) {
  * sample over the slower rank's CPU per step plus the exchange alone (its wall time, on the wire).
  */
 function cpuSpeedup(m1: WorkerOut, m2: WorkerOut[], globalRatio: number): number {
-  const cpu = (w: WorkerOut) => Object.values(w.stagesMs ?? {}).reduce((s, v) => s + v.cpu, 0);
-  return (globalRatio * cpu(m1)) / (Math.max(...m2.map(cpu)) + (m2[0].reduceOnlyMs ?? 0));
+  return (globalRatio * slowerCpu([m1])) / (slowerCpu(m2) + (m2[0].reduceOnlyMs ?? 0));
 }
 
 /** Step cost model of one configuration: CPU ms per step = fixed + perSample x batch, and the measured exchange. */
 function fitOf(model: string, scaling: string, B: number, m1: WorkerOut, m1h: WorkerOut | undefined, r0: WorkerOut): Fit {
-  const cpu = (w?: WorkerOut) => (w?.stagesMs && Object.keys(w.stagesMs).length ? Object.values(w.stagesMs).reduce((s, v) => s + v.cpu, 0) : 1000 * w!.seconds / Number(model === 'image' ? a['image-steps'] : a['video-steps']));
+  const cpu = (w?: WorkerOut) => (w?.stagesMs && Object.keys(w.stagesMs).length ? Object.values(w.stagesMs).reduce((s, v) => s + v.cpu, 0) : 1000 * w!.seconds / Number(model === 'video' ? a['video-steps'] : a['image-steps']));
   const full = cpu(m1);
   // without a half-batch probe (video: batch 1 per rank is the smallest), all of the step is taken as per-sample
   const half = m1h ? cpu(m1h) : full / 2;

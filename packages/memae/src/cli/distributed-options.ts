@@ -11,6 +11,7 @@ export interface DistributedFlags {
   masterAddr?: string;
   masterPort?: number;
   distTimeout?: number;
+  syncBn?: boolean;
 }
 
 const int = (name: string, min: number, max = Infinity) => (v: string): number => {
@@ -25,7 +26,18 @@ export function addDistributedOptions(cmd: Command): Command {
     .option('--node-rank <k>', 'data-parallel: this machine\'s index, 0..nnodes-1', int('--node-rank', 0))
     .option('--master-addr <host>', 'data-parallel: address of the machine with node rank 0 (default 127.0.0.1)')
     .option('--master-port <port>', 'data-parallel: its rendezvous port (default: a free port on one machine, 29500 on several)', int('--master-port', 1, 65535))
-    .option('--dist-timeout <s>', 'data-parallel: seconds before a missing rank or a stuck collective is an error (default 300)', int('--dist-timeout', 1));
+    .option('--dist-timeout <s>', 'data-parallel: seconds before a missing rank or a stuck collective is an error (default 300)', int('--dist-timeout', 1))
+    .option('--sync-bn', 'data-parallel: batch norm with the statistics of the global batch across ranks (PyTorch\'s SyncBatchNorm: the same training as one process); image and video models; one process: no effect');
+}
+
+/**
+ * --sync-bn on a model without batch norm is a one-line error (before any worker starts): the flag could
+ * never do anything there. In one process it is a no-op, as PyTorch's SyncBatchNorm outside a process
+ * group: one process's batch already is the global batch, so the same command runs unchanged with or
+ * without a launcher.
+ */
+export function checkSyncBn(f: DistributedFlags, source: string): void {
+  if (f.syncBn && source === 'csv') throw new UserError('--sync-bn: tabular models (--data csv) have no batch norm; leave the flag out');
 }
 
 export interface DistributedRun {

@@ -5,10 +5,15 @@
 // One collective per step: from the second step on, the statistics ride in the gradients' allreduce
 // (a broadcast from rank 0 is a sum in which the other ranks give zeros), which saves a round trip and
 // a wait for the slower rank on every step.
+// With synchronised batch norm (syncBatchNorm) the layers normalise with the global batch's statistics
+// (sync-batch-norm.ts: two collectives per layer and step) and their running statistics are equal on
+// every rank by construction, so they are not carried.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProcessGroup } from 'tfjs-backend-libtorch';
 import type { ParallelStep } from '../train/parallel.js';
+import type { BatchNorm } from '../models/batch-norm-layer.js';
 import { shardOf } from './sampler.js';
+import { SyncBatchNorm } from './sync-batch-norm.js';
 
 export interface DataParallelOptions {
   /** allreduce bucket size in bytes (default 25 MB, DDP's bucket_cap_mb) */
@@ -17,9 +22,11 @@ export interface DataParallelOptions {
 
 export class DataParallel implements ParallelStep {
   /** collectives per step, their time and payload bytes, for benchmarks */
-  readonly stats = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0 };
+  readonly stats = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0 };
   /** the batch-norm statistics seen by the first afterStep; later steps carry them in reduce */
   private buffers: tf.Variable[] | undefined;
+  /** synchronised batch norm, while a fit with syncBatchNorm runs on more than one rank */
+  private bn: SyncBatchNorm | undefined;
 
   constructor(readonly group: ProcessGroup, private readonly o: DataParallelOptions = {}) {}
 
@@ -28,7 +35,17 @@ export class DataParallel implements ParallelStep {
   get writer(): boolean { return this.group.rank === 0; }
 
   shard(batch: number[]): number[] {
-    return shardOf(batch, this.group.rank, this.group.worldSize);
+    const part = shardOf(batch, this.group.rank, this.group.worldSize);
+    if (this.bn) this.bn.weight = part.length / batch.length;
+    return part;
+  }
+
+  syncBatchNorm(layers: BatchNorm[]): () => void {
+    if (this.worldSize === 1) return () => {}; // one rank: its batch is the global batch, nothing to exchange
+    const bn = new SyncBatchNorm(this.group, layers, this.stats);
+    const detach = bn.attach();
+    this.bn = bn;
+    return () => { detach(); this.bn = undefined; };
   }
 
   start(weights: tf.Variable[], optimizerState: tf.Tensor[]): void {
@@ -38,6 +55,7 @@ export class DataParallel implements ParallelStep {
   reduce(local: tf.Tensor[], count: number, total: number): tf.Tensor[] {
     // each rank's mean weighted by its share, then summed: the mean over the whole batch
     const w = count / total;
+    if (this.bn && count === 0) this.bn.idle(); // the other ranks' batch-norm collectives of this step
     const scaled = local.map((t) => tf.mul(t, w));
     const bufs = this.buffers ?? [];
     // fresh tensors (the collective writes in place): rank 0's statistics, zeros elsewhere
@@ -53,7 +71,13 @@ export class DataParallel implements ParallelStep {
   }
 
   afterStep(nonTrainable: tf.Variable[]): void {
-    if (this.buffers !== undefined || nonTrainable.length === 0) return;
+    if (this.buffers !== undefined) return;
+    if (this.bn) {
+      const synced = new Set(this.bn.layers.flatMap((l) => l.nonTrainableWeights.map((w) => w.read())));
+      nonTrainable = nonTrainable.filter((v) => !synced.has(v));
+      if (nonTrainable.length === 0) { this.buffers = []; return; }
+    }
+    if (nonTrainable.length === 0) return;
     // first step: a broadcast of its own; from now on reduce carries them
     const t0 = performance.now();
     this.group.broadcast(nonTrainable, 0);

@@ -61,6 +61,8 @@ export interface FitOptions {
   onProgress?: (p: FitProgress) => void;
   /** data-parallel training (distributed/) */
   parallel?: ParallelStep;
+  /** with parallel: batch norm over the global batch */
+  syncBatchNorm?: boolean;
 }
 
 export interface ScoredBatch {
@@ -149,6 +151,7 @@ class MemAEPort implements DetectorPort {
       learningRate: o.learningRate,
       seed: o.seed,
       parallel: o.parallel,
+      syncBatchNorm: o.syncBatchNorm,
       progressBar: false,
       onProgress: o.onProgress
         ? (e) => o.onProgress!({ epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, loss: e.loss, reconstruction: e.mse, entropy: e.entropy, samplesPerSec: e.samplesPerSec })

@@ -1,5 +1,6 @@
 // The trainer's one hook point for data-parallel training (the implementation is in ../distributed/).
 import type * as tf from '@tensorflow/tfjs-core';
+import type { BatchNorm } from '../models/batch-norm-layer.js';
 
 export interface ParallelStep {
   /** this rank's part of a global batch (ranks' parts are disjoint and cover the batch) */
@@ -14,6 +15,8 @@ export interface ParallelStep {
   reduce(local: tf.Tensor[], count: number, total: number): tf.Tensor[];
   /** after the optimizer step: non-trainable state (batch-norm statistics) made equal on every rank */
   afterStep(nonTrainable: tf.Variable[]): void;
+  /** synchronised batch norm on these layers until the returned function is called (fit's syncBatchNorm) */
+  syncBatchNorm?(layers: BatchNorm[]): () => void;
   /** whether this rank writes checkpoints */
   readonly writer: boolean;
 }

@@ -10,6 +10,7 @@ import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
 import { parseCheckpointMeta } from './checkpoint-meta.js';
 import { computeLoss, type LossWeights } from './loss.js';
 import type { ParallelStep } from './parallel.js';
+import { syncBatchNormLayers } from '../distributed/sync-batch-norm.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { batches, epochPermutation } from './shuffle.js';
 import { mixSeeds, permutation } from '../data/random.js';
@@ -49,6 +50,8 @@ export interface TrainOptions {
   progressBar?: boolean;
   /** data-parallel training across processes (distributed/): `batchSize` is then the global batch */
   parallel?: ParallelStep;
+  /** with `parallel`: batch norm over the global batch (PyTorch's SyncBatchNorm); in one process a no-op */
+  syncBatchNorm?: boolean;
 }
 
 export interface EpochRecord { epoch: number; loss: number; mse: number; entropy: number; valLoss?: number; seconds: number; samplesPerSec: number }
@@ -130,6 +133,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   if (opts.resume && !opts.checkpoint) throw new UserError('resume needs a checkpoint path');
   checkDataset(cfg, data, 'training data');
   if (opts.validation) checkDataset(cfg, opts.validation, 'validation data');
+  const syncedBn = opts.syncBatchNorm ? syncBatchNormLayers(model) : undefined; // none: a one-line error
 
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let meta: TrainerMeta = { configKey: configKey(cfg), seed, batchSize, learningRate, epochsDone: 0, history: [], best: Infinity, badEpochs: 0, samplesSeen: 0 };
@@ -178,6 +182,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   let stoppedEarly = false;
   const emit = (e: Parameters<ProgressCallback>[0]) => { bar?.update(e); opts.onProgress?.(e); };
   let best: tf.Tensor[] = [];
+  const unsync = syncedBn && par?.syncBatchNorm ? par.syncBatchNorm(syncedBn) : undefined;
 
   try {
     for (let epoch = meta.epochsDone + 1; epoch <= epochs; epoch++) {
@@ -259,6 +264,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     }
     if (opts.restoreBest && best.length > 0) model.setWeights(best);
   } finally {
+    unsync?.();
     bar?.stop();
     optimizer.dispose();
     tf.dispose(best);

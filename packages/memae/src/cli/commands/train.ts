@@ -11,7 +11,7 @@ import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../
 import { loadData } from '../data-source.js';
 import { csvFlags, type CsvFlags } from '../csv-flags.js';
 import { resolveBudget } from '../../train/defaults.js';
-import { distributedSetup, type DistributedFlags } from '../distributed-options.js';
+import { checkSyncBn, distributedSetup, type DistributedFlags } from '../distributed-options.js';
 import { Output } from '../output.js';
 import { videoFlags, type VideoFlags } from '../video-options.js';
 import { ClipDataset } from '../../video/clips.js';
@@ -67,6 +67,7 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
+  checkSyncBn(flags, cfg.data.source);
   const dist = await distributedSetup(flags); // --nproc: this process launches workers; a worker joins its group
   if (dist === 'launched') return;
   const out = new Output(flags);
@@ -85,7 +86,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
     if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards
-      await det.fit(data.train, { ...given, seed: cfg.train.seed, parallel: dist.parallel });
+      await det.fit(data.train, { ...given, seed: cfg.train.seed, parallel: dist.parallel, syncBatchNorm: flags.syncBn });
       return;
     }
     out.note(`data: ${data.description}; ${data.train.size} training samples, ${data.test?.size ?? 0} test samples of shape [${data.train.sampleShape}]`);
@@ -103,6 +104,7 @@ export async function train(flags: TrainFlags): Promise<void> {
         seed: cfg.train.seed,
         onProgress: (p) => out.progress(p),
         parallel: dist?.parallel,
+        syncBatchNorm: flags.syncBn,
       });
     } finally {
       out.stopBar();

@@ -60,16 +60,23 @@ if (mode === 'collectives') {
     : { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 5 });
   const parallel = group ? new DataParallel(group) : undefined;
   const before = tf.memory().numTensors;
+  const trace: number[] = [];
   const res = await det.fit(data, {
     epochs: Number(process.env.EPOCHS ?? 3), batchSize: Number(process.env.BATCH ?? 32), seed: 7, progressBar: false, scoreTraining: false, parallel,
     // a constant learning rate: a schedule's length follows the epochs asked for, and the resume test runs 2, then 3
     schedule: 'constant',
+    // SYNC_BN=1: synchronised batch norm
+    ...(process.env.SYNC_BN === '1' ? { syncBatchNorm: true } : {}),
     // CKPT: checkpoint file (rank 0 writes it), resumed from when it exists
     ...(process.env.CKPT ? { checkpoint: process.env.CKPT, resume: true } : {}),
     // the kill test waits for this line before killing a rank mid-epoch
-    onProgress: (e) => { if (e.phase === 'batch' && process.env.ANNOUNCE) say({ rank, epoch: e.epoch, batch: e.batch }); },
+    onProgress: (e) => {
+      if (e.phase !== 'batch') return;
+      trace.push(e.loss); // the epoch's running mean loss after every step
+      if (process.env.ANNOUNCE) say({ rank, epoch: e.epoch, batch: e.batch });
+    },
   });
   const leaked = tf.memory().numTensors - before;
-  say({ rank, size: data.size, loss: res.history.map((h) => h.loss), weights: det.model.getWeights().map((w) => Array.from(w.dataSync())), leaked, stats: parallel?.stats });
+  say({ rank, size: data.size, loss: res.history.map((h) => h.loss), weights: det.model.getWeights().map((w) => Array.from(w.dataSync())), names: det.model.weights.map((w) => w.originalName), trace, leaked, stats: parallel?.stats });
 }
 group?.destroy();
