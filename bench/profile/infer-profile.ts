@@ -2,6 +2,7 @@
 // function is wrapped with a timer; the rest of the step is tfjs' engine and this backend's JS.
 //   npx tsx bench/profile/infer-profile.ts [--threads 2] [--steps 200] [--batch 64] [--per-call]
 import * as tf from '@tensorflow/tfjs-core';
+import { timeAddonCalls } from './addon-timer.js';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel } from '../reference-model.js';
@@ -14,21 +15,13 @@ const addon = loadAddon();
 const spent = new Map<string, { ms: number; calls: number }>();
 let timing = false;
 let callIndex = 0;
-for (const name of Object.keys(addon)) {
-  const f = addon[name];
-  if (typeof f !== 'function') continue;
-  addon[name] = (...args: unknown[]) => {
-    if (!timing) return f(...args);
-    const t0 = performance.now();
-    const r = f(...args);
-    const key = o['per-call'] ? `${String(callIndex++).padStart(2)} ${name}` : name;
-    const s = spent.get(key) ?? { ms: 0, calls: 0 };
-    s.ms += performance.now() - t0;
-    s.calls++;
-    spent.set(key, s);
-    return r;
-  };
-}
+timeAddonCalls(addon, () => timing, (name, ms) => {
+  const key = o['per-call'] ? `${String(callIndex++).padStart(2)} ${name}` : name;
+  const s = spent.get(key) ?? { ms: 0, calls: 0 };
+  s.ms += ms;
+  s.calls++;
+  spent.set(key, s);
+});
 const model = referenceModel();
 const x = tf.randomUniform([Number(o.batch), IMAGE, IMAGE, 1], 0, 1, 'float32', 1);
 for (let i = 0; i < 20; i++) infer(model, x).dispose();

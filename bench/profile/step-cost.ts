@@ -9,6 +9,7 @@
 //   - kernel counts per step by name (tf.profile).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/step-cost.ts [--batch 2] [--steps 300] [--warm 200] [--json FILE]
 import * as tf from '@tensorflow/tfjs-core';
+import { timeAddonCalls } from './addon-timer.js';
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,23 +35,14 @@ let timing = false;
 const acc = { native: 0, nativeCalls: 0, kernel: 0, kernelCalls: 0, clone: 0, clones: 0, kernelInClones: 0 };
 let inClone = false;
 const byNative = new Map<string, { ms: number; calls: number }>();
-for (const name of Object.keys(addon)) {
-  const f = addon[name];
-  if (typeof f !== 'function') continue;
-  addon[name] = (...args: unknown[]) => {
-    if (!timing) return f(...args);
-    const t0 = performance.now();
-    try { return f(...args); } finally {
-      const dt = performance.now() - t0;
-      acc.native += dt;
-      acc.nativeCalls++;
-      const b = byNative.get(name) ?? { ms: 0, calls: 0 };
-      b.ms += dt;
-      b.calls++;
-      byNative.set(name, b);
-    }
-  };
-}
+timeAddonCalls(addon, () => timing, (name, dt) => {
+  acc.native += dt;
+  acc.nativeCalls++;
+  const b = byNative.get(name) ?? { ms: 0, calls: 0 };
+  b.ms += dt;
+  b.calls++;
+  byNative.set(name, b);
+});
 for (const k of getKernelsForBackend('libtorch') as KernelConfig[]) {
   const f = k.kernelFunc;
   (k as { kernelFunc: KernelConfig['kernelFunc'] }).kernelFunc = ((args: Parameters<typeof f>[0]) => {
