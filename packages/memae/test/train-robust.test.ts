@@ -10,7 +10,7 @@ import { computeLoss } from '../src/train/loss.js';
 import { resolveBudget } from '../src/train/defaults.js';
 import { MemAE } from '../src/detector/memae.js';
 import { UserError } from '../src/errors/user-error.js';
-import { lowestScored } from '../src/detector/refit.js';
+import { lowestScored } from '../src/score/stats.js';
 import { useTestBackend } from './helpers/backend.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/baselines-sklearn.json', import.meta.url), 'utf8')) as { trainX: number[]; features: number };

@@ -8,15 +8,8 @@ import { select } from '../data/split.js';
 import { UserError } from '../errors/user-error.js';
 import type { ModelConfig } from '../models/config.js';
 import { scoreModel } from '../score/score.js';
+import { lowestScored } from '../score/stats.js';
 import { trainModel, type TrainOptions, type TrainResult } from '../train/trainer.js';
-
-/** Indices of the rows kept: all but the floor(fraction * n) highest scores (ties: the lower index stays). */
-export function lowestScored(scores: Float32Array, fraction: number): Int32Array {
-  const n = scores.length;
-  const keep = n - Math.min(n - 1, Math.floor(fraction * n));
-  const order = Array.from(scores.keys()).sort((i, j) => scores[i] - scores[j] || i - j);
-  return Int32Array.from(order.slice(0, keep).sort((i, j) => i - j));
-}
 
 /** Trains `model` on `data`; with fraction > 0, a second run from the initial weights on the lowest-scored rows. */
 export async function trainWithRefit(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: TrainOptions, fraction: number): Promise<TrainResult> {

@@ -39,3 +39,11 @@ export function percentileFromTable(table: number[], p: number): number {
   if (!(p >= 0 && p <= 100)) throw new UserError(`percentile must be in [0, 100], got ${p}`);
   return percentileOfSorted(table, p);
 }
+
+/** Indices of the rows kept (ascending): all but the floor(fraction * n) highest scores (ties: the lower index stays). */
+export function lowestScored(scores: Float32Array, fraction: number): Int32Array {
+  const n = scores.length;
+  const keep = n - Math.min(n - 1, Math.floor(fraction * n));
+  const order = Array.from(scores.keys()).sort((i, j) => scores[i] - scores[j] || i - j);
+  return Int32Array.from(order.slice(0, keep).sort((i, j) => i - j));
+}

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { entropyLoss } from '../memory/addressing.js';
 import { cachedDirections, gaussianSamples, slicedWasserstein } from '../mama/wasserstein.js';
+import { lowestScored } from '../score/stats.js';
 
 export interface LossParts { total: tf.Scalar; mse: tf.Scalar; entropy: tf.Scalar; wasserstein: tf.Scalar }
 
@@ -53,10 +54,8 @@ export function trimmedMse(x: tf.Tensor, rec: tf.Tensor, trim: number): tf.Scala
   const rows = tf.mean(tf.reshape(tf.squaredDifference(x, rec), [b, -1]), 1);
   const drop = Math.min(b - 1, Math.floor(trim * b));
   if (drop <= 0) return tf.mean(rows) as tf.Scalar;
-  const err = rows.dataSync();
-  const order = Array.from(err.keys()).sort((i, j) => err[i] - err[j]); // ties: the lower index stays
   const keep = new Float32Array(b);
-  for (let k = 0; k < b - drop; k++) keep[order[k]] = 1 / (b - drop);
+  for (const r of lowestScored(rows.dataSync() as Float32Array, trim)) keep[r] = 1 / (b - drop);
   return tf.sum(tf.mul(rows, tf.tensor1d(keep))) as tf.Scalar;
 }
 
