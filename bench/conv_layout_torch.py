@@ -1,10 +1,10 @@
 """Transposed vs plain convolution time, NCHW vs channels_last, in PyTorch (docs/engine.md, layout).
 Run: /usr/bin/python3 bench/conv_layout_torch.py"""
+from torch_setup import pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch, time
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 torch.set_num_threads(2)
 def bench(f, n=50):
     for _ in range(5): f()

@@ -1,11 +1,11 @@
 # PyTorch's side of bench/profile/conv-transpose-micro.ts: the reference model's two decoder transposed convolutions
 # (nn.ConvTranspose2d, NCHW, float32), alone and warm; prints JSON {name: median us per call}.
 import json, sys, time
+from torch_setup import pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 import torch.nn as nn
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)

@@ -11,15 +11,15 @@ import os
 import sys
 import time
 
+from torch_setup import pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from engine_speed_torch import forward as image_forward, reference_model  # noqa: E402
 from video_speed_torch import MemAE3D, entropy  # noqa: E402
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 
 
 def main() -> None:

@@ -9,11 +9,11 @@ import json
 import resource
 import time
 
+from torch_setup import OPENBLAS, pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 from torch import nn
 
 
@@ -74,7 +74,7 @@ def main() -> None:
             forward(model, x)
         infer = a.batch * a.infer_steps / (time.perf_counter() - t0)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"torch": torch.__version__, "malloc": MALLOC, "threads": torch.get_num_threads(), "train": train, "infer": infer, "peakRssMb": rss_mb, "baseRssMb": base_rss_mb}))
+    print(json.dumps({"torch": torch.__version__, "malloc": MALLOC, "openblas": OPENBLAS, "threads": torch.get_num_threads(), "train": train, "infer": infer, "peakRssMb": rss_mb, "baseRssMb": base_rss_mb}))
 
 
 if __name__ == "__main__":

@@ -83,12 +83,13 @@ for (const isa of isas) {
 console.log(`CPU: ${cpu}, ${process.env.NPROC ?? ''}flags: ${flags.join(' ') || 'none'}`);
 for (const isa of isas) console.log(`oneDNN ISA (${isa}): libtorch backend ${onednn[isa].libtorch}; PyTorch ${onednn[isa].pytorch}`);
 
-/** us per batch per round: wall time, and CPU time of the process (all threads) */
-interface Sides { first: number[]; steady: number[]; firstCpu: number[]; steadyCpu: number[] }
+/** us per batch per round: wall time, and CPU time of the process (all threads); PyTorch also reports its minor page
+ *  faults per steady batch (hundreds = glibc's slow malloc mode, which bench/torch_setup.py pins away) */
+interface Sides { first: number[]; steady: number[]; firstCpu: number[]; steadyCpu: number[]; faults?: number[] }
 interface Cell { model: string; batch: number; path: string; threads: number; isa: string; steps: ReturnType<typeof steps>; libtorch: Sides; pytorch: Sides }
 const cells: Cell[] = [];
 for (const model of models) for (const batch of modelBatches(model)) for (const threads of threadList) for (const isa of isas) for (const path of paths) {
-  cells.push({ model, batch, path, threads, isa, steps: steps(model, batch), libtorch: { first: [], steady: [], firstCpu: [], steadyCpu: [] }, pytorch: { first: [], steady: [], firstCpu: [], steadyCpu: [] } });
+  cells.push({ model, batch, path, threads, isa, steps: steps(model, batch), libtorch: { first: [], steady: [], firstCpu: [], steadyCpu: [] }, pytorch: { first: [], steady: [], firstCpu: [], steadyCpu: [], faults: [] } });
 }
 const t0 = Date.now();
 for (let r = 0; r < rounds; r++) {
@@ -102,6 +103,7 @@ for (let r = 0; r < rounds; r++) {
       c[side].steady.push(res.steadyUs);
       c[side].firstCpu.push(res.firstCpuUs);
       c[side].steadyCpu.push(res.steadyCpuUs);
+      if (typeof res.steadyFaults === 'number') c[side].faults?.push(res.steadyFaults);
     }
     process.stderr.write(`round ${r + 1}/${rounds} cell ${i + 1}/${cells.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)\r`);
   }
@@ -133,7 +135,9 @@ const md = `Inference matrix, libtorch backend vs PyTorch, ${rounds} round(s), s
   `CPU: ${cpu}; flags: ${flags.join(' ') || 'none'}\n` +
   isas.map((isa) => `oneDNN ISA (${isa}): libtorch backend ${onednn[isa].libtorch}; PyTorch ${onednn[isa].pytorch}\n`).join('') +
   `command: npx tsx bench/inference-matrix.ts ${process.argv.slice(2).join(' ')}\n\n` + markdownTable(header, rows) +
-  `\n${below} of ${summary.length} cells below 1.0x (median) in first or steady\n`;
+  `\n${below} of ${summary.length} cells below 1.0x (median) in first or steady\n` +
+  `PyTorch minor page faults per steady batch: at most ${f0(Math.max(0, ...cells.flatMap((c) => c.pytorch.faults ?? [])))} in any cell and round ` +
+  `(glibc's slow malloc mode shows hundreds; bench/torch_setup.py pins it away)\n`;
 console.log(`\n${md}`);
 const out = writeResults(name, { date: new Date().toISOString(), args: o, cpu, flags, onednn, rounds, cells: summary }, md);
 console.log(`wrote ${out.json} and ${out.md}`);

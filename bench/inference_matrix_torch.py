@@ -8,18 +8,20 @@ Models (written from docs/method.md and bench/engine_speed_torch.py, not from me
 Paths: predict, apply and folded = model(x) under no_grad with the output read into numpy (PyTorch has one inference
 call); score = the same plus the per-sample mean squared error read back as a list (memae's image score).
 Regimes: `first` = mean us per batch over the first --first batches of the process; `steady` = mean over
---steady batches after --warm batches. Prints one JSON line.
+--steady batches after --warm batches; steadyFaults = minor page faults per steady batch (getrusage: glibc's slow
+malloc mode shows as hundreds per batch, see torch_setup.py). Prints one JSON line.
   /usr/bin/python3 bench/inference_matrix_torch.py --model ref --batch 64 --path apply --threads 2
 """
 import argparse
 import json
+import resource
 import time
 
+from torch_setup import OPENBLAS, pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 from torch import nn
 
 from engine_speed_torch import forward as ref_forward, reference_model
@@ -83,12 +85,13 @@ def main() -> None:
     first, first_cpu = (time.perf_counter() - t0) / a.first * 1e6, (time.process_time() - c0) / a.first * 1e6
     for _ in range(a.first, a.warm):
         step()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, f0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(a.steady):
         step()
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0) / a.steady
     steady, steady_cpu = (time.perf_counter() - t0) / a.steady * 1e6, (time.process_time() - c0) / a.steady * 1e6
-    print(json.dumps({'side': 'pytorch', 'torch': torch.__version__, 'malloc': MALLOC, 'threads': torch.get_num_threads(), 'firstUs': first, 'steadyUs': steady,
-                      'firstCpuUs': first_cpu, 'steadyCpuUs': steady_cpu}))
+    print(json.dumps({'side': 'pytorch', 'torch': torch.__version__, 'malloc': MALLOC, 'openblas': OPENBLAS, 'threads': torch.get_num_threads(), 'firstUs': first, 'steadyUs': steady,
+                      'firstCpuUs': first_cpu, 'steadyCpuUs': steady_cpu, 'steadyFaults': faults}))
 
 
 if __name__ == '__main__':

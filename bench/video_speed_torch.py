@@ -10,11 +10,11 @@ import argparse
 import json
 import time
 
+from torch_setup import pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 import torch.nn as nn
 import torch.nn.functional as F
 

@@ -4,11 +4,11 @@ import argparse
 import json
 import time
 
+from torch_setup import pin_malloc  # noqa: E402  (before torch: it sets OpenBLAS threads)
 import torch
 
-from torch_malloc import pin_malloc  # noqa: E402
 
-MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_malloc.py)
+MALLOC = pin_malloc()  # every process in PyTorch's fast allocation mode (torch_setup.py)
 from torch import nn
 
 from engine_speed_torch import forward, reference_model
