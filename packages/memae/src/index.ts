@@ -1,6 +1,6 @@
 // memae: memory-augmented autoencoders for anomaly detection (tfjs layers; libtorch backend on Node).
 export { MemAE, liveTensors } from './detector/memae.js';
-export type { CreateOptions, FitOptions, ThresholdRule, TrainingSummary } from './detector/memae.js';
+export type { CreateOptions, FitOptions, RobustTraining, ThresholdRule, TrainingSummary } from './detector/memae.js';
 export { BaseDetector } from './detector/base.js';
 export type { DetectorInput, ShapedArray } from './detector/input.js';
 export type { ProbaMethod } from './detector/probability.js';

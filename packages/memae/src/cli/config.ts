@@ -67,6 +67,10 @@ export const TrainSchema = z.strictObject({
   epochs: int(1).optional(),
   batchSize: int(1).optional(),
   learningRate: z.number().positive().optional(),
+  /** robust training (train/defaults.ts; default 0 = off): trimmed loss, denoising noise, refit without top-scored rows */
+  trimFraction: z.number().min(0).lt(0.5).optional(),
+  inputNoise: z.number().min(0).finite().optional(),
+  refitFraction: z.number().min(0).lt(0.5).optional(),
   seed: int(0).default(1),
 });
 

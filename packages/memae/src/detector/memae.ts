@@ -47,7 +47,13 @@ export interface FitOptions extends TrainOptions {
 
 export type { ThresholdRule };
 
-export interface TrainingSummary { samples: number; sampleShape: number[]; epochs: number; batchSize: number; learningRate: number; finalLoss: number | null; finalMse: number | null; finalEntropy: number | null; classes?: number[]; seconds: number }
+export interface TrainingSummary {
+  samples: number; sampleShape: number[]; epochs: number; batchSize: number; learningRate: number; finalLoss: number | null; finalMse: number | null; finalEntropy: number | null; classes?: number[]; seconds: number;
+  /** the robust-training options the model was trained with (absent in models saved before they were recorded) */
+  robust?: RobustTraining;
+}
+/** Robust-training options (train/defaults.ts), recorded with the model so a run can be told apart and repeated. */
+export interface RobustTraining { trimFraction: number; inputNoise: number; refitFraction: number }
 
 export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   readonly name = 'memae';
@@ -124,7 +130,9 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
 
   protected async fitDataset(data: Dataset, opts: FitOptions): Promise<TrainResult> {
     const t0 = performance.now();
-    const res = await trainWithRefit(this.net, this.config, data, opts, opts.refitFraction ?? TRAIN_DEFAULTS[this.config.kind].refitFraction);
+    const d = TRAIN_DEFAULTS[this.config.kind];
+    const robust: RobustTraining = { trimFraction: opts.trimFraction ?? d.trimFraction, inputNoise: opts.inputNoise ?? d.inputNoise, refitFraction: opts.refitFraction ?? d.refitFraction };
+    const res = await trainWithRefit(this.net, this.config, data, opts, robust.refitFraction);
     const last = res.history[res.history.length - 1];
     const classes = data.classes ? [...new Set(data.classes)].sort((a, b) => a - b) : undefined;
     this.trainingSummary = {
@@ -133,6 +141,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       finalLoss: last?.loss ?? null, finalMse: last?.mse ?? null, finalEntropy: last?.entropy ?? null,
       ...(classes && classes.length <= 100 ? { classes } : {}),
       seconds: (performance.now() - t0) / 1000,
+      robust,
     };
     return res;
   }

@@ -66,6 +66,7 @@ export const manifestSchema = z.object({
     finalEntropy: z.number().nullable(),
     classes: z.array(z.number().int()).optional(),
     seconds: z.number().nonnegative(),
+    robust: z.object({ trimFraction: z.number().min(0).lt(0.5), inputNoise: z.number().min(0), refitFraction: z.number().min(0).lt(0.5) }).optional(),
   }).nullable(),
   trainingScores: stats.nullable(),
   threshold: z.object({ value: z.number(), rule: z.string() }).nullable(),

@@ -57,6 +57,10 @@ export interface FitOptions {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** robust training (train/defaults.ts): trimmed loss, denoising noise, refit without the top-scored samples */
+  trimFraction?: number;
+  inputNoise?: number;
+  refitFraction?: number;
   seed?: number;
   onProgress?: (p: FitProgress) => void;
   /** data-parallel training (distributed/) */
@@ -149,6 +153,9 @@ class MemAEPort implements DetectorPort {
       epochs: o.epochs,
       batchSize: o.batchSize,
       learningRate: o.learningRate,
+      trimFraction: o.trimFraction,
+      inputNoise: o.inputNoise,
+      refitFraction: o.refitFraction,
       seed: o.seed,
       parallel: o.parallel,
       syncBatchNorm: o.syncBatchNorm,

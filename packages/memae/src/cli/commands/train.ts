@@ -28,6 +28,9 @@ export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  trimFraction?: number;
+  inputNoise?: number;
+  refitFraction?: number;
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
@@ -50,7 +53,7 @@ export function trainConfig(f: TrainFlags): RunConfig {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
       attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels,
     },
-    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, seed: f.seed },
+    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, seed: f.seed },
     out: f.out,
   };
   return parseRunConfig(mergeConfig(file, flags), f.config ? `config ${f.config}` : 'options');
@@ -76,7 +79,8 @@ export async function train(flags: TrainFlags): Promise<void> {
   const kind = kindOf(data.train.sampleShape);
   // the library's budget for this kind and data size unless given (train/defaults.ts), so CLI and library agree;
   // fit() gets the user's options as given and resolves the same budget
-  const given = { epochs: cfg.train.epochs, batchSize: cfg.train.batchSize, learningRate: cfg.train.learningRate };
+  const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction } = cfg.train;
+  const given = { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction };
   const budget = resolveBudget(kind, data.train.size, given);
   const { batchSize } = budget;
   const totalSteps = budget.steps ?? budget.epochs * Math.ceil(data.train.size / batchSize);
@@ -94,7 +98,8 @@ export async function train(flags: TrainFlags): Promise<void> {
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ ...cfg, train: { ...cfg.train, epochs: budget.epochs, batchSize } }, null, 2) + '\n');
     const length = budget.steps !== undefined ? `${budget.steps} steps (${budget.epochs} passes)` : `${budget.epochs} epochs`;
-    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${length}, batch ${batchSize}, learning rate ${budget.learningRate}`);
+    const robust = [trimFraction && `trimmed loss ${trimFraction}`, inputNoise && `input noise ${inputNoise}`, refitFraction && `refit without the top ${refitFraction}`].filter(Boolean);
+    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${length}, batch ${batchSize}, learning rate ${budget.learningRate}${robust.length ? ', ' + robust.join(', ') : ''}`);
     out.startBar(totalSteps);
     const t0 = performance.now();
     let epochs: EpochRecord[];
