@@ -5,7 +5,8 @@
 // score = memae's scoreModel (upload, forward through the inference plan, per-sample error, scores read back), the CLI /
 // service path, through the model's cached plan; rebuild = the same with the plan built again for every call (scoreModel
 // before the plan was cached per model); folded = the inference plan (batch norm folded into the convolutions) in tidy,
-// read back.
+// read back, op by op (MEMAE_REPLAY=0); replay = the same plan replayed natively (one N-API call per batch after the
+// first, which records it). score and rebuild replay unless MEMAE_REPLAY=0 is in the environment.
 // --probe: one convolution only (run with ONEDNN_VERBOSE=1 to see oneDNN's ISA).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -26,6 +27,7 @@ const { values: o } = parseArgs({
   },
 });
 const [batch, first, warm, steady] = [Number(o.batch), Number(o.first), Number(o.warm), Number(o.steady)];
+if (o.path === 'folded') process.env.MEMAE_REPLAY = '0';
 registerLibtorchBackend({ threads: Number(o.threads) });
 await tf.setBackend('libtorch');
 
@@ -57,8 +59,9 @@ const steps: Record<string, () => Promise<void> | void> = {
   score: async () => { await scoreModel(model, cfg, data, { batchSize: batch }); },
   rebuild: async () => { releaseInferencePlan(model); await scoreModel(model, cfg, data, { batchSize: batch }); },
   folded: () => readBack(tf.tidy(() => inferenceOutputs(model, plan, x)[0])),
+  replay: () => readBack(tf.tidy(() => inferenceOutputs(model, plan, x)[0])),
 };
-const plan = o.path === 'folded' ? buildInferencePlan(model) : null;
+const plan = o.path === 'folded' || o.path === 'replay' ? buildInferencePlan(model, { unfolded: true }) : null;
 const step = steps[String(o.path)];
 if (!step) throw new Error(`unknown path ${o.path}`);
 

@@ -7,10 +7,11 @@
 //   full:  npx tsx bench/inference-matrix.ts
 //   quick: npx tsx bench/inference-matrix.ts --quick      (2 threads, 2 rounds, ref at batch 1 and 64, CIFAR at 8, the 3D
 //          net at 1, paths apply/folded/score, fewer steps: 96 processes, ~10 min on an idle 2-core machine)
-// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,folded,score,rebuild --threads 1,2
+// Options: --models ref,cifar,video3d --batches 1,8,64 --paths predict,apply,folded,replay,score,rebuild --threads 1,2
 //          --isa native,avx2 --rounds 3 --name inference-matrix; per model steps: --first 50 --warm 500 --steady 100
 //          (video3d: a tenth). Path rebuild = score with the inference plan built again for every call (not in the
-//          defaults: memae's scoring before the plan was cached per model). --help prints this.
+//          defaults: memae's scoring before the plan was cached per model). folded = the inference plan op by op,
+//          replay = the same plan replayed natively (score replays too). --help prints this.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

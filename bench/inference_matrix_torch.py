@@ -5,7 +5,7 @@ Models (written from docs/method.md and bench/engine_speed_torch.py, not from me
   cifar   the paper's CIFAR config as memae builds it without memory: 32x32x3, Conv 64-128-128-256 (3x3, s2),
           ConvT 256-128-128-3 (3x3, s2), BN + LeakyReLU(0.2) after every layer but the last
   video3d the official 3D video net (bench/video_speed_torch.py) without memory, clips 16x64x64x1
-Paths: predict, apply and folded = model(x) under no_grad with the output read into numpy (PyTorch has one inference
+Paths: predict, apply, folded and replay = model(x) under no_grad with the output read into numpy (PyTorch has one inference
 call); score = the same plus the per-sample mean squared error read back as a list (memae's image score).
 Regimes: `first` = mean us per batch over the first --first batches of the process; `steady` = mean over
 --steady batches after --warm batches; steadyFaults = minor page faults per steady batch (getrusage: glibc's slow
@@ -59,7 +59,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument('--model', default='ref')
     p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'score', 'rebuild'])
+    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'replay', 'score', 'rebuild'])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--first', type=int, default=50)
     p.add_argument('--warm', type=int, default=500)

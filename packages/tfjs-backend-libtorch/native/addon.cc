@@ -23,7 +23,7 @@ int registerData() {
     if (arr.ByteLength() < n) throw std::runtime_error("write: values shorter than shape");
     if (n) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), n);
     return R(info, t);
-  });
+  }, Replay::Source);
   // read(id) -> typed array copy of the values in logical (row-major) order.
   def("read", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto t = T(info, 0).contiguous();
@@ -47,7 +47,7 @@ int registerData() {
       }
       default: throw std::runtime_error("read: unsupported dtype");
     }
-  });
+  }, Replay::Barrier);
   def("free", [](const Napi::CallbackInfo& info) -> Napi::Value {
     release(info[0].As<Napi::Number>().Int32Value());
     return info.Env().Undefined();

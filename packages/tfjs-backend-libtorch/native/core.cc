@@ -1,4 +1,5 @@
 #include "core.h"
+#include "replay.h"
 #include <ATen/Parallel.h>
 #include <cstring>
 #include <string>
@@ -11,13 +12,20 @@ std::vector<at::Tensor> slots(1);
 std::vector<int32_t> freeIds;
 size_t live = 0;
 
-std::vector<std::pair<std::string, Fn>>& registry() {
-  static std::vector<std::pair<std::string, Fn>> r;
+struct Registered {
+  std::string name;
+  Fn fn;
+  Replay how;
+};
+
+std::vector<Registered>& registry() {
+  static std::vector<Registered> r;
   return r;
 }
 }  // namespace
 
 int32_t put(at::Tensor t) {
+  if (rp::active && rp::take(t)) return 0;
   int32_t id;
   if (!freeIds.empty()) {
     id = freeIds.back();
@@ -28,6 +36,7 @@ int32_t put(at::Tensor t) {
     slots.push_back(std::move(t));
   }
   ++live;
+  if (rp::active) rp::notePut(id);
   return id;
 }
 
@@ -42,6 +51,7 @@ at::Tensor& mut(int32_t id) {
 
 void release(int32_t id) {
   if (id <= 0 || static_cast<size_t>(id) >= slots.size() || !slots[id].defined()) return;
+  if (rp::active) rp::noteRelease(id);
   slots[id] = at::Tensor();
   freeIds.push_back(id);
   --live;
@@ -49,16 +59,62 @@ void release(int32_t id) {
 
 size_t count() { return live; }
 
-const at::Tensor& T(const Napi::CallbackInfo& info, size_t i) { return get(info[i].As<Napi::Number>().Int32Value()); }
-int64_t I(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
-double D(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
-bool B(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
+// Each helper reads argument i of the JS call, except while a recorded plan replays (rp::playing: the argument
+// comes from the recording); while recording, what was read is noted (rp::note*).
+const at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::tensor(i);
+  int32_t id = info[i].As<Napi::Number>().Int32Value();
+  const at::Tensor& t = get(id);
+  if (rp::active) rp::noteTensors(i, {id}, rp::Kind::Tensor);
+  return t;
+}
+int64_t I(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::arg(i).i;
+  int64_t v = info[i].As<Napi::Number>().Int64Value();
+  if (rp::active) rp::note(i, {rp::Kind::Int, v});
+  return v;
+}
+double D(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::arg(i).d;
+  double v = info[i].As<Napi::Number>().DoubleValue();
+  if (rp::active) rp::note(i, {rp::Kind::Double, 0, v});
+  return v;
+}
+bool B(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::arg(i).i != 0;
+  bool v = info[i].ToBoolean().Value();
+  if (rp::active) rp::note(i, {rp::Kind::Bool, v ? 1 : 0});
+  return v;
+}
 
 std::vector<int64_t> V(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::arg(i).v;
   auto a = info[i].As<Napi::Array>();
   std::vector<int64_t> v(a.Length());
   for (uint32_t k = 0; k < a.Length(); ++k) v[k] = a.Get(k).As<Napi::Number>().Int64Value();
+  if (rp::active) rp::note(i, {rp::Kind::Vec, 0, 0, v});
   return v;
+}
+
+std::string S(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::arg(i).s;
+  auto v = info[i].As<Napi::String>().Utf8Value();
+  if (rp::active) rp::note(i, {rp::Kind::String, 0, 0, {}, v});
+  return v;
+}
+
+std::vector<at::Tensor> TS(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::tensors(i);
+  auto a = info[i].As<Napi::Array>();
+  std::vector<int32_t> ids(a.Length());
+  std::vector<at::Tensor> ts;
+  ts.reserve(ids.size());
+  for (uint32_t k = 0; k < a.Length(); ++k) {
+    ids[k] = a.Get(k).As<Napi::Number>().Int32Value();
+    ts.push_back(get(ids[k]));
+  }
+  if (rp::active) rp::noteTensors(i, ids, rp::Kind::Tensors);
+  return ts;
 }
 
 namespace {
@@ -100,8 +156,9 @@ Napi::Value RN(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts
 }
 
 at::Tensor OT(const Napi::CallbackInfo& info, size_t i) {
-  if (info.Length() <= i || !info[i].IsNumber()) return at::Tensor();
-  int32_t id = info[i].As<Napi::Number>().Int32Value();
+  if (rp::active && rp::playing) return rp::arg(i).refs.empty() ? at::Tensor() : rp::tensor(i);
+  int32_t id = info.Length() <= i || !info[i].IsNumber() ? 0 : info[i].As<Napi::Number>().Int32Value();
+  if (rp::active) rp::noteTensors(i, id == 0 ? std::vector<int32_t>{} : std::vector<int32_t>{id}, rp::Kind::Tensor);
   return id == 0 ? at::Tensor() : get(id);
 }
 
@@ -123,13 +180,20 @@ int64_t dtypeCode(at::ScalarType t) {
   }
 }
 
-void def(const char* name, Fn fn) { registry().emplace_back(name, std::move(fn)); }
+void def(const char* name, Fn fn, Replay how) { registry().push_back({name, std::move(fn), how}); }
+
+const Fn& function(size_t index) { return registry()[index].fn; }
+const std::string& functionName(size_t index) { return registry()[index].name; }
 
 void exportAll(Napi::Env env, Napi::Object exports) {
-  for (auto& [name, fn] : registry()) {
-    Fn f = fn;
-    exports.Set(name, Napi::Function::New(env, [f](const Napi::CallbackInfo& info) -> Napi::Value {
+  auto& r = registry();
+  for (size_t index = 0; index < r.size(); ++index) {
+    Fn f = r[index].fn;
+    Replay how = r[index].how;
+    const char* name = r[index].name.c_str();
+    exports.Set(name, Napi::Function::New(env, [f, how, index](const Napi::CallbackInfo& info) -> Napi::Value {
       try {
+        if (rp::active && !rp::playing) return rp::recorded(index, how, f, info);
         return f(info);
       } catch (const Napi::Error&) {
         throw;

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <napi.h>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace ltb {
@@ -29,15 +30,28 @@ Napi::Value R(const Napi::CallbackInfo& info, at::Tensor t);
 Napi::Value RN(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts);
 // Optional tensor argument: id 0 / undefined / null -> undefined tensor.
 at::Tensor OT(const Napi::CallbackInfo& info, size_t i);
+// String argument (an op name).
+std::string S(const Napi::CallbackInfo& info, size_t i);
+// Tensors whose ids are the JS number array at argument i.
+std::vector<at::Tensor> TS(const Napi::CallbackInfo& info, size_t i);
+// Kernels read their arguments only through these helpers (never info[i] directly): that is what lets
+// replay.cc record a sequence of kernel calls and run it again from C++ (see replay.cc).
 
 // dtype codes shared with TypeScript (src/native.ts): 0 float32, 1 int32, 2 bool.
 at::ScalarType scalarType(int64_t code);
 int64_t dtypeCode(at::ScalarType t);
 
 using Fn = std::function<Napi::Value(const Napi::CallbackInfo&)>;
+// How a function takes part in a recording (replay.cc): Kernel (recorded, replayed), Source (its results are
+// constants: write), Ignored (no tensor results: free, queries, settings), Barrier (ends the recording as
+// unsupported: reads back to JS, in-place updates, collectives).
+enum class Replay { Kernel, Source, Ignored, Barrier };
 // Registers a JS-callable function; C++ exceptions (c10::Error included) become JS errors.
-void def(const char* name, Fn fn);
+void def(const char* name, Fn fn, Replay how = Replay::Kernel);
 void exportAll(Napi::Env env, Napi::Object exports);
+// A registered function by its index (replay.cc runs recorded kernels through these).
+const Fn& function(size_t index);
+const std::string& functionName(size_t index);
 void setShapeBuffer(const Napi::CallbackInfo& info);
 
 }  // namespace ltb

@@ -174,7 +174,7 @@ int reg() {
     int32_t h = nextHandle++;
     groups().emplace(h, Group{store, pg, rank, size});
     return Napi::Number::New(info.Env(), h);
-  });
+  }, Replay::Barrier);
 
   // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place (see bucketed).
   def("distAllreduce", [](const Napi::CallbackInfo& info) -> Napi::Value {
@@ -187,7 +187,7 @@ int reg() {
     bucketed(ts, I(info, 3), o.timeout, [&](std::vector<at::Tensor>& b) { return g.pg->allreduce(b, o); });
     if (op == 1) for (auto& t : ts) t.div_(g.size);
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
 
   // distBroadcast(handle, ids[], root, bucketBytes, timeoutMs): in place, root's values to every rank
   // (coalesced into flat buckets, as DDP's buffer broadcast).
@@ -199,7 +199,7 @@ int reg() {
     o.timeout = ms(D(info, 4));
     bucketed(ts, I(info, 3), o.timeout, [&](std::vector<at::Tensor>& b) { return g.pg->broadcast(b, o); });
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
 
   def("distBarrier", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
@@ -207,24 +207,24 @@ int reg() {
     o.timeout = ms(D(info, 1));
     g.pg->barrier(o)->wait(o.timeout);
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
 
   // distStoreSet(handle, key, value) / distStoreGet(handle, key, timeoutMs): small strings between ranks.
   def("distStoreSet", [](const Napi::CallbackInfo& info) -> Napi::Value {
     group(info).store->set("memae/" + info[1].As<Napi::String>().Utf8Value(), bytes(info[2].As<Napi::String>().Utf8Value()));
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
   def("distStoreGet", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
     const std::string key = "memae/" + info[1].As<Napi::String>().Utf8Value();
     g.store->wait({key}, ms(D(info, 2)));
     return Napi::String::New(info.Env(), text(g.store->get(key)));
-  });
+  }, Replay::Barrier);
 
   def("distDestroy", [](const Napi::CallbackInfo& info) -> Napi::Value {
     groups().erase(static_cast<int32_t>(I(info, 0)));
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
   def("distAvailable", [](const Napi::CallbackInfo& info) -> Napi::Value { return Napi::Boolean::New(info.Env(), true); });
   return 0;
 }

@@ -145,12 +145,12 @@ at::Tensor as(const at::Tensor& r, int64_t code) { return castTo(r, scalarType(c
 int regNamed() {
   // math(op, x, outDtypeCode, a, b) -> id
   def("math", [](const Napi::CallbackInfo& info) {
-    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto op = S(info, 0);
     return R(info, as(math(op, T(info, 1), D(info, 3), D(info, 4)), I(info, 2)));
   });
   // binaryNamed(op, a, b, outDtypeCode) -> id
   def("binaryNamed", [](const Napi::CallbackInfo& info) {
-    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto op = S(info, 0);
     auto st = scalarType(I(info, 3));
     return R(info, castTo(binaryNamed(op, T(info, 1), T(info, 2), st), st));
   });
@@ -170,11 +170,11 @@ int regNamed() {
   });
   // addN([ids], outDtypeCode) -> id
   def("addN", [](const Napi::CallbackInfo& info) {
-    auto ids = V(info, 0);
-    if (ids.empty()) throw std::runtime_error("addN: no tensors");
+    auto ts = TS(info, 0);
+    if (ts.empty()) throw std::runtime_error("addN: no tensors");
     auto st = scalarType(I(info, 1));
-    auto acc = castTo(get(int32_t(ids[0])), st).clone();
-    for (size_t k = 1; k < ids.size(); ++k) acc.add_(get(int32_t(ids[k])));
+    auto acc = castTo(ts[0], st).clone();
+    for (size_t k = 1; k < ts.size(); ++k) acc.add_(ts[k]);
     return R(info, acc);
   });
   return 0;

@@ -70,7 +70,7 @@ int reg() {
     *a1 = *a1 * b1;
     *a2 = *a2 * b2;
     return info.Env().Undefined();
-  });
+  }, Replay::Barrier);
   return 0;
 }
 int registered = reg();

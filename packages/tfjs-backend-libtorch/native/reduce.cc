@@ -38,14 +38,14 @@ at::Tensor reduce(const std::string& op, const at::Tensor& x, const std::vector<
 int reg() {
   // reduce(op, x, axes, keepDims, outDtypeCode) -> id
   def("reduce", [](const Napi::CallbackInfo& info) {
-    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto op = S(info, 0);
     auto st = scalarType(I(info, 4));
     auto r = reduce(op, T(info, 1), V(info, 2), B(info, 3), st);
     return R(info, r.scalar_type() == st ? r : r.to(st));
   });
   // argReduce(op, x, axis) -> id (int32): the first index of the max/min along axis
   def("argReduce", [](const Napi::CallbackInfo& info) {
-    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto op = S(info, 0);
     auto x = T(info, 1);
     int64_t axis = I(info, 2);
     bool isMax = op == "argMax";
@@ -62,7 +62,7 @@ int reg() {
   });
   // cumulative(op, x, axis, exclusive, reverse, outDtypeCode) -> id
   def("cumulative", [](const Napi::CallbackInfo& info) {
-    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto op = S(info, 0);
     auto x = T(info, 1);
     int64_t axis = I(info, 2);
     bool exclusive = B(info, 3), reverse = B(info, 4);

@@ -13,14 +13,7 @@ namespace {
 
 at::Tensor toLong(const at::Tensor& t) { return t.scalar_type() == at::kLong ? t : t.to(at::kLong); }
 
-// Stored ids of a JS array of tensor ids.
-std::vector<at::Tensor> tensors(const Napi::CallbackInfo& info, size_t i) {
-  auto ids = V(info, i);
-  std::vector<at::Tensor> ts;
-  ts.reserve(ids.size());
-  for (auto id : ids) ts.push_back(get(static_cast<int32_t>(id)));
-  return ts;
-}
+std::vector<at::Tensor> tensors(const Napi::CallbackInfo& info, size_t i) { return TS(info, i); }
 
 Napi::Value ids(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts) {
   auto a = Napi::Array::New(info.Env(), ts.size());

@@ -7,6 +7,7 @@ import {
   DataStorage,
   DataType,
   KernelBackend,
+  Tensor,
   TensorInfo,
   engine,
 } from '@tensorflow/tfjs-core';
@@ -132,6 +133,29 @@ export class LibtorchBackend extends KernelBackend {
     return true;
   }
 
+  /**
+   * Runs `forward` on (a view of) x with recording on (native/replay.cc): returns its outputs and either a native
+   * plan that `replay` runs in one native call for inputs of x's shape and dtype, or, when a kernel of the forward
+   * has no native form (it read values back to JS, wrote in place), the reason as a string.
+   */
+  record(x: Tensor, forward: (x: Tensor) => Tensor[]): { outputs: Tensor[]; plan: NativePlan | string } {
+    // a fresh tensor without cached views: every native id the forward derives from the input is then recorded
+    const input = engine().makeTensorFromTensorInfo(this.known(this.addon.reshape(this.id(x), x.shape) as number, x.shape.slice(), x.dtype), this);
+    this.addon.recordBegin(this.id(input));
+    let outputs: Tensor[];
+    let handle: number | string;
+    try {
+      outputs = forward(input);
+      handle = this.addon.recordEnd(outputs.map((o) => this.id(o))) as number | string;
+    } catch (e) {
+      this.addon.recordAbort();
+      input.dispose();
+      throw e;
+    }
+    input.dispose();
+    return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle) };
+  }
+
   private dropViews(e: Entry): void {
     if (!e.views) return;
     e.views.forEach((v) => this.addon.free(v));
@@ -223,4 +247,30 @@ export class LibtorchBackend extends KernelBackend {
   }
 
   override dispose(): void {}
+}
+
+/** A recorded kernel sequence (LibtorchBackend.record): one native call per `run`; `free` releases it. */
+export class NativePlan {
+  private handle: number;
+
+  constructor(private readonly backend: LibtorchBackend, handle: number) {
+    this.handle = handle;
+  }
+
+  /** The plan's outputs for x (same shape and dtype as the recorded input), as tensors of the tfjs engine. */
+  run(x: Tensor): Tensor[] {
+    if (this.handle === 0) throw new Error('libtorch backend: the native plan was freed');
+    const ids = this.backend.addon.replay(this.handle, this.backend.id(x)) as number[];
+    return this.backend.outs(ids).map((t) => engine().makeTensorFromTensorInfo(t, this.backend));
+  }
+
+  /** Names of the recorded native kernels, in order. */
+  kernels(): string[] {
+    return this.handle === 0 ? [] : (this.backend.addon.planKernels(this.handle) as string[]);
+  }
+
+  free(): void {
+    if (this.handle !== 0) this.backend.addon.freePlan(this.handle);
+    this.handle = 0;
+  }
 }

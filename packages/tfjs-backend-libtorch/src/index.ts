@@ -3,7 +3,7 @@
 //   registerLibtorchBackend(); await tf.setBackend('libtorch');
 export { registerLibtorchBackend, nativeKernelNames } from './register.js';
 export type { RegisterOptions } from './register.js';
-export { LibtorchBackend } from './backend.js';
+export { LibtorchBackend, NativePlan } from './backend.js';
 export { LibtorchNotFoundError, addonLocation, loadAddon } from './native.js';
 export type { AddonLocation, AddonOrigin } from './native.js';
 export { fallbackKernelsUsed } from './fallback.js';

@@ -5,8 +5,11 @@
 // layer runs as it is (`layer.apply`). Outputs equal `model.apply(x, {training: false})` to float32 rounding.
 // A plan holds the folded weights of one set of weights. `cachedInferencePlan(model)` (what scoreModel uses) keeps one
 // plan per model and builds it again only when the weights changed (see WeightsKey); `model.dispose()` releases it.
+// On tfjs-backend-libtorch the plan's forward is also recorded per input shape and replayed in one native call
+// (LibtorchBackend.record, native/replay.cc); MEMAE_REPLAY=0 turns that off (the op-by-op path, for A/B).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { NativePlan } from 'tfjs-backend-libtorch';
 
 type Layer = tfl.layers.Layer;
 type Sym = tfl.SymbolicTensor;
@@ -37,7 +40,25 @@ export interface InferencePlan {
   readonly outputs: number[];
   /** the folded filters and biases (disposeInferencePlan releases them) */
   readonly held: tf.Tensor[];
+  /** per input dtype and shape: the recorded native plan, or why the forward could not be recorded */
+  readonly native: Map<string, NativePlan | string>;
 }
+
+/** A backend that records a forward and replays it natively (tfjs-backend-libtorch). */
+interface Recorder {
+  record(x: tf.Tensor, forward: (x: tf.Tensor) => tf.Tensor[]): { outputs: tf.Tensor[]; plan: NativePlan | string };
+}
+
+/** Native replay is on unless MEMAE_REPLAY=0 (read at each call). */
+export const replayEnabled = (): boolean => process.env.MEMAE_REPLAY !== '0';
+
+function recorder(): Recorder | null {
+  const b = tf.backend() as unknown as Partial<Recorder>;
+  return replayEnabled() && typeof b.record === 'function' ? (b as Recorder) : null;
+}
+
+/** Recorded shapes kept per plan (a service sees a few batch sizes; the oldest recording goes first). */
+const MAX_SHAPES = 8;
 
 const idsOf = (s: Sym | Sym[]): number[] => (Array.isArray(s) ? s : [s]).map((t) => t.id);
 const className = (l: Layer) => l.getClassName();
@@ -82,9 +103,11 @@ function bnAffine(bn: Layer): { scale: tf.Tensor; shift: tf.Tensor } | null {
 
 /**
  * The model's inference plan with batch norm folded into the convolutions, or null when nothing can be folded
- * (no conv + batch norm pair, a layer called twice, several inputs): then use `model.apply`.
+ * (no conv + batch norm pair, a layer called twice, several inputs): then use `model.apply`. With `unfolded`, a
+ * model with nothing to fold (but one call per layer and one input) gets a plan of its layers as they are (worth
+ * it for the native replay).
  */
-export function buildInferencePlan(model: tfl.LayersModel): InferencePlan | null {
+export function buildInferencePlan(model: tfl.LayersModel, opts: { unfolded?: boolean } = {}): InferencePlan | null {
   if (model.inputs.length !== 1) return null;
   const list = nodes(model);
   if (!list) return null;
@@ -128,8 +151,8 @@ export function buildInferencePlan(model: tfl.LayersModel): InferencePlan | null
     const last = alpha !== undefined ? act! : bn;
     steps.push({ layer: n.layer, inputs: n.inputs, outputs: last.outputs, folded: { kind, cfg, ...folded, alpha } });
   }
-  if (held.length === 0) return null;
-  return { steps, input: model.inputs[0].id, outputs: idsOf(model.outputs), held };
+  if (held.length === 0 && !opts.unfolded) return null;
+  return { steps, input: model.inputs[0].id, outputs: idsOf(model.outputs), held, native: new Map() };
 }
 
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [Number(v), Number(v)]);
@@ -174,6 +197,26 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
     const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
     return Array.isArray(o) ? o : [o];
   }
+  const rec = recorder();
+  if (!rec) return opByOp(p, x);
+  const key = `${x.dtype}:${x.shape.join('x')}`;
+  const hit = p.native.get(key);
+  if (hit === undefined) {
+    // the first batch of a shape runs op by op while the backend records it
+    const { outputs, plan } = rec.record(x, (input) => opByOp(p, input));
+    if (p.native.size >= MAX_SHAPES) {
+      const [oldest, old] = p.native.entries().next().value as [string, NativePlan | string];
+      if (typeof old !== 'string') old.free();
+      p.native.delete(oldest);
+    }
+    p.native.set(key, plan);
+    return outputs;
+  }
+  return typeof hit === 'string' ? opByOp(p, x) : hit.run(x);
+}
+
+/** The plan's forward, one tfjs op (or layer) at a time. */
+function opByOp(p: InferencePlan, x: tf.Tensor): tf.Tensor[] {
   const values = new Map<number, tf.Tensor>([[p.input, x]]);
   for (const s of p.steps) {
     const ins = s.inputs.map((id) => values.get(id)!);
@@ -188,7 +231,10 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
 }
 
 export function disposeInferencePlan(p: InferencePlan | null): void {
-  if (p) tf.dispose(p.held);
+  if (!p) return;
+  tf.dispose(p.held);
+  p.native.forEach((n) => typeof n !== 'string' && n.free());
+  p.native.clear();
 }
 
 /**
@@ -226,7 +272,7 @@ export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | nul
       return dispose();
     };
   }
-  const plan = buildInferencePlan(model);
+  const plan = buildInferencePlan(model, { unfolded: recorder() !== null });
   // kept: a caller's tf.tidy must not free the cached tensors
   plan?.held.forEach((t) => tf.keep(t));
   cache.set(model, { key, plan });

@@ -1,0 +1,211 @@
+// The native replay of the inference plan (tfjs-backend-libtorch's record / NativePlan, native/replay.cc): the first
+// batch of a shape runs op by op while the backend records the kernels, later batches of that shape run as one native
+// call. Replayed outputs equal model.apply(x, {training: false}) to 1e-5 for the reference model, memae's image MemAE
+// (memory addressing), the tabular MLP and the 3D video AE; another shape records again; a kernel without a native
+// form (bilinear resize, a cpu fallback) leaves the op-by-op path in place; tensors stay flat; the plan is recorded
+// again after the weights change; MEMAE_REPLAY=0 turns replay off.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { NativePlan } from 'tfjs-backend-libtorch';
+import { buildModel } from '../src/models/build.js';
+import { resolveConfig } from '../src/models/config.js';
+import { cachedInferencePlan, inferenceOutputs, inferencePlanTensors, type InferencePlan } from '../src/models/inference-plan.js';
+import { scoreModel } from '../src/score/score.js';
+import { referenceModel } from '../../../bench/reference-model.js';
+import { useTestBackend } from './helpers/backend.js';
+import { mnistSlice } from './helpers/mnist.js';
+
+async function libtorch(t: TestContext): Promise<boolean> {
+  if ((await useTestBackend()) === 'libtorch') return true;
+  t.skip('libtorch backend not available');
+  return false;
+}
+
+/** Moving statistics as after training (fresh ones, mean 0 and variance 1, make folding nearly trivial). */
+function randomiseNorms(model: tfl.LayersModel, seed: number): void {
+  let k = seed;
+  for (const l of model.layers) {
+    if (!/BatchNorm/.test(l.getClassName())) continue;
+    const ws = l.getWeights();
+    const values = ws.map((w, i) => tf.tidy(() => {
+      const u = tf.randomUniform(w.shape, 0, 1, 'float32', k++);
+      return i === ws.length - 1 ? tf.add(tf.mul(u, 2), 0.1) : tf.sub(tf.mul(u, 2), 1);
+    }));
+    l.setWeights(values);
+    tf.dispose(values);
+  }
+}
+
+function assertClose(a: Float32Array, b: Float32Array, what: string): void {
+  assert.equal(a.length, b.length);
+  let scale = 0, diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  assert.ok(scale > 1e-3, `${what}: outputs all near zero (${scale})`);
+  assert.ok(diff <= 1e-5 * Math.max(1, scale), `${what}: max difference ${diff} (largest output ${scale})`);
+}
+
+const keyOf = (x: tf.Tensor) => `${x.dtype}:${x.shape.join('x')}`;
+
+/** The recorded native plan for x's shape (fails when the shape was not recorded or could not be). */
+function nativeFor(plan: InferencePlan | null, x: tf.Tensor): NativePlan {
+  const n = plan?.native.get(keyOf(x));
+  assert.ok(n !== undefined && typeof n !== 'string', `no native plan for ${keyOf(x)}: ${String(n)}`);
+  return n;
+}
+
+/** Engine kernels run by f (0 when the native plan ran: it is one N-API call, no tfjs kernel). */
+async function kernelsRun(f: () => tf.Tensor[]): Promise<number> {
+  const info = await tf.profile(() => tf.tidy(f));
+  tf.dispose(info.result as tf.Tensor[]);
+  return info.kernels.length;
+}
+
+/** Records x's shape (first call), replays it (second call) and checks the replayed outputs against model.apply. */
+async function checkReplay(model: tfl.LayersModel, x: tf.Tensor, what: string): Promise<void> {
+  const plan = cachedInferencePlan(model);
+  assert.ok(plan, `${what}: no plan`);
+  const recorded = await kernelsRun(() => inferenceOutputs(model, plan, x));
+  assert.ok(recorded > 0, `${what}: the recording ran op by op`);
+  const native = nativeFor(plan, x);
+  assert.ok(native.kernels().length > 0, `${what}: kernels recorded`);
+  assert.equal(await kernelsRun(() => inferenceOutputs(model, plan, x)), 0, `${what}: replay runs no tfjs kernel`);
+  const expected = tf.tidy(() => [model.apply(x, { training: false })].flat() as tf.Tensor[]);
+  const got = tf.tidy(() => inferenceOutputs(model, plan, x));
+  assert.equal(got.length, expected.length);
+  for (let i = 0; i < got.length; i++) {
+    assert.deepEqual(got[i].shape, expected[i].shape, `${what} output ${i} shape`);
+    assertClose(await got[i].data() as Float32Array, await expected[i].data() as Float32Array, `${what} output ${i}`);
+  }
+  tf.dispose([...got, ...expected]);
+}
+
+const images = async (n: number) => {
+  const d = await mnistSlice({ split: 'test', limit: n });
+  return tf.tensor(d.values, [n, 28, 28, 1]);
+};
+
+test('replay equals model.apply: reference model (batch 1 and 4) and image MemAE (memory addressing)', async (t) => {
+  if (!(await libtorch(t))) return;
+  const x4 = await images(4);
+  const x1 = tf.slice(x4, 0, 1);
+  const ref = referenceModel(3);
+  randomiseNorms(ref, 1);
+  await checkReplay(ref, x1, 'reference model, batch 1');
+  await checkReplay(ref, x4, 'reference model, batch 4 (a new shape records again)');
+  assert.equal(cachedInferencePlan(ref)!.native.size, 2);
+  ref.dispose();
+  const memae = buildModel(resolveConfig({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 3 }));
+  randomiseNorms(memae, 7);
+  await checkReplay(memae, x4, 'image MemAE');
+  // the memory addressing ran natively: matmul, softmax, hard shrinkage (act), L1 normalisation (reduce, division)
+  const names = nativeFor(cachedInferencePlan(memae), x4).kernels();
+  for (const k of ['matmul', 'softmax', 'reduce']) assert.ok(names.includes(k), `MemAE plan holds ${k}: ${names.join(' ')}`);
+  memae.dispose();
+  tf.dispose([x1, x4]);
+});
+
+test('replay equals model.apply: tabular MemAE (MLP, nothing to fold) and the 3D video AE', async (t) => {
+  if (!(await libtorch(t))) return;
+  const d = await mnistSlice({ split: 'test', limit: 6 });
+  const tab = buildModel(resolveConfig({ kind: 'tabular', variant: 'memae', inputShape: [784], encoderChannels: [32, 8, 3], slots: 20, seed: 4 }));
+  randomiseNorms(tab, 5);
+  const rows = tf.tensor(d.values, [6, 784]);
+  await checkReplay(tab, rows, 'tabular MemAE');
+  assert.equal(inferencePlanTensors(tab), 0, 'nothing folded: the plan holds no tensor');
+  tab.dispose();
+  rows.dispose();
+  const video = buildModel(resolveConfig({ kind: 'video', variant: 'ae', inputShape: [4, 16, 16, 1], encoderChannels: [4, 8], seed: 2 }));
+  randomiseNorms(video, 11);
+  const clips = tf.tidy(() => tf.reshape(tf.slice(tf.tensor(d.values, [6, 28, 28, 1]), [0, 6, 6, 0], [4, 16, 16, 1]), [1, 4, 16, 16, 1]));
+  await checkReplay(video, clips, 'video AE');
+  video.dispose();
+  clips.dispose();
+});
+
+test('a kernel without a native form (bilinear resize) keeps the op-by-op path, with correct outputs', async (t) => {
+  if (!(await libtorch(t))) return;
+  const input = tfl.input({ shape: [28, 28, 1] });
+  let h = tfl.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+  h = tfl.layers.batchNormalization().apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }).apply(h) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: h });
+  randomiseNorms(model, 3);
+  const x = await images(2);
+  const plan = cachedInferencePlan(model)!;
+  const expected = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+  for (let i = 0; i < 3; i++) {
+    const got = tf.tidy(() => inferenceOutputs(model, plan, x)[0]);
+    assertClose(await got.data() as Float32Array, await expected.data() as Float32Array, `call ${i}`);
+    got.dispose();
+  }
+  const why = plan.native.get(keyOf(x));
+  assert.equal(typeof why, 'string', 'no native plan');
+  assert.match(why as string, /cannot be replayed/);
+  assert.ok(await kernelsRun(() => inferenceOutputs(model, plan, x)) > 0, 'op by op');
+  tf.dispose([x, expected]);
+  model.dispose();
+});
+
+test('scoring through the replay: flat tensors over 30 calls, recorded again after setWeights, MEMAE_REPLAY=0, freed with the model', async (t) => {
+  if (!(await libtorch(t))) return;
+  const data = await mnistSlice({ split: 'test', limit: 3 });
+  const cfg = resolveConfig({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 9 });
+  const base = tf.memory().numTensors;
+  const model = buildModel(cfg);
+  randomiseNorms(model, 17);
+  const direct = async () => {
+    const s = tf.tidy(() => {
+      const x = tf.tensor(data.values, [3, 28, 28, 1]);
+      const rec = (model.apply(x, { training: false }) as tf.Tensor[])[0];
+      return tf.mean(tf.reshape(tf.squaredDifference(x, rec), [3, -1]), 1);
+    });
+    const v = await s.data() as Float32Array;
+    s.dispose();
+    return v;
+  };
+  const r1 = await scoreModel(model, cfg, data, { batchSize: 1 });
+  const after = tf.memory().numTensors;
+  const natives = tf.backend() as unknown as { numNativeTensors(): number };
+  const nativeAfter = natives.numNativeTensors();
+  let last = r1;
+  for (let i = 0; i < 30; i++) last = await scoreModel(model, cfg, data, { batchSize: 1 });
+  assert.equal(tf.memory().numTensors, after, 'tfjs tensors flat over 30 replayed scoring calls');
+  assert.equal(natives.numNativeTensors(), nativeAfter, 'native tensors flat');
+  const plan = cachedInferencePlan(model)!;
+  assert.equal(plan.native.size, 1, 'one recorded shape');
+  assertClose(last.scores, await direct(), 'replayed scores vs model.apply');
+
+  // new batch norm statistics: a new plan, recorded again, whose scores follow the new weights
+  const batch1 = 'float32:1x28x28x1';
+  const first = plan.native.get(batch1) as NativePlan;
+  assert.ok(first.kernels().length > 0);
+  randomiseNorms(model, 23);
+  const r2 = await scoreModel(model, cfg, data, { batchSize: 1 });
+  const plan2 = cachedInferencePlan(model)!;
+  assert.notEqual(plan2, plan, 'rebuilt after setWeights');
+  assert.equal(plan.native.size, 0, 'the old plan freed its native plans');
+  assert.deepEqual(first.kernels(), [], 'the old native plan is freed');
+  assert.equal(plan2.native.size, 1, 'recorded again');
+  const second = plan2.native.get(batch1) as NativePlan;
+  assert.ok(r2.scores.some((v, i) => Math.abs(v - r1.scores[i]) > 1e-4 * Math.abs(r1.scores[i])), 'new weights changed the scores');
+  assertClose((await scoreModel(model, cfg, data, { batchSize: 1 })).scores, await direct(), 'after setWeights: replay vs model.apply');
+
+  // the switch: op by op, same scores
+  process.env.MEMAE_REPLAY = '0';
+  try {
+    const x = tf.tensor(data.values.subarray(0, 784), [1, 28, 28, 1]);
+    assert.ok(await kernelsRun(() => inferenceOutputs(model, plan2, x)) > 0, 'MEMAE_REPLAY=0: op by op');
+    x.dispose();
+    assertClose((await scoreModel(model, cfg, data, { batchSize: 1 })).scores, await direct(), 'MEMAE_REPLAY=0 scores');
+  } finally {
+    delete process.env.MEMAE_REPLAY;
+  }
+  model.dispose();
+  assert.equal(tf.memory().numTensors, base, 'model.dispose() frees the plan');
+  assert.deepEqual(second.kernels(), [], 'model.dispose() frees the native plan');
+});

@@ -1,0 +1,37 @@
+// Recording and replay of kernel sequences (replay.cc): the hooks the argument helpers and the tensor store of
+// core.cc call. Nothing here runs unless a recording or a replay is under way (`active`).
+#pragma once
+#include "core.h"
+
+namespace ltb::rp {
+
+enum class Kind : uint8_t { None, Tensor, Tensors, Int, Double, Bool, Vec, String };
+
+// One argument of a recorded call, by position. Tensors are refs: >= 0 a value slot of the plan (slot 0 the
+// plan's input, the others kernel results), < 0 the constant -ref - 1 (a tensor that existed before recording).
+struct Arg {
+  Kind kind = Kind::None;
+  int64_t i = 0;
+  double d = 0;
+  std::vector<int64_t> v;
+  std::string s;
+  std::vector<int32_t> refs;
+};
+
+extern bool active;   // recording or playing
+extern bool playing;  // a plan is running: helpers read recorded arguments, results are taken, not stored
+
+// while playing
+const Arg& arg(size_t i);
+const at::Tensor& tensor(size_t i);
+std::vector<at::Tensor> tensors(size_t i);
+bool take(const at::Tensor& t);
+
+// while recording
+void note(size_t i, Arg a);
+void noteTensors(size_t i, const std::vector<int32_t>& ids, Kind kind);
+void notePut(int32_t id);
+void noteRelease(int32_t id);
+Napi::Value recorded(size_t index, Replay how, const Fn& f, const Napi::CallbackInfo& info);
+
+}  // namespace ltb::rp
