@@ -64,7 +64,7 @@ export async function loadCsvTraining(cfg: DataCfg, seed: number): Promise<CsvTr
   if (split.train.length === 0) throw new UserError(`${path}: no training rows (${cfg.trainOn === 'all' ? 'empty file' : 'no normal rows: use --train-on all, or check --normal-labels'})`);
   const delimiter = cfg.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
   const preprocessor = TabularPreprocessor.fit(table, {
-    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, label: table.labelName ?? null,
+    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, log: cfg.logColumns, label: table.labelName ?? null,
     labelValues: table.labelName && (cfg.anomalyLabels || cfg.normalLabels) ? { anomaly: cfg.anomalyLabels, normal: cfg.normalLabels } : undefined,
     csv: { header: cfg.header ?? true, delimiter },
   });
