@@ -13,6 +13,7 @@ export interface CsvFlags {
   missing?: 'error' | 'impute';
   unseen?: 'ignore' | 'error';
   logColumns?: 'auto' | string[];
+  dedup?: boolean;
   resize?: 'none' | 'fill' | 'cover' | 'contain';
 }
 
@@ -47,6 +48,7 @@ export function addCsvOptions(cmd: Command, training: boolean): Command {
     .addOption(new Option('--missing <policy>', 'CSV: a missing numeric value is an error, or imputed with the training median; default error').choices(['error', 'impute']))
     .addOption(new Option('--unseen <policy>', 'CSV: a category not seen in training encodes as all zeros (ignore, default) or is an error').choices(['ignore', 'error']))
     .option('--log-columns <auto|a,b>', "CSV: numeric columns scaled as log1p(x) before min-max (heavy tails: bytes, durations); 'auto': every numeric column >= 0 that exceeds 1; default none", logColumnsArg)
+    .option('--dedup', 'CSV: train on each distinct training row once (for files that repeat a few rows many times)')
     .addOption(new Option('--resize <fit>', 'images: how an image of another size reaches the model size (none: an error); default fill').choices(['none', 'fill', 'cover', 'contain']));
 }
 
@@ -55,6 +57,6 @@ export function csvFlags(f: CsvFlags): Partial<RunConfig['data']> {
   return {
     labelColumn: f.labelColumn, testData: f.testData, header: f.header === false ? false : undefined, delimiter: f.delimiter,
     anomalyLabels: f.anomalyLabels, normalLabels: f.normalLabels, trainOn: f.trainOn, missing: f.missing, unseen: f.unseen,
-    logColumns: f.logColumns, resize: f.resize,
+    logColumns: f.logColumns, dedup: f.dedup, resize: f.resize,
   };
 }

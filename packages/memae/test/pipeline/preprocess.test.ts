@@ -70,6 +70,14 @@ describe('tabular preprocessing', () => {
     // the CLI's --log-columns reaches the saved preprocessing
     const cli = await loadCsvTraining(csvCfg({ labelColumn: 'label', logColumns: 'auto' }), 1);
     assert.ok(cli.preprocessor.spec.columns.some((c) => c.kind === 'numeric' && c.log && c.name === 'dst_bytes'));
+    // --dedup: the distinct encoded training rows, each once
+    const dup = writeCsv(join(dir, 'dup.csv'), [...rows.slice(0, 10), ...rows.slice(0, 10), ...rows.slice(0, 3)]);
+    const all = await loadCsvTraining(csvCfg({ path: dup, labelColumn: 'label', trainOn: 'all' }), 1);
+    const once = await loadCsvTraining(csvCfg({ path: dup, labelColumn: 'label', trainOn: 'all', dedup: true }), 1);
+    const keys = (d: { values: Float32Array; size: number }) => new Set(Array.from({ length: d.size }, (_, i) => d.values.subarray(i * all.preprocessor.featureCount, (i + 1) * all.preprocessor.featureCount).join(',')));
+    assert.equal(once.train.size, keys(all.train).size);
+    assert.ok(once.train.size < all.train.size);
+    assert.equal(keys(once.train).size, once.train.size);
   });
 
   it('unseen categories: all zeros under ignore, an error naming the column under error', async () => {
