@@ -24,6 +24,8 @@ const { values: a } = parseArgs({
   },
 });
 const seed = Number(a.seed);
+const lines: string[] = [];
+const say = (s: string) => { lines.push(s); say(s); };
 const table = await readKddTable();
 const logCols = a.log === 'auto' ? 'auto' : a.log ? a.log.split(',') : undefined;
 const kdd = kddSplit(table, { seed, ...(logCols ? { log: logCols } : {}) });
@@ -42,8 +44,8 @@ for (let i = 0; i < kdd.train.size; i++) {
   e.rows++; e.unique.add(keyOf(kdd.train, i)); perKind.set(k, e);
 }
 const kinds = [...perKind.entries()].sort((x, y) => y[1].rows - x[1].rows).map(([k, e]) => ({ kind: k, rows: e.rows, unique: e.unique.size }));
-console.log(`training rows ${kdd.train.size}, distinct ${seen.size} (${(100 * (1 - seen.size / kdd.train.size)).toFixed(1)}% duplicates)`);
-for (const k of kinds) console.log(`  ${k.kind.padEnd(18)} rows ${String(k.rows).padStart(7)} distinct ${String(k.unique).padStart(6)}`);
+say(`training rows ${kdd.train.size}, distinct ${seen.size} (${(100 * (1 - seen.size / kdd.train.size)).toFixed(1)}% duplicates)`);
+for (const k of kinds) say(`  ${k.kind.padEnd(18)} rows ${String(k.rows).padStart(7)} distinct ${String(k.unique).padStart(6)}`);
 
 // 2. numeric columns: how much of [0, 1] the 99th percentile of the training rows uses after min-max
 const tails: { column: string; q50: number; q99: number }[] = [];
@@ -53,8 +55,8 @@ kdd.preprocessor.columns.forEach((c) => {
   const v = Float32Array.from({ length: kdd.train.size }, (_, i) => kdd.train.values[i * f + j]).sort();
   tails.push({ column: c.name, q50: v[Math.floor(0.5 * v.length)], q99: v[Math.floor(0.99 * v.length)] });
 });
-console.log('numeric columns whose training 99th percentile sits below 0.01 of the min-max range:');
-for (const t of tails.filter((t) => t.q99 < 0.01 && t.q99 > 0)) console.log(`  ${t.column.padEnd(28)} median ${t.q50.toExponential(2)} q99 ${t.q99.toExponential(2)}`);
+say('numeric columns whose training 99th percentile sits below 0.01 of the min-max range:');
+for (const t of tails.filter((t) => t.q99 < 0.01 && t.q99 > 0)) say(`  ${t.column.padEnd(28)} median ${t.q50.toExponential(2)} q99 ${t.q99.toExponential(2)}`);
 
 // 3. the per-feature variance (the squared-error share a model that predicts the mean would pay), numeric vs one-hot
 let varNum = 0, varHot = 0;
@@ -64,7 +66,7 @@ for (let j = 0; j < f; j++) {
   const m = s / kdd.train.size, v = s2 / kdd.train.size - m * m;
   if (names[j].includes('=')) varHot += v; else varNum += v;
 }
-console.log(`variance of the training rows: numeric ${varNum.toFixed(3)}, one-hot ${varHot.toFixed(3)}`);
+say(`variance of the training rows: numeric ${varNum.toFixed(3)}, one-hot ${varHot.toFixed(3)}`);
 
 // 4. a model fitted on part of the training rows; which kinds hold the top-scored validation rows
 const limit = optionalNumber(a['train-limit']);
@@ -83,14 +85,14 @@ for (const top of [0.01, 0.036, 0.1]) {
   for (const i of order.slice(0, n)) c.set(className(sp.val.classes![i]), (c.get(className(sp.val.classes![i])) ?? 0) + 1);
   const list = [...c.entries()].sort((x, y) => y[1] - x[1]);
   report[`top${top}`] = Object.fromEntries(list);
-  console.log(`top ${(100 * top).toFixed(1)}% of validation scores (${n} rows): ${list.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  say(`top ${(100 * top).toFixed(1)}% of validation scores (${n} rows): ${list.map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 const tq = Float32Array.from(trScores).sort();
 for (const q of [0.97, 0.99]) {
   const t = tq[Math.floor(q * tq.length)];
   const above = valScores.filter((s) => s > t).length / valScores.length;
-  console.log(`validation rows above the training scores' ${q} quantile: ${(100 * above).toFixed(2)}%`);
+  say(`validation rows above the training scores' ${q} quantile: ${(100 * above).toFixed(2)}%`);
   report[`valAboveTrainQ${q}`] = above;
 }
-const out = writeResults(a.name!, { args: a, kinds, tails, varNum, varHot, duplicates: 1 - seen.size / kdd.train.size, report }, '');
+const out = writeResults(a.name!, { args: a, kinds, tails, varNum, varHot, duplicates: 1 - seen.size / kdd.train.size, report }, `# KDD Cup 99: diagnosis on the training rows (seed ${seed})\n\nCommand: \`npx tsx bench/kdd-diagnose.ts ${process.argv.slice(2).join(' ')}\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
 console.log(`wrote ${out.json}`);
