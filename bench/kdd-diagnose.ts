@@ -25,7 +25,7 @@ const { values: a } = parseArgs({
 });
 const seed = Number(a.seed);
 const lines: string[] = [];
-const say = (s: string) => { lines.push(s); say(s); };
+const say = (s: string) => { lines.push(s); console.log(s); };
 const table = await readKddTable();
 const logCols = a.log === 'auto' ? 'auto' : a.log ? a.log.split(',') : undefined;
 const kdd = kddSplit(table, { seed, ...(logCols ? { log: logCols } : {}) });
