@@ -7,6 +7,9 @@
 // --arch paper (default: the paper's MLP 120-60-30-10-3, as the figures in the README) or --arch default (the
 // library's tabular default, sized from the feature count).
 //   quick: npx tsx bench/kdd.ts --seeds 0 --epochs 1 --train-limit 5000 --eval-limit 20000
+// The README's recipe (log1p of heavy-tailed columns, distinct training rows, isolation forest beside):
+//   npx tsx bench/kdd.ts --seeds 0 --dedup --log auto --epochs 60 --patience 1000 --lr 1e-3 --batch-size 256 --iforest
+// Each model also prints a validation criterion from the training rows only (bench/lib/shuffled-columns.ts).
 import { parseArgs } from 'node:util';
 import { kddSplit, readKddTable, KDD_CONTAMINATION, type KddData } from '../packages/memae/src/data/kdd.js';
 import { select, trainValSplit } from '../packages/memae/src/data/split.js';
