@@ -12,12 +12,21 @@ export interface CsvFlags {
   trainOn?: 'normal' | 'all';
   missing?: 'error' | 'impute';
   unseen?: 'ignore' | 'error';
+  logColumns?: 'auto' | string[];
+  dedup?: boolean;
   resize?: 'none' | 'fill' | 'cover' | 'contain';
 }
 
 /** --label-column NAME | INDEX (0-based) | none */
 export const labelColumnArg = (v: string): string | number | null => (v === 'none' ? null : /^\d+$/.test(v) ? Number(v) : v);
 const listArg = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** --log-columns auto | a,b */
+const logColumnsArg = (v: string): 'auto' | string[] => {
+  if (v.trim() === 'auto') return 'auto';
+  const l = listArg(v);
+  if (l.length === 0) throw new InvalidArgumentError(`--log-columns takes 'auto' or column names separated by commas, got '${v}'`);
+  return l;
+};
 const delimiterArg = (v: string): string => {
   const d = v === '\\t' || v.toLowerCase() === 'tab' ? '\t' : v;
   if (d.length !== 1) throw new InvalidArgumentError(`--delimiter must be one character (or 'tab'), got '${v}'`);
@@ -38,6 +47,8 @@ export function addCsvOptions(cmd: Command, training: boolean): Command {
     .addOption(new Option('--train-on <rows>', 'CSV: train on the normal rows (semi-supervised) or all rows (unsupervised, with contamination); default normal').choices(['normal', 'all']))
     .addOption(new Option('--missing <policy>', 'CSV: a missing numeric value is an error, or imputed with the training median; default error').choices(['error', 'impute']))
     .addOption(new Option('--unseen <policy>', 'CSV: a category not seen in training encodes as all zeros (ignore, default) or is an error').choices(['ignore', 'error']))
+    .option('--log-columns <auto|a,b>', "CSV: numeric columns scaled as log1p(x) before min-max (heavy tails: bytes, durations); 'auto': every numeric column >= 0 that exceeds 1; default none", logColumnsArg)
+    .option('--dedup', 'CSV: train on each distinct training row once (for files that repeat a few rows many times)')
     .addOption(new Option('--resize <fit>', 'images: how an image of another size reaches the model size (none: an error); default fill').choices(['none', 'fill', 'cover', 'contain']));
 }
 
@@ -45,6 +56,7 @@ export function addCsvOptions(cmd: Command, training: boolean): Command {
 export function csvFlags(f: CsvFlags): Partial<RunConfig['data']> {
   return {
     labelColumn: f.labelColumn, testData: f.testData, header: f.header === false ? false : undefined, delimiter: f.delimiter,
-    anomalyLabels: f.anomalyLabels, normalLabels: f.normalLabels, trainOn: f.trainOn, missing: f.missing, unseen: f.unseen, resize: f.resize,
+    anomalyLabels: f.anomalyLabels, normalLabels: f.normalLabels, trainOn: f.trainOn, missing: f.missing, unseen: f.unseen,
+    logColumns: f.logColumns, dedup: f.dedup, resize: f.resize,
   };
 }

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { ArrayDataset } from '../data/dataset.js';
 import { permutation } from '../data/random.js';
+import { distinctIndices } from '../data/distinct.js';
 import { LABEL_LIKE, readHeader, readTable, type ColumnRef, type ReadTableOptions, type Table } from '../data/table.js';
 import { UserError } from '../errors/user-error.js';
 import { TabularPreprocessor } from '../preprocess/tabular.js';
@@ -64,12 +65,14 @@ export async function loadCsvTraining(cfg: DataCfg, seed: number): Promise<CsvTr
   if (split.train.length === 0) throw new UserError(`${path}: no training rows (${cfg.trainOn === 'all' ? 'empty file' : 'no normal rows: use --train-on all, or check --normal-labels'})`);
   const delimiter = cfg.delimiter ?? (/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
   const preprocessor = TabularPreprocessor.fit(table, {
-    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, label: table.labelName ?? null,
+    rows: split.train, unseen: cfg.unseen, missing: cfg.missing, log: cfg.logColumns, label: table.labelName ?? null,
     labelValues: table.labelName && (cfg.anomalyLabels || cfg.normalLabels) ? { anomaly: cfg.anomalyLabels, normal: cfg.normalLabels } : undefined,
     csv: { header: cfg.header ?? true, delimiter },
   });
-  const train = new ArrayDataset(preprocessor.transform(table, split.train), [preprocessor.featureCount]);
-  const features = `${preprocessor.featureCount} features`;
+  const encoded = new ArrayDataset(preprocessor.transform(table, split.train), [preprocessor.featureCount]);
+  // --dedup: each distinct encoded training row once (files that repeat a few rows thousands of times)
+  const train = cfg.dedup ? encoded.subset(distinctIndices(encoded)) : encoded;
+  const features = `${preprocessor.featureCount} features${cfg.dedup ? `, ${train.size} distinct training rows` : ''}`;
   if (cfg.testData) {
     const test = await readWithModel(cfg.testData, preprocessor, cfg);
     return { train, test, preprocessor, description: `CSV ${path} (${features}; ${split.train.length} ${cfg.trainOn === 'all' || !table.labels ? '' : 'normal '}rows train), test ${cfg.testData}` };

@@ -34,6 +34,8 @@ export interface KddOptions {
   path?: string;
   /** fraction of the "normal" rows used for training (protocol: 0.5) */
   trainFraction?: number;
+  /** numeric columns scaled as log1p before min-max (TabularPreprocessor's `log`); default none, as the protocol */
+  log?: 'auto' | string[];
 }
 
 export interface KddData {
@@ -54,7 +56,7 @@ export function readKddTable(o: Pick<KddOptions, 'path' | 'limit'> = {}): Promis
 }
 
 /** The protocol's seeded split and preprocessing of an already read table (re-split without re-reading). */
-export function kddSplit(table: Table, o: Pick<KddOptions, 'seed' | 'trainFraction'> = {}): KddData {
+export function kddSplit(table: Table, o: Pick<KddOptions, 'seed' | 'trainFraction' | 'log'> = {}): KddData {
   const seed = o.seed ?? 0;
   const frac = o.trainFraction ?? 0.5;
   if (!(frac > 0 && frac < 1)) throw new UserError(`trainFraction must be in (0, 1), got ${frac}`);
@@ -66,7 +68,7 @@ export function kddSplit(table: Table, o: Pick<KddOptions, 'seed' | 'trainFracti
   const nTrain = Math.round(frac * normal.length);
   const trainRows = Int32Array.from(perm.subarray(0, nTrain), (k) => normal[k]).sort();
   const testRows = Int32Array.from([...Array.from(perm.subarray(nTrain), (k) => normal[k]), ...anomalous]).sort();
-  const preprocessor = TabularPreprocessor.fit(table, { rows: trainRows, vocabulary: TabularPreprocessor.vocabularyOf(table) });
+  const preprocessor = TabularPreprocessor.fit(table, { rows: trainRows, vocabulary: TabularPreprocessor.vocabularyOf(table), ...(o.log ? { log: o.log } : {}) });
   return {
     train: tableDataset(table, preprocessor, trainRows),
     test: tableDataset(table, preprocessor, testRows),

@@ -1,6 +1,7 @@
 // Tabular preprocessing fitted on training rows only, saved with the model: column names and order, numeric vs
 // categorical, one-hot vocabularies with a policy for unseen categories, min-max scaling, constant columns, a policy
-// for missing numeric values, and the label column's name (never a feature). Pure code: runs in Node and the browser.
+// for missing numeric values, optional log1p of heavy-tailed numeric columns before min-max, and the label column's
+// name (never a feature). Pure code: runs in Node and the browser.
 import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import type { Table } from '../data/table.js';
@@ -17,8 +18,10 @@ const numericColumn = z.strictObject({
   kind: z.literal('numeric'),
   min: z.number(),
   max: z.number(),
-  /** training median, the value imputed for a missing entry under policy 'impute' */
+  /** training median (raw scale), the value imputed for a missing entry under policy 'impute' */
   median: z.number(),
+  /** true: x becomes log1p(x) before min-max, and min / max are of log1p of the training values (absent: false) */
+  log: z.boolean().optional(),
 });
 const categoricalColumn = z.strictObject({ name: z.string(), kind: z.literal('categorical'), values: z.array(z.string()) });
 
@@ -46,6 +49,12 @@ export interface FitOptions {
   vocabulary?: Record<string, string[]>;
   unseen?: UnseenPolicy;
   missing?: MissingPolicy;
+  /**
+   * numeric columns scaled as log1p(x) before min-max (heavy tails: byte counts, durations): their names, or 'auto'
+   * for every numeric column whose training values are all >= 0 and exceed 1 somewhere (counts, sizes; fractions in
+   * [0, 1] and signed columns stay linear). Default none.
+   */
+  log?: 'auto' | string[];
   /** the label column's name (recorded, excluded from features); default none */
   label?: string | null;
   labelValues?: { anomaly?: string[]; normal?: string[] };
@@ -81,6 +90,12 @@ export class TabularPreprocessor {
   static fit(table: Table, o: FitOptions = {}): TabularPreprocessor {
     const rows = o.rows ?? Int32Array.from({ length: table.rows }, (_, i) => i);
     if (rows.length === 0) throw new UserError(`${table.path}: cannot fit preprocessing on 0 rows`);
+    const logNamed = Array.isArray(o.log) ? new Set(o.log) : undefined;
+    for (const n of logNamed ?? []) {
+      const j = table.names.indexOf(n);
+      if (j < 0) throw new UserError(`${table.path}: log column "${n}" is not a column (columns: ${table.names.join(', ')})`);
+      if (table.kinds[j] !== 'numeric') throw new UserError(`${table.path}: log column "${n}" is categorical, not numeric`);
+    }
     const columns: ColumnSpec[] = table.names.map((name, j) => {
       const col = table.columns[j];
       if (table.kinds[j] === 'numeric') {
@@ -95,7 +110,10 @@ export class TabularPreprocessor {
         }
         // a column missing in every training row: constant 0
         if (seen.length === 0) min = max = 0;
-        return { name, kind: 'numeric', min, max, median: median(seen) };
+        const log = logNamed ? logNamed.has(name) : o.log === 'auto' && min >= 0 && max > 1;
+        if (!log) return { name, kind: 'numeric', min, max, median: median(seen) };
+        if (min <= -1) throw new UserError(`${table.path}: log column "${name}" has the training value ${min}; log1p needs values > -1`);
+        return { name, kind: 'numeric', min: Math.log1p(min), max: Math.log1p(max), median: median(seen), log: true };
       }
       const fixed = o.vocabulary?.[name];
       if (fixed) return { name, kind: 'categorical', values: [...fixed] };
@@ -140,6 +158,10 @@ export class TabularPreprocessor {
       if (this.spec.missing === 'error') throw new UserError(`${where()}: missing value (the model's missing-value policy is "error"; train with --missing impute to impute the training median)`);
       x = c.median;
     }
+    if (c.log) {
+      if (!(x > -1)) throw new UserError(`${where()}: ${x} cannot be log-scaled (the model applies log1p to this column, which needs values > -1)`);
+      x = Math.log1p(x);
+    }
     const range = c.max - c.min;
     return range > 0 ? (x - c.min) / range : 0;
   }
@@ -172,7 +194,7 @@ export class TabularPreprocessor {
 
   /**
    * Encodes rows of `table` (all, or `rows`) as featureCount floats each. Numeric: (x - min) / (max - min), 0 when
-   * max = min, not clipped. Categorical: one-hot; an unseen value follows the unseen policy.
+   * max = min, not clipped (x = log1p(x) first for a log column). Categorical: one-hot; an unseen value follows the unseen policy.
    */
   transform(table: Table, rows?: ArrayLike<number>): Float32Array {
     const colOf = this.columnIndex(table);

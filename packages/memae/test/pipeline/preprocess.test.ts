@@ -43,6 +43,43 @@ describe('tabular preprocessing', () => {
     assert.ok(pre.constantColumns().includes('num_outbound_cmds'));
   });
 
+  it('log columns: log1p before min-max, saved in the JSON; a record alone equals the same row inside the file', async () => {
+    const t = await readTable(trainPath, { labelColumn: 'label', normalLabels: ['normal.'] });
+    const auto = TabularPreprocessor.fit(t, { label: 'label', log: 'auto' });
+    const logged = auto.spec.columns.filter((c) => c.kind === 'numeric' && c.log).map((c) => c.name);
+    // counts and byte sizes are logged; fractions in [0, 1] stay linear
+    assert.ok(logged.includes('src_bytes') && logged.includes('count'), logged.join(','));
+    assert.ok(!logged.includes('serror_rate') && !logged.includes('same_srv_rate'));
+    const src = t.columns[t.names.indexOf('src_bytes')] as Float64Array;
+    const j = auto.featureNames().indexOf('src_bytes');
+    const lo = Math.log1p(Math.min(...src)), hi = Math.log1p(Math.max(...src));
+    const x = auto.transform(t);
+    const f = auto.featureCount;
+    for (let i = 0; i < 20; i++) assert.ok(Math.abs(x[i * f + j] - (Math.log1p(src[i]) - lo) / (hi - lo)) < 1e-6);
+    const linear = TabularPreprocessor.fit(t, { label: 'label' }).transform(t);
+    assert.notDeepEqual(linear, x);
+    const objects = rows.map((r) => Object.fromEntries(HEADER.map((h, k) => [h, r[k]])));
+    assert.deepEqual(auto.transformRecords([objects[17]]), x.subarray(17 * f, 18 * f));
+    const back = TabularPreprocessor.fromJSON(JSON.parse(JSON.stringify(auto.toJSON())));
+    assert.deepEqual(back.transform(t), x);
+    const named = TabularPreprocessor.fit(t, { label: 'label', log: ['src_bytes'] });
+    assert.deepEqual(named.spec.columns.filter((c) => c.kind === 'numeric' && c.log).map((c) => c.name), ['src_bytes']);
+    assert.throws(() => TabularPreprocessor.fit(t, { log: ['nope'] }), /log column "nope" is not a column/);
+    assert.throws(() => TabularPreprocessor.fit(t, { log: ['service'] }), /log column "service" is categorical/);
+    assert.throws(() => named.transformRecords([{ ...objects[0], src_bytes: -5 }], 'record'), /record 0, column "src_bytes": -5 cannot be log-scaled/);
+    // the CLI's --log-columns reaches the saved preprocessing
+    const cli = await loadCsvTraining(csvCfg({ labelColumn: 'label', logColumns: 'auto' }), 1);
+    assert.ok(cli.preprocessor.spec.columns.some((c) => c.kind === 'numeric' && c.log && c.name === 'dst_bytes'));
+    // --dedup: the distinct encoded training rows, each once
+    const dup = writeCsv(join(dir, 'dup.csv'), [...rows.slice(0, 10), ...rows.slice(0, 10), ...rows.slice(0, 3)]);
+    const all = await loadCsvTraining(csvCfg({ path: dup, labelColumn: 'label', trainOn: 'all' }), 1);
+    const once = await loadCsvTraining(csvCfg({ path: dup, labelColumn: 'label', trainOn: 'all', dedup: true }), 1);
+    const keys = (d: { values: Float32Array; size: number }) => new Set(Array.from({ length: d.size }, (_, i) => d.values.subarray(i * all.preprocessor.featureCount, (i + 1) * all.preprocessor.featureCount).join(',')));
+    assert.equal(once.train.size, keys(all.train).size);
+    assert.ok(once.train.size < all.train.size);
+    assert.equal(keys(once.train).size, once.train.size);
+  });
+
   it('unseen categories: all zeros under ignore, an error naming the column under error', async () => {
     const t = await readTable(trainPath, { labelColumn: 'label', normalLabels: ['normal.'] });
     const ignore = TabularPreprocessor.fit(t, { label: 'label' });
