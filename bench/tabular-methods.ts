@@ -6,6 +6,7 @@ import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
+import { mixSeeds, seededRng, shuffleInPlace } from '../packages/memae/src/data/random.js';
 
 export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
 
@@ -54,18 +55,76 @@ const meanRanks = (list: Float32Array[]): Float32Array => {
   return Float32Array.from(sum);
 };
 
+/** Robust spread of each feature's signed residual on the training rows: median and 1.4826 MAD, floored. */
+function residualSpread(res: Float32Array, f: number): { med: Float64Array; spread: Float64Array } {
+  const n = res.length / f;
+  const med = new Float64Array(f), spread = new Float64Array(f);
+  const col = new Float64Array(n);
+  const median = (a: Float64Array) => { const b = Float64Array.from(a).sort(); const h = b.length >> 1; return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2; };
+  for (let j = 0; j < f; j++) {
+    for (let i = 0; i < n; i++) col[i] = res[i * f + j];
+    med[j] = median(col);
+    for (let i = 0; i < n; i++) col[i] = Math.abs(col[i] - med[j]);
+    spread[j] = 1.4826 * median(col);
+  }
+  // a feature the model reconstructs (almost) exactly on most rows must not dominate: floor at 10% of the typical spread
+  const floor = Math.max(1e-6, 0.1 * median(spread));
+  for (let j = 0; j < f; j++) spread[j] = Math.max(spread[j], floor);
+  return { med, spread };
+}
+
+/** Mean over features of the squared robust z-score of the residual (a diagonal, median/MAD Mahalanobis). */
+function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number): Float32Array {
+  const { med, spread } = residualSpread(trainRes, f);
+  const out = new Float32Array(testRes.length / f);
+  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += ((testRes[i * f + j] - med[j]) / spread[j]) ** 2; out[i] = s / f; }
+  return out;
+}
+
+const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
+
+/** Columns `cols` of a row-major table with `f` features. */
+function takeColumns(x: Float32Array, f: number, cols: number[]): Float32Array {
+  const n = x.length / f;
+  const o = new Float32Array(n * cols.length);
+  for (let i = 0; i < n; i++) cols.forEach((c, j) => { o[i * cols.length + j] = x[i * f + c]; });
+  return o;
+}
+
+/** Rows `rows` of a row-major table with `f` features. */
+function takeRows(x: Float32Array, f: number, rows: number[]): Float32Array {
+  const o = new Float32Array(rows.length * f);
+  rows.forEach((r, i) => o.set(x.subarray(r * f, (r + 1) * f), i * f));
+  return o;
+}
+
 /**
  * Test scores of one method on one split; `seed` drives the method's randomness. Autoencoders also give the
- * per-feature standardised error of the same model under "<id>/std"; memory models the code-to-memory distance
- * ("/code") and its rank average with the reconstruction error ("/rc"); with ens=k, member 0 alone ("/m0...").
+ * per-feature standardised error of the same model under "<id>/std" (mean scale) and "<id>/rz" (median/MAD of the
+ * training rows' residuals); memory models the code-to-memory distance ("/code") and its rank average with the
+ * reconstruction error ("/rc"); with ens=k, member 0 alone ("/m0..."). fbag=k: k members, each on a random subset
+ * of ceil(F/2)..F-1 features (PyOD's FeatureBagging); rbag=k: k members, each on a random half of the rows.
  */
 export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Promise<Record<string, Float32Array>> {
   if (['iforest', 'pca', 'knn'].includes(m.name)) return { [m.id]: await runMethod(m, d, seed) };
-  const f = d.features;
-  const k = m.opts.ens ?? 1;
-  const recon: Float32Array[] = [], code: Float32Array[] = [];
+  const F = d.features;
+  const k = m.opts.ens ?? m.opts.fbag ?? m.opts.rbag ?? 1;
+  const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [];
   const out: Record<string, Float32Array> = {};
+  const nTrain = d.train.length / F, nTest = d.test.length / F;
   for (let e = 0; e < k; e++) {
+    const rng = seededRng(mixSeeds(seed, e, 14));
+    let cols = Array.from({ length: F }, (_, j) => j);
+    if (m.opts.fbag !== undefined && F > 2) {
+      const size = Math.ceil(F / 2) + Math.floor(rng() * (F - Math.ceil(F / 2))); // ceil(F/2) .. F-1
+      cols = shuffleInPlace(cols, rng).slice(0, size).sort((a, b) => a - b);
+    }
+    let rows = Array.from({ length: nTrain }, (_, i) => i);
+    if (m.opts.rbag !== undefined) rows = shuffleInPlace(rows, rng).slice(0, Math.max(32, Math.ceil(nTrain / 2))).sort((a, b) => a - b);
+    const f = cols.length;
+    const train = takeRows(f === F ? d.train : takeColumns(d.train, F, cols), f, rows);
+    const allTrain = f === F ? d.train : takeColumns(d.train, F, cols);
+    const test = f === F ? d.test : takeColumns(d.test, F, cols);
     const det = await MemAE.create({
       kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
       // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
@@ -75,29 +134,32 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       ...(m.opts.shrink !== undefined ? { shrinkThreshold: m.opts.shrink / (m.opts.slots ?? 50) } : {}),
     });
     try {
-      await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m, d.train.length / f));
-      const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: e === 0 && k === 1 });
+      await det.fit({ values: train, shape: [rows.length, f] }, fitOpts(m, rows.length));
+      const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { errorMaps: true, reconstructions: true });
+      const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { errorMaps: true, reconstructions: true });
       recon.push(te.scores);
-      if (e === 0 && k === 1) {
-        const tr = await det.scoreDetailed({ values: d.train, shape: [d.train.length / f, f] }, { errorMaps: true });
-        out[`${m.id}/std`] = standardisedError(tr.errorMaps!, te.errorMaps!, f);
-      }
-      if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, d.test, d.test.length / f));
+      rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
+      if (e === 0 && k === 1) out[`${m.id}/std`] = standardisedError(tr.errorMaps!, te.errorMaps!, f);
+      if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, test, nTest));
     } finally {
       det.dispose();
     }
   }
   out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
+  out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
   if (code.length) {
     out[`${m.id}/code`] = k === 1 ? code[0] : meanRanks(code);
     out[`${m.id}/rc`] = meanRanks([...recon, ...code]);
+    out[`${m.id}/rzc`] = meanRanks([...rz, ...code]);
   }
   if (k > 1) {
     out[`${m.id}/m0`] = recon[0];
+    out[`${m.id}/m0-rz`] = rz[0];
     if (code.length) { out[`${m.id}/m0-code`] = code[0]; out[`${m.id}/m0-rc`] = meanRanks([recon[0], code[0]]); }
   }
   return out;
 }
+
 
 // floor=K: the library's tabular step rule with a floor of K steps in place of 500 (fewer passes on small tables)
 const fitOpts = (m: MethodSpec, rows: number) => ({
