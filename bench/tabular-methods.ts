@@ -1,7 +1,7 @@
 // The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
 // "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
-// floor = the step floor).
+// floor = the step floor, rs=0 = residualScore false: the plain mean squared error, fbag / rbag = feature- / row-bagged members).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
@@ -82,6 +82,8 @@ function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: n
 }
 
 const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
+const squares = (r: Float32Array): Float32Array => Float32Array.from(r, (v) => v * v);
+const meanSquares = (r: Float32Array, f: number): Float32Array => Float32Array.from({ length: r.length / f }, (_, i) => { let s = 0; for (let j = 0; j < f; j++) s += r[i * f + j] ** 2; return s / f; });
 
 /** Columns `cols` of a row-major table with `f` features. */
 function takeColumns(x: Float32Array, f: number, cols: number[]): Float32Array {
@@ -135,11 +137,14 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     });
     try {
       await det.fit({ values: train, shape: [rows.length, f] }, fitOpts(m, rows.length));
-      const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { errorMaps: true, reconstructions: true });
-      const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { errorMaps: true, reconstructions: true });
+      const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { reconstructions: true });
+      const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { reconstructions: true });
       recon.push(te.scores);
       rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
-      if (e === 0 && k === 1) out[`${m.id}/std`] = standardisedError(tr.errorMaps!, te.errorMaps!, f);
+      if (e === 0 && k === 1) {
+        out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
+        out[`${m.id}/mse`] = meanSquares(residuals(test, te.reconstructions!), f); // the plain error (the default before the residual score)
+      }
       if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, test, nTest));
     } finally {
       det.dispose();
@@ -171,6 +176,7 @@ const fitOpts = (m: MethodSpec, rows: number) => ({
   ...(m.opts.refit !== undefined ? { refitFraction: m.opts.refit } : {}),
   ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
   ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
+  ...(m.opts.rs !== undefined ? { residualScore: m.opts.rs !== 0 } : {}),
 });
 
 /** Test scores of one method on one split; `seed` drives the method's randomness. */
