@@ -6,6 +6,7 @@ import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
+import { tabularEncoder } from '../packages/memae/src/models/config.js';
 import { mixSeeds, seededRng, shuffleInPlace } from '../packages/memae/src/data/random.js';
 
 export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
@@ -45,6 +46,13 @@ function standardisedError(trainMaps: Float32Array, testMaps: Float32Array, f: n
   return out;
 }
 
+/** Components of a PCA on the training rows that explain `fraction` of the variance (candidate code size). */
+async function pcaCode(train: Float32Array, f: number, fraction: number): Promise<number> {
+  const p = new PcaDetector({ components: fraction });
+  await p.fit({ values: train, shape: [train.length / f, f] });
+  return p.keptComponents;
+}
+
 const clampInt = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 /** Candidate "arch=1": widths 2F and F, a code of sqrt(F) units (validation: lost on kdd-sa and digits). */
 const sqrtCodeEncoder = (f: number): number[] => [clampInt(2 * f, 16, 128), clampInt(f, 8, 64), clampInt(Math.round(Math.sqrt(f)), 2, 16)];
@@ -73,11 +81,12 @@ function residualSpread(res: Float32Array, f: number): { med: Float64Array; spre
   return { med, spread };
 }
 
-/** Mean over features of the squared robust z-score of the residual (a diagonal, median/MAD Mahalanobis). */
-function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number): Float32Array {
+/** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
+ *  diagonal, median/MAD Mahalanobis). */
+function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2): Float32Array {
   const { med, spread } = residualSpread(trainRes, f);
   const out = new Float32Array(testRes.length / f);
-  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += ((testRes[i * f + j] - med[j]) / spread[j]) ** 2; out[i] = s / f; }
+  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p; out[i] = s / f; }
   return out;
 }
 
@@ -111,7 +120,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   if (['iforest', 'pca', 'knn'].includes(m.name)) return { [m.id]: await runMethod(m, d, seed) };
   const F = d.features;
   const k = m.opts.ens ?? m.opts.fbag ?? m.opts.rbag ?? 1;
-  const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [];
+  const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [], rz1: Float32Array[] = [];
   const out: Record<string, Float32Array> = {};
   const nTrain = d.train.length / F, nTest = d.test.length / F;
   for (let e = 0; e < k; e++) {
@@ -127,8 +136,11 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     const train = takeRows(f === F ? d.train : takeColumns(d.train, F, cols), f, rows);
     const allTrain = f === F ? d.train : takeColumns(d.train, F, cols);
     const test = f === F ? d.test : takeColumns(d.test, F, cols);
+    const codeUnits = m.opts.code ?? (m.opts.pcacode !== undefined ? await pcaCode(allTrain, f, m.opts.pcacode) : undefined);
     const det = await MemAE.create({
       kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
+      // code=K: the default widths with a K-unit code (at most F-1); pcacode=v: K = the PCA components explaining v of the variance
+      ...(codeUnits !== undefined ? { encoderChannels: [...tabularEncoder(f).slice(0, -1), clampInt(codeUnits, 1, Math.max(1, f - 1))] } : {}),
       // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
       // arch=1: widths from F with a sqrt(F) code (a rejected candidate)
       ...(m.opts.arch === 0 ? { encoderChannels: [120, 60, 30, 10, 3] } : m.opts.arch === 1 ? { encoderChannels: sqrtCodeEncoder(f) } : {}),
@@ -140,6 +152,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { reconstructions: true });
       const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { reconstructions: true });
       recon.push(te.scores);
+      rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
       rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
       if (e === 0 && k === 1) {
         out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
@@ -152,6 +165,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   }
   out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
   out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
+  out[`${m.id}/rz1`] = k === 1 ? rz1[0] : meanRanks(rz1);
   if (code.length) {
     out[`${m.id}/code`] = k === 1 ? code[0] : meanRanks(code);
     out[`${m.id}/rc`] = meanRanks([...recon, ...code]);
