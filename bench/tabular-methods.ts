@@ -1,11 +1,13 @@
 // The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
 // "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
-// floor = the step floor).
+// floor = the step floor, rs=0 = residualScore false: the plain mean squared error, fbag / rbag = feature- / row-bagged members).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
+import { tabularEncoder } from '../packages/memae/src/models/config.js';
+import { mixSeeds, seededRng, shuffleInPlace } from '../packages/memae/src/data/random.js';
 
 export interface MethodSpec { id: string; name: string; opts: Record<string, number> }
 
@@ -44,6 +46,13 @@ function standardisedError(trainMaps: Float32Array, testMaps: Float32Array, f: n
   return out;
 }
 
+/** Components of a PCA on the training rows that explain `fraction` of the variance (candidate code size). */
+async function pcaCode(train: Float32Array, f: number, fraction: number): Promise<number> {
+  const p = new PcaDetector({ components: fraction });
+  await p.fit({ values: train, shape: [train.length / f, f] });
+  return p.keptComponents;
+}
+
 const clampInt = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 /** Candidate "arch=1": widths 2F and F, a code of sqrt(F) units (validation: lost on kdd-sa and digits). */
 const sqrtCodeEncoder = (f: number): number[] => [clampInt(2 * f, 16, 128), clampInt(f, 8, 64), clampInt(Math.round(Math.sqrt(f)), 2, 16)];
@@ -54,20 +63,84 @@ const meanRanks = (list: Float32Array[]): Float32Array => {
   return Float32Array.from(sum);
 };
 
+/** Robust spread of each feature's signed residual on the training rows: median and 1.4826 MAD, floored. */
+function residualSpread(res: Float32Array, f: number): { med: Float64Array; spread: Float64Array } {
+  const n = res.length / f;
+  const med = new Float64Array(f), spread = new Float64Array(f);
+  const col = new Float64Array(n);
+  const median = (a: Float64Array) => { const b = Float64Array.from(a).sort(); const h = b.length >> 1; return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2; };
+  for (let j = 0; j < f; j++) {
+    for (let i = 0; i < n; i++) col[i] = res[i * f + j];
+    med[j] = median(col);
+    for (let i = 0; i < n; i++) col[i] = Math.abs(col[i] - med[j]);
+    spread[j] = 1.4826 * median(col);
+  }
+  // a feature the model reconstructs (almost) exactly on most rows must not dominate: floor at 10% of the typical spread
+  const floor = Math.max(1e-6, 0.1 * median(spread));
+  for (let j = 0; j < f; j++) spread[j] = Math.max(spread[j], floor);
+  return { med, spread };
+}
+
+/** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
+ *  diagonal, median/MAD Mahalanobis). */
+function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2): Float32Array {
+  const { med, spread } = residualSpread(trainRes, f);
+  const out = new Float32Array(testRes.length / f);
+  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p; out[i] = s / f; }
+  return out;
+}
+
+const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
+const squares = (r: Float32Array): Float32Array => Float32Array.from(r, (v) => v * v);
+const meanSquares = (r: Float32Array, f: number): Float32Array => Float32Array.from({ length: r.length / f }, (_, i) => { let s = 0; for (let j = 0; j < f; j++) s += r[i * f + j] ** 2; return s / f; });
+
+/** Columns `cols` of a row-major table with `f` features. */
+function takeColumns(x: Float32Array, f: number, cols: number[]): Float32Array {
+  const n = x.length / f;
+  const o = new Float32Array(n * cols.length);
+  for (let i = 0; i < n; i++) cols.forEach((c, j) => { o[i * cols.length + j] = x[i * f + c]; });
+  return o;
+}
+
+/** Rows `rows` of a row-major table with `f` features. */
+function takeRows(x: Float32Array, f: number, rows: number[]): Float32Array {
+  const o = new Float32Array(rows.length * f);
+  rows.forEach((r, i) => o.set(x.subarray(r * f, (r + 1) * f), i * f));
+  return o;
+}
+
 /**
  * Test scores of one method on one split; `seed` drives the method's randomness. Autoencoders also give the
- * per-feature standardised error of the same model under "<id>/std"; memory models the code-to-memory distance
- * ("/code") and its rank average with the reconstruction error ("/rc"); with ens=k, member 0 alone ("/m0...").
+ * per-feature standardised error of the same model under "<id>/std" (mean scale) and "<id>/rz" (median/MAD of the
+ * training rows' residuals); memory models the code-to-memory distance ("/code") and its rank average with the
+ * reconstruction error ("/rc"); with ens=k, member 0 alone ("/m0..."). fbag=k: k members, each on a random subset
+ * of ceil(F/2)..F-1 features (PyOD's FeatureBagging); rbag=k: k members, each on a random half of the rows.
  */
 export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Promise<Record<string, Float32Array>> {
   if (['iforest', 'pca', 'knn'].includes(m.name)) return { [m.id]: await runMethod(m, d, seed) };
-  const f = d.features;
-  const k = m.opts.ens ?? 1;
-  const recon: Float32Array[] = [], code: Float32Array[] = [];
+  const F = d.features;
+  const k = m.opts.ens ?? m.opts.fbag ?? m.opts.rbag ?? 1;
+  const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [], rz1: Float32Array[] = [];
   const out: Record<string, Float32Array> = {};
+  const nTrain = d.train.length / F, nTest = d.test.length / F;
   for (let e = 0; e < k; e++) {
+    const rng = seededRng(mixSeeds(seed, e, 14));
+    let cols = Array.from({ length: F }, (_, j) => j);
+    if (m.opts.fbag !== undefined && F > 2) {
+      const size = Math.ceil(F / 2) + Math.floor(rng() * (F - Math.ceil(F / 2))); // ceil(F/2) .. F-1
+      cols = shuffleInPlace(cols, rng).slice(0, size).sort((a, b) => a - b);
+    }
+    let rows = Array.from({ length: nTrain }, (_, i) => i);
+    if (m.opts.rbag !== undefined) rows = shuffleInPlace(rows, rng).slice(0, Math.max(32, Math.ceil(nTrain / 2))).sort((a, b) => a - b);
+    const f = cols.length;
+    const train = takeRows(f === F ? d.train : takeColumns(d.train, F, cols), f, rows);
+    const allTrain = f === F ? d.train : takeColumns(d.train, F, cols);
+    const test = f === F ? d.test : takeColumns(d.test, F, cols);
+    const codeUnits = m.opts.code ?? (m.opts.pcacode !== undefined ? await pcaCode(allTrain, f, m.opts.pcacode) : undefined);
     const det = await MemAE.create({
       kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
+      // code=K: the default widths with a K-unit code (at most F-1); pcacode=v: K = the PCA components explaining v of the variance
+      ...(codeUnits !== undefined ? { encoderChannels: [...tabularEncoder(f).slice(0, -1), clampInt(codeUnits, 1, Math.max(1, f - 1))] } : {}),
       // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
       // arch=1: widths from F with a sqrt(F) code (a rejected candidate)
       ...(m.opts.arch === 0 ? { encoderChannels: [120, 60, 30, 10, 3] } : m.opts.arch === 1 ? { encoderChannels: sqrtCodeEncoder(f) } : {}),
@@ -75,29 +148,37 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       ...(m.opts.shrink !== undefined ? { shrinkThreshold: m.opts.shrink / (m.opts.slots ?? 50) } : {}),
     });
     try {
-      await det.fit({ values: d.train, shape: [d.train.length / f, f] }, fitOpts(m, d.train.length / f));
-      const te = await det.scoreDetailed({ values: d.test, shape: [d.test.length / f, f] }, { errorMaps: e === 0 && k === 1 });
+      await det.fit({ values: train, shape: [rows.length, f] }, fitOpts(m, rows.length));
+      const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { reconstructions: true });
+      const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { reconstructions: true });
       recon.push(te.scores);
+      rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
+      rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
       if (e === 0 && k === 1) {
-        const tr = await det.scoreDetailed({ values: d.train, shape: [d.train.length / f, f] }, { errorMaps: true });
-        out[`${m.id}/std`] = standardisedError(tr.errorMaps!, te.errorMaps!, f);
+        out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
+        out[`${m.id}/mse`] = meanSquares(residuals(test, te.reconstructions!), f); // the plain error (the default before the residual score)
       }
-      if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, d.test, d.test.length / f));
+      if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, test, nTest));
     } finally {
       det.dispose();
     }
   }
   out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
+  out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
+  out[`${m.id}/rz1`] = k === 1 ? rz1[0] : meanRanks(rz1);
   if (code.length) {
     out[`${m.id}/code`] = k === 1 ? code[0] : meanRanks(code);
     out[`${m.id}/rc`] = meanRanks([...recon, ...code]);
+    out[`${m.id}/rzc`] = meanRanks([...rz, ...code]);
   }
   if (k > 1) {
     out[`${m.id}/m0`] = recon[0];
+    out[`${m.id}/m0-rz`] = rz[0];
     if (code.length) { out[`${m.id}/m0-code`] = code[0]; out[`${m.id}/m0-rc`] = meanRanks([recon[0], code[0]]); }
   }
   return out;
 }
+
 
 // floor=K: the library's tabular step rule with a floor of K steps in place of 500 (fewer passes on small tables)
 const fitOpts = (m: MethodSpec, rows: number) => ({
@@ -109,6 +190,7 @@ const fitOpts = (m: MethodSpec, rows: number) => ({
   ...(m.opts.refit !== undefined ? { refitFraction: m.opts.refit } : {}),
   ...(m.opts.lr !== undefined ? { learningRate: m.opts.lr } : {}),
   ...(m.opts.batch !== undefined ? { batchSize: m.opts.batch } : {}),
+  ...(m.opts.rs !== undefined ? { residualScore: m.opts.rs !== 0 } : {}),
 });
 
 /** Test scores of one method on one split; `seed` drives the method's randomness. */

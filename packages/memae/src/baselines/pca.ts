@@ -27,6 +27,8 @@ export class PcaDetector extends Baseline {
   }
 
   params() { return { components: this.components }; }
+  /** how many components the fit kept (0 before fit) */
+  get keptComponents(): number { return this.k; }
   protected stateArrays(): StateArrays { return { mean: this.mean, basis: this.basis }; }
   protected restoreArrays(a: Record<string, Float32Array | Float64Array | Int32Array>, where: string): void {
     if (!(a.mean instanceof Float64Array) || !(a.basis instanceof Float64Array) || a.basis.length % a.mean.length !== 0) throw new UserError(`${where}: not a PCA detector`);

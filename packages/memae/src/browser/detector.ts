@@ -11,7 +11,7 @@ import type { Preprocessing } from '../preprocess/index.js';
 import { TabularPreprocessor, type RawRecord, type TabularPreprocessing } from '../preprocess/tabular.js';
 
 export interface BrowserScores {
-  /** one anomaly score per sample (mean squared reconstruction error; higher = more anomalous) */
+  /** one anomaly score per sample (mean of the error map; higher = more anomalous) */
   scores: Float32Array;
   /** 1 where the score is above the threshold (all 0 when the model has none) */
   anomalous: Uint8Array;
@@ -87,7 +87,7 @@ export class BrowserDetector {
         const x = tf.tensor(samples.subarray(s * per, (s + m) * per), [m, ...this.inputShape]);
         const o = this.model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
         const rec = Array.isArray(o) ? o[0] : o;
-        return { rec, ...errorMapAndScore(this.kind, x, rec) };
+        return { rec, ...errorMapAndScore(this.kind, x, rec, this.manifest.tabularScore) };
       });
       out.scores.set(await r.score.data() as Float32Array, s);
       out.errorMaps.set(await r.map.data() as Float32Array, s * perMap);

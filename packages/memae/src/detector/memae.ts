@@ -16,6 +16,8 @@ import { ScoreDistribution } from './score-distribution.js';
 import type { TrainOptions, TrainResult } from '../train/trainer.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { trainWithRefit } from './refit.js';
+import { fitResidualScale } from '../score/residual-fit.js';
+import type { ResidualScale } from '../score/residual-scale.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { videoPreprocessingFor } from '../preprocess/video.js';
@@ -43,6 +45,9 @@ export interface FitOptions extends TrainOptions {
   /** train a second time, from the same initial weights, without this fraction [0, 0.5) of the training samples
    *  the first model scored highest (default: the kind's, train/defaults.ts; see detector/refit.ts) */
   refitFraction?: number;
+  /** tables: score each feature's residual standardised by the training rows' median and MAD (default: the kind's,
+   *  train/defaults.ts; see score/residual-scale.ts); false: the plain mean squared error */
+  residualScore?: boolean;
 }
 
 export type { ThresholdRule };
@@ -60,6 +65,8 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   private disposed = false;
   /** the preprocessing saved with the model (null for models saved before it existed) */
   preprocessing: Preprocessing | null = null;
+  /** tables: the residual statistics the score standardises by (null: the plain mean squared error) */
+  private residualScale: ResidualScale | null = null;
 
   private constructor(
     readonly config: ModelConfig,
@@ -94,6 +101,12 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const t = manifest.trainingScores;
     if (t) det.trainDist = ScoreDistribution.fromQuantiles(t, t.quantiles);
     det.preprocessing = manifest.preprocessing ?? null;
+    const rs = manifest.tabularScore;
+    if (rs && (config.kind !== 'tabular' || rs.center.length !== config.inputShape[0])) {
+      det.dispose();
+      throw new UserError(`${dir}: manifest tabularScore has ${rs.center.length} features, the model takes ${config.kind} input [${config.inputShape}]`);
+    }
+    det.residualScale = rs ?? null;
     return det;
   }
 
@@ -111,7 +124,9 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   override async fit(x: DetectorInput, opts: FitOptions = {}): Promise<TrainResult> {
     this.alive();
     const data = toDataset(x, this.config.inputShape, 'training data');
+    const residual = this.residualScoreOf(opts);
     const res = await this.fitDataset(data, opts);
+    this.residualScale = residual ? await fitResidualScale(this.net, this.config, data) : null;
     if (this.config.kind === 'video') {
       const spec = { ...videoPreprocessingFor(this.config.inputShape, this.preprocessing) };
       delete spec.score; // a refit makes a new score spec
@@ -128,11 +143,18 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
 
   protected sampleShape(): number[] { return this.config.inputShape; }
 
+  /** Whether fit standardises tabular residuals (the option, else the kind's default); checked before training. */
+  private residualScoreOf(opts: FitOptions): boolean {
+    const residual = opts.residualScore ?? TRAIN_DEFAULTS[this.config.kind].residualScore;
+    if (residual && this.config.kind !== 'tabular') throw new UserError('residualScore is for tabular models only');
+    return residual;
+  }
+
   protected async fitDataset(data: Dataset, opts: FitOptions): Promise<TrainResult> {
     const t0 = performance.now();
     const d = TRAIN_DEFAULTS[this.config.kind];
     const robust: RobustTraining = { trimFraction: opts.trimFraction ?? d.trimFraction, inputNoise: opts.inputNoise ?? d.inputNoise, refitFraction: opts.refitFraction ?? d.refitFraction };
-    const res = await trainWithRefit(this.net, this.config, data, opts, robust.refitFraction);
+    const res = await trainWithRefit(this.net, this.config, data, opts, robust.refitFraction, this.residualScoreOf(opts));
     const last = res.history[res.history.length - 1];
     const classes = data.classes ? [...new Set(data.classes)].sort((a, b) => a - b) : undefined;
     this.trainingSummary = {
@@ -161,8 +183,11 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const data = toDataset(x, this.config.inputShape, 'scoring data');
     const p = this.preprocessing;
     if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return scoreVideoClips(this.net, this.config, data, p.score, opts);
-    return scoreModel(this.net, this.config, data, opts);
+    return scoreModel(this.net, this.config, data, this.residualScale ? { ...opts, residualScale: this.residualScale } : opts);
   }
+
+  /** tables: the residual statistics the scores are standardised by (null: plain mean squared error) */
+  get tabularScore(): ResidualScale | null { return this.residualScale; }
 
   /** Saves model.json, weights.bin and manifest.json into `dir` (Node). */
   async save(dir: string): Promise<Manifest> {
@@ -174,6 +199,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       normalization: this.normalization, training: this.trainingSummary, trainingScores: this.trainingScoreStats,
       threshold: this.thresholdState ?? null,
       ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
+      ...(this.residualScale ? { tabularScore: this.residualScale } : {}),
     });
   }
 

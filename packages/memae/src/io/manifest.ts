@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { preprocessingSchema } from '../preprocess/index.js';
+import { residualScaleSchema } from '../score/residual-scale.js';
 
 /** Bounds of sizes in a manifest (refused before anything is allocated). */
 export const MANIFEST_LIMITS = { slots: 1_000_000, dim: 1 << 20, channels: 65_536, epochs: 10_000_000 } as const;
@@ -55,6 +56,8 @@ export const manifestSchema = z.object({
   normalization: z.record(z.string(), z.unknown()).nullable(),
   /** what raw inputs go through before the model (preprocess/): absent in models saved before it existed */
   preprocessing: preprocessingSchema.optional(),
+  /** tables: the residual statistics of the score (score/residual-scale.ts); absent: the plain mean squared error */
+  tabularScore: residualScaleSchema.optional(),
   training: z.object({
     samples: z.number().int().nonnegative(),
     sampleShape: z.array(dim).max(4),

@@ -1,4 +1,5 @@
-// Anomaly scores = reconstruction errors. Images and tabular rows: mean squared error over the sample.
+// Anomaly scores = reconstruction errors. Images: mean squared error over the sample. Tabular rows: the same, or
+// (the default for models fitted by this version) the mean squared standardised residual (score/residual-scale.ts).
 // Video (official code): error map = sqrt(sum over channels of r^2) per voxel, clip score = its mean.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -6,7 +7,9 @@ import type { Dataset } from '../data/dataset.js';
 import type { ModelConfig } from '../models/config.js';
 import { cachedInferencePlan, inferenceOutputs } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
+import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
+import { scaledResidualMap, type ResidualScale } from './residual-scale.js';
 
 export interface ScoreOptions {
   batchSize?: number;
@@ -17,6 +20,9 @@ export interface ScoreOptions {
   /** return non-finite scores as they are instead of throwing (the service, whose batches mix requests, checks
    *  each request's own scores) */
   keepNonFinite?: boolean;
+  /** tabular: standardise each feature's residual by these training statistics (the error map becomes
+   *  ((r - center) / spread)^2); absent: r^2 */
+  residualScale?: ResidualScale;
 }
 
 export interface ScoreResult {
@@ -24,13 +30,15 @@ export interface ScoreResult {
   scores: Float32Array;
   reconstructions?: Float32Array;
   /** error maps, row-major, `errorMapShape` per sample: image [H, W] (mean over channels of r^2),
-   *  video [T, H, W] (sqrt of the sum over channels of r^2), tabular [F] (r^2) */
+   *  video [T, H, W] (sqrt of the sum over channels of r^2), tabular [F] (r^2, or ((r - center) / spread)^2 with a
+   *  residual scale); the score is the map's mean */
   errorMaps?: Float32Array;
   errorMapShape?: number[];
 }
 
 /** Per-element error map of one batch: [B, ...spatial] (channels reduced) or [B, F] for tabular. */
-function errorMap(cfg: ModelConfig, x: tf.Tensor, rec: tf.Tensor): tf.Tensor {
+function errorMap(cfg: ModelConfig, x: tf.Tensor, rec: tf.Tensor, scale?: ResidualScale): tf.Tensor {
+  if (cfg.kind === 'tabular' && scale) return scaledResidualMap(x, rec, scale);
   const sq = tf.squaredDifference(x, rec);
   if (cfg.kind === 'tabular') return sq;
   if (cfg.kind === 'video') return tf.sqrt(tf.sum(sq, -1));
@@ -45,6 +53,8 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const per = cfg.inputShape.reduce((a, b) => a * b, 1);
   const mapShape = errorMapShape(cfg);
   const perMap = mapShape.reduce((a, b) => a * b, 1);
+  const rs = opts.residualScale;
+  if (rs && (cfg.kind !== 'tabular' || rs.center.length !== cfg.inputShape[0])) throw new UserError(`the residual scale (${rs.center.length} features) does not fit a ${cfg.kind} model of input shape [${cfg.inputShape}]`);
   const scores = new Float32Array(data.size);
   const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
@@ -58,7 +68,7 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     const out = tf.tidy(() => {
       const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
       const rec = inferenceOutputs(model, plan, x)[0];
-      const map = errorMap(cfg, x, rec);
+      const map = errorMap(cfg, x, rec, opts.residualScale);
       // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
       const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
       return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };

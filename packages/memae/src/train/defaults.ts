@@ -23,6 +23,9 @@ export interface TrainDefaults {
   inputNoise: number;
   /** detector fit: train again without this fraction of the training samples the first model scored highest */
   refitFraction: number;
+  /** detector fit: score tables by each feature's residual standardised with the training rows' median and MAD
+   *  (score/residual-scale.ts) instead of the plain mean squared error */
+  residualScore: boolean;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -35,11 +38,11 @@ export const TABULAR_MIN_STEPS = 150;
 export const tabularSteps = (rows: number, batchSize: number, minSteps = TABULAR_MIN_STEPS): number => Math.round(clamp((8 * rows) / batchSize, minSteps, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
-  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
-  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0 },
+  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false },
+  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false },
   tabular: {
     epochs: 200, batchSize: 256, learningRate: 1e-3, steps: (rows, batch) => tabularSteps(rows, batch), batchFor: tabularBatch, schedule: 'cosine', warmup: 0.05,
-    trimFraction: 0, inputNoise: 0, refitFraction: 0,
+    trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: true,
   },
 };
 

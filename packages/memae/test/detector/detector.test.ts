@@ -69,7 +69,9 @@ test('MemAE takes number[][], a shaped Float32Array, a tensor or a Dataset, and 
     const lin2 = await back.predictProba(testRows, 'linear');
     lin2.forEach((v, i) => assert.ok(Math.abs(v - lin[i]) < 1e-5));
     const conf2 = await back.predictConfidence(testRows);
-    conf2.forEach((v, i) => assert.ok(Math.abs(v - conf[i]) < 0.05, `confidence ${i}: ${v} vs ${conf[i]}`));
+    // the quantile table interpolates how many training scores lie below a score: one row more or fewer of 120,
+    // which moves ExCeeD's binomial confidence by up to about 0.1 next to the threshold
+    conf2.forEach((v, i) => assert.ok(Math.abs(v - conf[i]) < 0.12, `confidence ${i}: ${v} vs ${conf[i]}`));
     (back as MemAE).dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
