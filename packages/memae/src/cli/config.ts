@@ -75,6 +75,8 @@ export const TrainSchema = z.strictObject({
   trimFraction: z.number().min(0).lt(0.5).optional(),
   inputNoise: z.number().min(0).finite().optional(),
   refitFraction: z.number().min(0).lt(0.5).optional(),
+  /** tables: score residuals standardised per feature (default true for tables; false: plain mean squared error) */
+  residualScore: z.boolean().optional(),
   seed: int(0).default(1),
 });
 

@@ -82,6 +82,8 @@ ${EXIT_CODES_HELP}`,
     .option('--trim-fraction <x>', 'robust training: after warm-up each batch leaves this fraction [0, 0.5) of its highest-error samples out of the loss (default 0)', numArg('--trim-fraction'))
     .option('--input-noise <x>', 'denoising: std of Gaussian noise added to training inputs, not targets (default 0)', numArg('--input-noise'))
     .option('--refit-fraction <x>', 'train a second time without this fraction [0, 0.5) of the training samples the first model scored highest (default 0)', numArg('--refit-fraction'))
+    .option('--residual-score', 'tables: score each feature\'s residual standardised by the training rows\' median and MAD (the default for tables)')
+    .option('--no-residual-score', 'tables: score the plain mean squared reconstruction error')
     .option('--memory-size <n>', 'memory slots N', intArg('--memory-size', 1))
     .option('--shrink <x>', 'hard-shrinkage threshold lambda', numArg('--shrink'))
     .option('--entropy-weight <x>', 'entropy loss weight alpha', numArg('--entropy-weight'))

@@ -61,6 +61,8 @@ export interface FitOptions {
   trimFraction?: number;
   inputNoise?: number;
   refitFraction?: number;
+  /** tables: standardised per-feature residuals as the score (default true for tables) */
+  residualScore?: boolean;
   seed?: number;
   onProgress?: (p: FitProgress) => void;
   /** data-parallel training (distributed/) */
@@ -156,6 +158,7 @@ class MemAEPort implements DetectorPort {
       trimFraction: o.trimFraction,
       inputNoise: o.inputNoise,
       refitFraction: o.refitFraction,
+      residualScore: o.residualScore,
       seed: o.seed,
       parallel: o.parallel,
       syncBatchNorm: o.syncBatchNorm,

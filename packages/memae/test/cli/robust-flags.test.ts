@@ -1,6 +1,6 @@
-// The robust-training options through the real `memae` command: --trim-fraction, --input-noise and
-// --refit-fraction reach fit (the loss changes), are saved with the model (manifest + `memae info`), and bad values
-// are one-line errors.
+// The training options through the real `memae` command: --trim-fraction, --input-noise and --refit-fraction reach
+// fit (the loss changes) and are saved with the model (manifest + `memae info`); --no-residual-score keeps the plain
+// error; bad values are one-line errors.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,15 @@ describe('memae train robust-training flags', () => {
     assert.equal(info.code, 0, info.stderr);
     const o = JSON.parse(info.stdout) as { model: { training: { robust: unknown } } };
     assert.deepEqual(o.model.training.robust, { trimFraction: 0.1, inputNoise: 0.05, refitFraction: 0.1 });
+  });
+
+  it('--no-residual-score trains the same network but saves no per-feature residual scale (plain error)', async () => {
+    const r = await runCli([...base, '--no-residual-score', '-o', join(dir, 'mse')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(finalLoss(r.stdout), plainLoss);
+    const manifest = (run: string) => JSON.parse(readFileSync(join(dir, run, 'model', 'manifest.json'), 'utf8')) as { tabularScore?: { center: number[] } };
+    assert.equal(manifest('mse').tabularScore, undefined);
+    assert.equal(manifest('plain').tabularScore?.center.length, 49);
   });
 
   for (const [flag, value] of [['--trim-fraction', '0.5'], ['--refit-fraction', '0.7'], ['--input-noise', '-1'], ['--trim-fraction', 'x']]) {

@@ -31,6 +31,7 @@ export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   trimFraction?: number;
   inputNoise?: number;
   refitFraction?: number;
+  residualScore?: boolean;
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
@@ -53,7 +54,7 @@ export function trainConfig(f: TrainFlags): RunConfig {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
       attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels,
     },
-    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, seed: f.seed },
+    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, residualScore: f.residualScore, seed: f.seed },
     out: f.out,
   };
   return parseRunConfig(mergeConfig(file, flags), f.config ? `config ${f.config}` : 'options');
@@ -79,8 +80,8 @@ export async function train(flags: TrainFlags): Promise<void> {
   const kind = kindOf(data.train.sampleShape);
   // the library's budget for this kind and data size unless given (train/defaults.ts), so CLI and library agree;
   // fit() gets the user's options as given and resolves the same budget
-  const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction } = cfg.train;
-  const given = { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction };
+  const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore } = cfg.train;
+  const given = { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore };
   const budget = resolveBudget(kind, data.train.size, given);
   const { batchSize } = budget;
   const totalSteps = budget.steps ?? budget.epochs * Math.ceil(data.train.size / batchSize);
