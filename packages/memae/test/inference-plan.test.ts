@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from '../src/models/build.js';
+import { assertClose, randomiseNorms } from './helpers/plan-models.js';
 import { resolveConfig, type ModelOptions } from '../src/models/config.js';
 import { buildInferencePlan, cachedInferencePlan, disposeInferencePlan, inferenceOutputs, inferencePlanTensors } from '../src/models/inference-plan.js';
 import { adam } from '../src/train/adam.js';
@@ -30,33 +31,6 @@ function layersModel(): tfl.LayersModel {
   block(tfl.layers.conv2dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }));
   h = tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: h });
-}
-
-/** Moving statistics as after training (the fresh ones, mean 0 and variance 1, would make folding nearly trivial). */
-function randomiseNorms(model: tfl.LayersModel, seed: number): void {
-  let k = seed;
-  for (const l of model.layers) {
-    if (!/BatchNorm/.test(l.getClassName())) continue;
-    const ws = l.getWeights();
-    const values = ws.map((w, i) => tf.tidy(() => {
-      const u = tf.randomUniform(w.shape, 0, 1, 'float32', k++);
-      // the variance is the last weight in both layers
-      return i === ws.length - 1 ? tf.add(tf.mul(u, 2), 0.1) : tf.sub(tf.mul(u, 2), 1);
-    }));
-    l.setWeights(values);
-    tf.dispose(values);
-  }
-}
-
-function assertClose(a: Float32Array, b: Float32Array, what: string): void {
-  assert.equal(a.length, b.length);
-  let scale = 0, diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-  }
-  assert.ok(scale > 1e-3, `${what}: outputs all near zero (${scale})`);
-  assert.ok(diff <= 1e-5 * Math.max(1, scale), `${what}: max difference ${diff} (largest output ${scale})`);
 }
 
 async function checkModel(model: tfl.LayersModel, x: tf.Tensor, folds: number, what: string): Promise<void> {

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NativePlan } from 'tfjs-backend-libtorch';
 import { buildModel } from '../src/models/build.js';
+import { assertClose, randomiseNorms } from './helpers/plan-models.js';
 import { resolveConfig } from '../src/models/config.js';
 import { cachedInferencePlan, inferenceOutputs, inferencePlanTensors, type InferencePlan } from '../src/models/inference-plan.js';
 import { scoreModel } from '../src/score/score.js';
@@ -21,32 +22,6 @@ async function libtorch(t: TestContext): Promise<boolean> {
   if ((await useTestBackend()) === 'libtorch') return true;
   t.skip('libtorch backend not available');
   return false;
-}
-
-/** Moving statistics as after training (fresh ones, mean 0 and variance 1, make folding nearly trivial). */
-function randomiseNorms(model: tfl.LayersModel, seed: number): void {
-  let k = seed;
-  for (const l of model.layers) {
-    if (!/BatchNorm/.test(l.getClassName())) continue;
-    const ws = l.getWeights();
-    const values = ws.map((w, i) => tf.tidy(() => {
-      const u = tf.randomUniform(w.shape, 0, 1, 'float32', k++);
-      return i === ws.length - 1 ? tf.add(tf.mul(u, 2), 0.1) : tf.sub(tf.mul(u, 2), 1);
-    }));
-    l.setWeights(values);
-    tf.dispose(values);
-  }
-}
-
-function assertClose(a: Float32Array, b: Float32Array, what: string): void {
-  assert.equal(a.length, b.length);
-  let scale = 0, diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-  }
-  assert.ok(scale > 1e-3, `${what}: outputs all near zero (${scale})`);
-  assert.ok(diff <= 1e-5 * Math.max(1, scale), `${what}: max difference ${diff} (largest output ${scale})`);
 }
 
 const keyOf = (x: tf.Tensor) => `${x.dtype}:${x.shape.join('x')}`;
