@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Manifest } from '../io/manifest.js';
 import { percentileFromTable } from '../score/stats.js';
 import { UserError } from '../errors/user-error.js';
-import { errorMapAndScore, mapShapeOf } from './error-map.js';
+import { errorMapAndScore, mapShapeOf } from '../score/error-map.js';
 import { imageToSample } from './image.js';
 import { csvRecords } from './table.js';
 import type { Preprocessing } from '../preprocess/index.js';

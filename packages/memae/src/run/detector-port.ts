@@ -7,6 +7,7 @@ import { MemAE } from '../index.js';
 import type { DataKind, MemoryQuery, Variant } from '../models/config.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import type { ParallelStep } from '../train/parallel.js';
+import { mapShapeOf } from '../score/error-map.js';
 
 // the model config's types, so the CLI's choices cannot drift from what the model builds
 export type Kind = DataKind;
@@ -146,8 +147,7 @@ class MemAEPort implements DetectorPort {
     return this.det.variant === 'ae' ? 0 : this.det.config.slots;
   }
   get errorMapShape(): number[] {
-    const s = this.inputShape;
-    return this.kind === 'tabular' ? s : s.slice(0, -1);
+    return mapShapeOf(this.kind, this.inputShape);
   }
 
   async fit(ds: Dataset, o: FitOptions): Promise<EpochRecord[]> {

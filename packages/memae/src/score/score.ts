@@ -9,7 +9,8 @@ import { cachedInferencePlan, inferenceOutputs } from '../models/inference-plan.
 import { checkDataset } from '../train/trainer.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
-import { scaledResidualMap, type ResidualScale } from './residual-scale.js';
+import { errorMapAndScore, mapShapeOf } from './error-map.js';
+import type { ResidualScale } from './residual-scale.js';
 
 export interface ScoreOptions {
   batchSize?: number;
@@ -36,16 +37,8 @@ export interface ScoreResult {
   errorMapShape?: number[];
 }
 
-/** Per-element error map of one batch: [B, ...spatial] (channels reduced) or [B, F] for tabular. */
-function errorMap(cfg: ModelConfig, x: tf.Tensor, rec: tf.Tensor, scale?: ResidualScale): tf.Tensor {
-  if (cfg.kind === 'tabular' && scale) return scaledResidualMap(x, rec, scale);
-  const sq = tf.squaredDifference(x, rec);
-  if (cfg.kind === 'tabular') return sq;
-  if (cfg.kind === 'video') return tf.sqrt(tf.sum(sq, -1));
-  return tf.mean(sq, -1);
-}
-
-export const errorMapShape = (cfg: ModelConfig): number[] => (cfg.kind === 'tabular' ? cfg.inputShape.slice() : cfg.inputShape.slice(0, -1));
+/** Error map shape of one sample of a model: image [H, W], video [T, H, W], tabular [F]. */
+export const errorMapShape = (cfg: ModelConfig): number[] => mapShapeOf(cfg.kind, cfg.inputShape);
 
 export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: ScoreOptions = {}): Promise<ScoreResult> {
   checkDataset(cfg, data, 'scoring data');
@@ -68,9 +61,8 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     const out = tf.tidy(() => {
       const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
       const rec = inferenceOutputs(model, plan, x)[0];
-      const map = errorMap(cfg, x, rec, opts.residualScale);
       // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
-      const score = tf.mean(tf.reshape(map, [idx.length, -1]), 1);
+      const { map, score } = errorMapAndScore(cfg.kind, x, rec, opts.residualScale);
       return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
     });
     const batchScores = await out.score.data() as Float32Array;
