@@ -5,6 +5,7 @@
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
+import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
 import { tabularEncoder } from '../packages/memae/src/models/config.js';
 import { mixSeeds, seededRng, shuffleInPlace } from '../packages/memae/src/data/random.js';
@@ -63,28 +64,10 @@ const meanRanks = (list: Float32Array[]): Float32Array => {
   return Float32Array.from(sum);
 };
 
-/** Robust spread of each feature's signed residual on the training rows: median and 1.4826 MAD, floored. */
-function residualSpread(res: Float32Array, f: number): { med: Float64Array; spread: Float64Array } {
-  const n = res.length / f;
-  const med = new Float64Array(f), spread = new Float64Array(f);
-  const col = new Float64Array(n);
-  const median = (a: Float64Array) => { const b = Float64Array.from(a).sort(); const h = b.length >> 1; return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2; };
-  for (let j = 0; j < f; j++) {
-    for (let i = 0; i < n; i++) col[i] = res[i * f + j];
-    med[j] = median(col);
-    for (let i = 0; i < n; i++) col[i] = Math.abs(col[i] - med[j]);
-    spread[j] = 1.4826 * median(col);
-  }
-  // a feature the model reconstructs (almost) exactly on most rows must not dominate: floor at 10% of the typical spread
-  const floor = Math.max(1e-6, 0.1 * median(spread));
-  for (let j = 0; j < f; j++) spread[j] = Math.max(spread[j], floor);
-  return { med, spread };
-}
-
 /** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
  *  diagonal, median/MAD Mahalanobis). */
 function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2): Float32Array {
-  const { med, spread } = residualSpread(trainRes, f);
+  const { center: med, spread } = residualScaleOf(trainRes, f); // the library's statistics (score/residual-scale.ts)
   const out = new Float32Array(testRes.length / f);
   for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p; out[i] = s / f; }
   return out;

@@ -37,9 +37,9 @@ export const DataSchema = z.strictObject({
   /** csv: a category not seen in training encodes as all zeros (ignore, default) or is an error */
   unseen: z.enum(['ignore', 'error']).optional(),
   /** csv: numeric columns scaled as log1p(x) before min-max: 'auto' (every column >= 0 exceeding 1) or their names */
+  logColumns: z.union([z.literal('auto'), z.array(z.string()).min(1)]).optional(),
   /** csv: train on each distinct (encoded) training row once */
   dedup: z.boolean().optional(),
-  logColumns: z.union([z.literal('auto'), z.array(z.string()).min(1)]).optional(),
   /** images: how an image of another size is brought to the model's size (none = error) */
   resize: z.enum(['none', 'fill', 'cover', 'contain']).optional(),
   /** use at most this many training samples (of the normal class) */

@@ -7,6 +7,7 @@
 // tfjs-core (the browser build imports it); fitting the statistics: score/residual-fit.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { percentile } from '../metrics/threshold.js';
 
 /** Most features a saved scale may hold (the manifest's bound on a dimension). */
 const MAX_FEATURES = 1 << 20;
@@ -20,11 +21,7 @@ export const residualScaleSchema = z.strictObject({
 }).refine((s) => s.center.length === s.spread.length, { message: 'center and spread differ in length' });
 export type ResidualScale = z.infer<typeof residualScaleSchema>;
 
-function median(a: Float64Array): number {
-  const b = Float64Array.from(a).sort();
-  const h = b.length >> 1;
-  return b.length % 2 ? b[h] : (b[h - 1] + b[h]) / 2;
-}
+const median = (a: ArrayLike<number>): number => percentile(a, 50);
 
 /** Median and floored 1.4826 x MAD of each feature of `residuals` (n rows of f values, row-major). */
 export function residualScaleOf(residuals: Float32Array, f: number): ResidualScale {
