@@ -11,7 +11,7 @@ BENCH_TORCH_MALLOC=default keeps glibc's behaviour (to see the two modes; infere
 OpenBLAS: Debian's PyTorch runs some kernels (ATen's slow transposed convolution, linear layers) through OpenBLAS,
 whose own thread pool (one thread per core by default) runs inside PyTorch's OpenMP threads: on 2 cores the
 reference model's batch of 64 took 8.5-11.7 ms per forward with torch.set_num_threads(2) and the default pool, against
-3.4-4.5 ms with one OpenBLAS thread (2.9-3.0 ms at 1 torch thread, 5 ms with the default pool). One OpenBLAS thread
+3.1-4.5 ms with one OpenBLAS thread (2.9-3.0 ms at 1 torch thread, 5 ms with the default pool). One OpenBLAS thread
 is PyTorch's fastest setting in every cell measured, so every speed ratio is taken against it.
 BENCH_TORCH_OPENBLAS=N sets another count.
 """
