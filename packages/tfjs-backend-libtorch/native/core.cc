@@ -8,9 +8,12 @@
 namespace ltb {
 
 namespace {
-std::vector<at::Tensor> slots(1);
-std::vector<int32_t> freeIds;
-size_t live = 0;
+// The tensor store is per thread: each JS thread (the main one, every worker_threads Worker) has its own
+// backend instance and its own ids, and Node loads the addon once per process, so a shared store would be
+// written by two threads at once.
+thread_local std::vector<at::Tensor> slots(1);
+thread_local std::vector<int32_t> freeIds;
+thread_local size_t live = 0;
 
 struct Registered {
   std::string name;
@@ -119,9 +122,18 @@ std::vector<at::Tensor> TS(const Napi::CallbackInfo& info, size_t i) {
 
 namespace {
 // Shape buffer shared with JS (an Int32Array the backend hands over once); kept alive by a reference.
-Napi::Reference<Napi::Int32Array> shapeRef;
-int32_t* shapeBuf = nullptr;
-size_t shapeLen = 0;
+// One per JS thread (a Worker has its own backend and buffer); the reference is dropped by the thread's
+// environment cleanup, while the environment still exists, never by the thread's exit.
+thread_local Napi::Reference<Napi::Int32Array>* shapeRef = nullptr;
+thread_local int32_t* shapeBuf = nullptr;
+thread_local size_t shapeLen = 0;
+
+void dropShapeBuffer(void*) {
+  delete shapeRef;
+  shapeRef = nullptr;
+  shapeBuf = nullptr;
+  shapeLen = 0;
+}
 
 size_t writeShape(size_t at, const at::Tensor& t) {
   if (!shapeBuf) return at;
@@ -135,7 +147,12 @@ size_t writeShape(size_t at, const at::Tensor& t) {
 
 void setShapeBuffer(const Napi::CallbackInfo& info) {
   auto a = info[0].As<Napi::Int32Array>();
-  shapeRef = Napi::Persistent(a);
+  if (shapeRef) {
+    napi_remove_env_cleanup_hook(info.Env(), dropShapeBuffer, nullptr);
+    dropShapeBuffer(nullptr);
+  }
+  shapeRef = new Napi::Reference<Napi::Int32Array>(Napi::Persistent(a));
+  napi_add_env_cleanup_hook(info.Env(), dropShapeBuffer, nullptr);
   shapeBuf = a.Data();
   shapeLen = a.ElementLength();
 }

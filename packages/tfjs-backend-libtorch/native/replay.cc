@@ -14,8 +14,9 @@
 
 namespace ltb::rp {
 
-bool active = false;
-bool playing = false;
+// Recording and replay state, like the tensor store (core.cc), belong to the calling JS thread.
+thread_local bool active = false;
+thread_local bool playing = false;
 
 namespace {
 
@@ -61,10 +62,10 @@ struct Player {
   const at::Tensor& ref(int32_t r) const { return r >= 0 ? values[r] : plan->consts[-r - 1]; }
 };
 
-std::unique_ptr<Recorder> rec;
-Player player;
-std::unordered_map<int32_t, std::unique_ptr<Plan>> plans;
-int32_t nextPlan = 1;
+thread_local std::unique_ptr<Recorder> rec;
+thread_local Player player;
+thread_local std::unordered_map<int32_t, std::unique_ptr<Plan>> plans;
+thread_local int32_t nextPlan = 1;
 
 // Resets the flags whatever way a replay ends (a kernel may throw).
 struct Playing {

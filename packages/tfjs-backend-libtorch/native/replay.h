@@ -18,8 +18,8 @@ struct Arg {
   std::vector<int32_t> refs;
 };
 
-extern bool active;   // recording or playing
-extern bool playing;  // a plan is running: helpers read recorded arguments, results are taken, not stored
+extern thread_local bool active;   // recording or playing
+extern thread_local bool playing;  // a plan is running: helpers read recorded arguments, results are taken, not stored
 
 // while playing
 const Arg& arg(size_t i);

@@ -5,10 +5,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadDetector, type DetectorPort } from '../run/detector-port.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
 
-// No native replay in the worker: its recording state is process-wide in the addon, and with it on the worker test
-// aborted at exit in 1 of 8 loaded runs (0 of 16 with it off). This worker's own copy of the environment.
-process.env.MEMAE_REPLAY = '0';
-
 const port = parentPort!;
 const post = (m: ToMain, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const errorOf = (e: unknown) => ({ name: (e as Error)?.name ?? 'Error', message: (e as Error)?.message ?? String(e) });
