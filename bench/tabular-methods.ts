@@ -1,6 +1,6 @@
 // The detectors of the tabular benchmark, each fitted on the unlabelled training part and scored on the other:
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
-// "memae:steps=3000,lr=0.003" (steps, lr, batch, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
+// "memae:steps=3000,lr=0.003" (steps, lr, batch, members = the library's ensemble size, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
 // floor = the step floor, rs=0 = residualScore false: the plain mean squared error, fbag / rbag = feature- / row-bagged members).
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
@@ -64,6 +64,19 @@ const meanRanks = (list: Float32Array[]): Float32Array => {
   return Float32Array.from(sum);
 };
 
+/** Mean over members of (log s - median log s_train) / (1.4826 MAD of log s_train): one scale without test ranks. */
+function meanLogZ(test: Float32Array[], train: Float32Array[]): Float32Array {
+  const sum = new Float64Array(test[0].length);
+  test.forEach((s, e) => {
+    const lt = Float64Array.from(train[e], (v) => Math.log(v + 1e-12)).sort();
+    const med = lt[lt.length >> 1];
+    const dev = Float64Array.from(lt, (v) => Math.abs(v - med)).sort();
+    const mad = Math.max(1.4826 * dev[dev.length >> 1], 1e-6);
+    s.forEach((v, i) => { sum[i] += (Math.log(v + 1e-12) - med) / mad / test.length; });
+  });
+  return Float32Array.from(sum);
+}
+
 /** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
  *  diagonal, median/MAD Mahalanobis). */
 function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2): Float32Array {
@@ -104,6 +117,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   const F = d.features;
   const k = m.opts.ens ?? m.opts.fbag ?? m.opts.rbag ?? 1;
   const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [], rz1: Float32Array[] = [];
+  const trainScores: Float32Array[] = []; // each member's score of every training row: batch-independent combinations
   const out: Record<string, Float32Array> = {};
   const nTrain = d.train.length / F, nTest = d.test.length / F;
   for (let e = 0; e < k; e++) {
@@ -120,8 +134,12 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     const allTrain = f === F ? d.train : takeColumns(d.train, F, cols);
     const test = f === F ? d.test : takeColumns(d.test, F, cols);
     const codeUnits = m.opts.code ?? (m.opts.pcacode !== undefined ? await pcaCode(allTrain, f, m.opts.pcacode) : undefined);
+    // members=K: the library's ensemble of K (default: the library's, 3 for tables); ens/fbag/rbag build their own
+    // members here, each one network
+    const members = k > 1 ? 1 : m.opts.members;
     const det = await MemAE.create({
       kind: 'tabular', inputShape: [f], variant: m.name as Variant, seed: seed * 1000 + e,
+      ...(members !== undefined ? { ensemble: members } : {}),
       // code=K: the default widths with a K-unit code (at most F-1); pcacode=v: K = the PCA components explaining v of the variance
       ...(codeUnits !== undefined ? { encoderChannels: [...tabularEncoder(f).slice(0, -1), clampInt(codeUnits, 1, Math.max(1, f - 1))] } : {}),
       // arch=0: the paper's 120-60-30-10-3 (the tabular default before the feature-count sizing)
@@ -135,6 +153,9 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       const te = await det.scoreDetailed({ values: test, shape: [nTest, f] }, { reconstructions: true });
       const tr = await det.scoreDetailed({ values: allTrain, shape: [nTrain, f] }, { reconstructions: true });
       recon.push(te.scores);
+      trainScores.push(tr.scores);
+      // the figures below come from one network's reconstructions: not computed for a library ensemble
+      if (det.members > 1) continue;
       rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
       rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
       if (e === 0 && k === 1) {
@@ -147,16 +168,22 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     }
   }
   out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
-  out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
-  out[`${m.id}/rz1`] = k === 1 ? rz1[0] : meanRanks(rz1);
+  if (rz.length) {
+    out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
+    out[`${m.id}/rz1`] = k === 1 ? rz1[0] : meanRanks(rz1);
+  }
   if (code.length) {
     out[`${m.id}/code`] = k === 1 ? code[0] : meanRanks(code);
     out[`${m.id}/rc`] = meanRanks([...recon, ...code]);
     out[`${m.id}/rzc`] = meanRanks([...rz, ...code]);
   }
   if (k > 1) {
+    // combinations a saved ensemble can compute one row at a time (no test-batch ranks): the plain mean of the
+    // members' scores (/avg), and the mean of each member's log score robustly standardised on its training rows (/ez)
+    out[`${m.id}/avg`] = Float32Array.from(recon[0], (_, i) => recon.reduce((a, s) => a + s[i], 0) / k);
+    out[`${m.id}/ez`] = meanLogZ(recon, trainScores);
     out[`${m.id}/m0`] = recon[0];
-    out[`${m.id}/m0-rz`] = rz[0];
+    if (rz.length) out[`${m.id}/m0-rz`] = rz[0];
     if (code.length) { out[`${m.id}/m0-code`] = code[0]; out[`${m.id}/m0-rc`] = meanRanks([recon[0], code[0]]); }
   }
   return out;
@@ -186,18 +213,5 @@ export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<
     await det.fit(train);
     return det.decisionFunction(test);
   }
-  const k = m.opts.ens ?? 1;
-  const sum = new Float64Array(test.shape[0]);
-  for (let e = 0; e < k; e++) {
-    const det = await MemAE.create({ kind: 'tabular', inputShape: [d.features], variant: m.name as Variant, seed: seed * 1000 + e });
-    try {
-      await det.fit(train, fitOpts(m, rows));
-      const scores = await det.decisionFunction(test);
-      if (k === 1) return scores;
-      ranks(scores).forEach((v, i) => { sum[i] += v / k; });
-    } finally {
-      det.dispose();
-    }
-  }
-  return Float32Array.from(sum);
+  return (await runMethodScores(m, d, seed))[m.id]; // the models: one code path, with or without --all-scores
 }

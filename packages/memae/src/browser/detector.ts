@@ -22,8 +22,12 @@ export interface BrowserScores {
   reconstructions: Float32Array;
 }
 
+/** An ensemble's network after the first, with its residual statistics (detector/ensemble.ts). */
+export interface Member { model: tfl.LayersModel; tabularScore: Manifest['tabularScore'] }
+
 export class BrowserDetector {
-  constructor(readonly model: tfl.LayersModel, readonly manifest: Manifest) {}
+  /** `others`: an ensemble's members 2..k; the scores are the mean of every member's, as in Node */
+  constructor(readonly model: tfl.LayersModel, readonly manifest: Manifest, private readonly others: Member[] = []) {}
 
   get kind(): Manifest['kind'] { return this.manifest.kind; }
   get variant(): Manifest['variant'] { return this.manifest.variant; }
@@ -83,11 +87,17 @@ export class BrowserDetector {
     const batch = opts.batchSize ?? (this.kind === 'video' ? 4 : 64);
     for (let s = 0; s < n; s += batch) {
       const m = Math.min(batch, n - s);
+      const members: Member[] = [{ model: this.model, tabularScore: this.manifest.tabularScore }, ...this.others];
       const r = tf.tidy(() => {
         const x = tf.tensor(samples.subarray(s * per, (s + m) * per), [m, ...this.inputShape]);
-        const o = this.model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
-        const rec = Array.isArray(o) ? o[0] : o;
-        return { rec, ...errorMapAndScore(this.kind, x, rec, this.manifest.tabularScore) };
+        const each = members.map((mb) => {
+          const o = mb.model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+          const rec = Array.isArray(o) ? o[0] : o;
+          return { rec, ...errorMapAndScore(this.kind, x, rec, mb.tabularScore) };
+        });
+        if (each.length === 1) return each[0];
+        const mean = (ts: tf.Tensor[]) => tf.div(tf.addN(ts), ts.length);
+        return { rec: mean(each.map((e) => e.rec)), map: mean(each.map((e) => e.map)), score: mean(each.map((e) => e.score)) };
       });
       out.scores.set(await r.score.data() as Float32Array, s);
       out.errorMaps.set(await r.map.data() as Float32Array, s * perMap);
@@ -101,11 +111,13 @@ export class BrowserDetector {
 
   /** Stores the model and its manifest in the browser's IndexedDB (load it back with `indexeddb://NAME`). */
   async saveToIndexedDB(name: string): Promise<void> {
+    if (this.others.length) throw new UserError(`an ensemble of ${this.others.length + 1} networks cannot be stored in IndexedDB (one network per entry): load it from its URL`);
     this.model.setUserDefinedMetadata({ memaeManifest: this.manifest });
     await this.model.save(`indexeddb://${name}`);
   }
 
   dispose(): void {
     this.model.dispose();
+    for (const m of this.others) m.model.dispose();
   }
 }

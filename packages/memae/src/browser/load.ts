@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '../models/index.js';  // registers memae's custom layers (memory, batch norm, crop, attention)
 import { manifestSchema, type Manifest } from '../io/manifest.js';
 import { UserError } from '../errors/user-error.js';
-import { BrowserDetector } from './detector.js';
+import { BrowserDetector, type Member } from './detector.js';
 
 /** A URL of the model directory (absolute, or relative to the page), `indexeddb://NAME`, or the directory's files. */
 export type ModelSource = string | URL | File[] | FileList;
@@ -79,6 +79,31 @@ export async function loadBrowserDetector(source: ModelSource): Promise<BrowserD
     got = await fromFiles(Array.from(source));
   }
   await checkWeights(got.artifacts, got.manifest, where);
+  const ens = got.manifest.ensemble;
+  const fromUrlSource = (typeof source === 'string' || source instanceof URL) && !where.startsWith('indexeddb://');
+  if (ens && !fromUrlSource) {
+    throw new UserError(`${where}: this model is an ensemble of ${ens.members} networks (members/1 .. members/${ens.members - 1}): load it from its URL`);
+  }
   const model = await tfl.loadLayersModel(tf.io.fromMemory(got.artifacts));
-  return new BrowserDetector(model, got.manifest);
+  const members: Member[] = [];
+  try {
+    for (let e = 1; e < (ens?.members ?? 1); e++) members.push(await memberFromUrl(where, e, ens!.memberSha256[e - 1], got.manifest));
+  } catch (err) {
+    model.dispose();
+    for (const m of members) m.model.dispose();
+    throw err;
+  }
+  return new BrowserDetector(model, got.manifest, members);
+}
+
+/** Member e of an ensemble saved at `url` (detector/ensemble.ts), checked against the checksum the first lists. */
+async function memberFromUrl(url: string, e: number, sha: string, first: Manifest): Promise<Member> {
+  const sub = (url.endsWith('/') ? url : url + '/') + `members/${e}`;
+  const got = await fromUrl(sub);
+  if (got.manifest.contentSha256 !== sha) throw new UserError(`${sub}: this member's manifest is not the one the model's manifest lists`);
+  if (got.manifest.config.inputShape.join(',') !== first.config.inputShape.join(',') || !got.manifest.tabularScore !== !first.tabularScore) {
+    throw new UserError(`${sub}: this member does not match the first network`);
+  }
+  await checkWeights(got.artifacts, got.manifest, sub);
+  return { model: await tfl.loadLayersModel(tf.io.fromMemory(got.artifacts)), tabularScore: got.manifest.tabularScore };
 }

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors/user-error.js';
 import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
+import { MANIFEST_LIMITS } from '../io/manifest.js';
 import { VideoDataSchema } from './video-options.js';
 
 export const DEFAULT_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
@@ -64,6 +65,8 @@ export const ModelSchema = z.strictObject({
   wassersteinWeight: z.number().min(0).optional(),
   /** encoder widths, e.g. [8, 16, 32, 32] for a small video model (default: the data kind's) */
   encoderChannels: z.array(int(1)).min(1).optional(),
+  /** tables: networks from different seeds whose scores are averaged (default: the kind's, train/defaults.ts) */
+  ensemble: int(1).max(MANIFEST_LIMITS.members).optional(),
 });
 
 export const TrainSchema = z.strictObject({

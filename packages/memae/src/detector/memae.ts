@@ -24,6 +24,7 @@ import { videoPreprocessingFor } from '../preprocess/video.js';
 import { fitVideoScore, scoreVideoClips } from '../score/video-score.js';
 import type { VideoChannel } from '../score/video-channels.js';
 import { VERSION } from '../version.js';
+import { checkEnsemble, meanOfResults, memberDir, memberSeed, sameArchitecture, type Member } from './ensemble.js';
 
 export interface CreateOptions extends ModelOptions {
   /** tfjs backend: 'auto' (libtorch when available, else cpu), 'libtorch' or 'cpu' */
@@ -34,6 +35,9 @@ export interface CreateOptions extends ModelOptions {
   normalization?: Record<string, unknown>;
   /** the preprocessing raw inputs go through (saved in the manifest; see preprocess/) */
   preprocessing?: Preprocessing;
+  /** tables: train this many networks from different seeds and score with the mean of their scores (default 1:
+   *  one network; detector/ensemble.ts) */
+  ensemble?: number;
 }
 
 export interface FitOptions extends TrainOptions {
@@ -67,6 +71,8 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   preprocessing: Preprocessing | null = null;
   /** tables: the residual statistics the score standardises by (null: the plain mean squared error) */
   private residualScale: ResidualScale | null = null;
+  /** an ensemble's members after the first (this.net, this.config, this.residualScale); empty for one network */
+  private others: Member[] = [];
 
   private constructor(
     readonly config: ModelConfig,
@@ -82,12 +88,17 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   /** Builds a fresh, untrained detector. */
   static async create(opts: CreateOptions): Promise<MemAE> {
     if (!opts || typeof opts !== 'object') throw new UserError('MemAE.create needs options: { kind, inputShape, ... }');
-    const { backend, contamination, normalization, preprocessing, ...modelOpts } = opts;
+    const { backend, contamination, normalization, preprocessing, ensemble, ...modelOpts } = opts;
     const c = checkContamination(contamination ?? 0.1);
     const config = resolveConfig(modelOpts);
+    const k = checkEnsemble(ensemble ?? TRAIN_DEFAULTS[config.kind].ensemble, config.kind);
     await initBackend(backend);
     const det = new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
     det.preprocessing = preprocessing ?? null;
+    for (let e = 1; e < k; e++) {
+      const mc = resolveConfig({ ...modelOpts, seed: memberSeed(config.seed, e) });
+      det.others.push({ config: mc, net: buildModel(mc), residualScale: null });
+    }
     return det;
   }
 
@@ -107,8 +118,35 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       throw new UserError(`${dir}: manifest tabularScore has ${rs.center.length} features, the model takes ${config.kind} input [${config.inputShape}]`);
     }
     det.residualScale = rs ?? null;
+    try {
+      await det.loadMembers(dir, manifest, loadModelDir);
+    } catch (e) {
+      det.dispose();
+      throw e;
+    }
     return det;
   }
+
+  /** An ensemble's members 1..k-1 from members/<e>/, each checked against the checksum the first one lists. */
+  private async loadMembers(dir: string, manifest: Manifest, loadModelDir: typeof import('../io/model-dir.js').loadModelDir): Promise<void> {
+    const ens = manifest.ensemble;
+    if (!ens) return;
+    const { join } = await import('node:path');
+    const { resolveInside } = await import('../io/guarded-read.js');
+    for (let e = 1; e < ens.members; e++) {
+      const sub = join(dir, memberDir(e));
+      resolveInside(dir, memberDir(e), join(dir, 'manifest.json')); // inside the model folder, symlinks included
+      const m = await loadModelDir(sub);
+      const member: Member = { config: m.config, net: m.model, residualScale: m.manifest.tabularScore ?? null };
+      this.others.push(member);
+      if (m.manifest.contentSha256 !== ens.memberSha256[e - 1]) throw new UserError(`${sub}: this member's manifest is not the one ${dir}'s manifest lists (replaced or edited)`);
+      if (!sameArchitecture(m.config, this.config)) throw new UserError(`${sub}: this member's model differs from the first member's`);
+      if (!member.residualScale !== !this.residualScale) throw new UserError(`${sub}: this member's tabularScore disagrees with the first member's`);
+    }
+  }
+
+  /** Networks in the model: 1, or an ensemble's members (detector/ensemble.ts). */
+  get members(): number { return 1 + this.others.length; }
 
   /** The underlying tfjs model (outputs: reconstruction, and addressing weights when it has a memory). */
   get model(): tfl.LayersModel { this.alive(); return this.net; }
@@ -123,10 +161,22 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
    */
   override async fit(x: DetectorInput, opts: FitOptions = {}): Promise<TrainResult> {
     this.alive();
+    const t0 = performance.now();
     const data = toDataset(x, this.config.inputShape, 'training data');
     const residual = this.residualScoreOf(opts);
-    const res = await this.fitDataset(data, opts);
+    if (this.others.length && (opts.checkpoint || opts.parallel)) throw new UserError('an ensemble cannot be trained with checkpoint or parallel training: create it with ensemble: 1');
+    // an ensemble reports its members' training as one run of k times the epochs (one progress bar)
+    const k = this.members, report = opts.onProgress;
+    const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k }) : report);
+    const res = await this.fitDataset(data, { ...opts, onProgress: progress(0) });
     this.residualScale = residual ? await fitResidualScale(this.net, this.config, data) : null;
+    for (const [i, m] of this.others.entries()) {
+      // the same rows and budget, each member's own seed (weights and, unless opts.seed is given, batch order)
+      const seed = opts.seed === undefined ? undefined : memberSeed(opts.seed, i + 1);
+      await trainWithRefit(m.net, m.config, data, { ...opts, seed, onProgress: progress(i + 1) }, this.trainingSummary?.robust?.refitFraction ?? 0, residual);
+      m.residualScale = residual ? await fitResidualScale(m.net, m.config, data) : null;
+    }
+    if (this.trainingSummary && this.others.length) this.trainingSummary.seconds = (performance.now() - t0) / 1000;
     if (this.config.kind === 'video') {
       const spec = { ...videoPreprocessingFor(this.config.inputShape, this.preprocessing) };
       delete spec.score; // a refit makes a new score spec
@@ -183,7 +233,12 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const data = toDataset(x, this.config.inputShape, 'scoring data');
     const p = this.preprocessing;
     if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return scoreVideoClips(this.net, this.config, data, p.score, opts);
-    return scoreModel(this.net, this.config, data, this.residualScale ? { ...opts, residualScale: this.residualScale } : opts);
+    const one = (m: Member) => scoreModel(m.net, m.config, data, m.residualScale ? { ...opts, residualScale: m.residualScale } : opts);
+    const first = await one({ config: this.config, net: this.net, residualScale: this.residualScale });
+    if (!this.others.length) return first;
+    const rest: ScoreResult[] = [];
+    for (const m of this.others) rest.push(await one(m));
+    return meanOfResults([first, ...rest]);
   }
 
   /** tables: the residual statistics the scores are standardised by (null: plain mean squared error) */
@@ -193,6 +248,16 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   async save(dir: string): Promise<Manifest> {
     this.alive();
     const { saveModelDir } = await import('../io/model-dir.js');
+    const { join } = await import('node:path');
+    const memberSha256: string[] = [];
+    for (const [i, m] of this.others.entries()) {
+      const saved = await saveModelDir(join(dir, memberDir(i + 1)), m.net, {
+        library: { name: 'memae', version: VERSION }, kind: m.config.kind, variant: m.config.variant, config: m.config,
+        normalization: this.normalization, training: null, trainingScores: null, threshold: null,
+        ...(m.residualScale ? { tabularScore: m.residualScale } : {}),
+      });
+      memberSha256.push(saved.contentSha256!);
+    }
     return saveModelDir(dir, this.net, {
       library: { name: 'memae', version: VERSION },
       kind: this.config.kind, variant: this.config.variant, config: this.config,
@@ -200,6 +265,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       threshold: this.thresholdState ?? null,
       ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
       ...(this.residualScale ? { tabularScore: this.residualScale } : {}),
+      ...(memberSha256.length ? { ensemble: { members: this.members, memberSha256 } } : {}),
     });
   }
 
@@ -208,6 +274,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     if (this.disposed) return;
     this.disposed = true;
     this.net.dispose();
+    for (const m of this.others) m.net.dispose();
   }
 
   private alive(): void {

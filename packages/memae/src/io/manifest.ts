@@ -7,7 +7,7 @@ import { preprocessingSchema } from '../preprocess/index.js';
 import { residualScaleSchema } from '../score/residual-scale.js';
 
 /** Bounds of sizes in a manifest (refused before anything is allocated). */
-export const MANIFEST_LIMITS = { slots: 1_000_000, dim: 1 << 20, channels: 65_536, epochs: 10_000_000 } as const;
+export const MANIFEST_LIMITS = { slots: 1_000_000, dim: 1 << 20, channels: 65_536, epochs: 10_000_000, members: 16 } as const;
 const dim = z.number().int().positive().max(MANIFEST_LIMITS.dim);
 const channels = z.number().int().positive().max(MANIFEST_LIMITS.channels);
 const sha = z.string().regex(/^[0-9a-f]{64}$/);
@@ -58,6 +58,8 @@ export const manifestSchema = z.object({
   preprocessing: preprocessingSchema.optional(),
   /** tables: the residual statistics of the score (score/residual-scale.ts); absent: the plain mean squared error */
   tabularScore: residualScaleSchema.optional(),
+  /** a seed ensemble (detector/ensemble.ts): members 2..k in members/1 .. members/k-1, their manifests' checksums */
+  ensemble: z.object({ members: z.number().int().min(2).max(MANIFEST_LIMITS.members), memberSha256: z.array(sha).max(MANIFEST_LIMITS.members) }).optional(),
   training: z.object({
     samples: z.number().int().nonnegative(),
     sampleShape: z.array(dim).max(4),
@@ -81,6 +83,7 @@ export const manifestSchema = z.object({
   createdAt: z.string(),
 }).superRefine((m, ctx) => {
   if (m.formatVersion === 2 && (!m.modelJson || !m.contentSha256)) ctx.addIssue({ code: 'custom', path: [m.modelJson ? 'contentSha256' : 'modelJson'], message: 'required in format 2' });
+  if (m.ensemble && m.ensemble.memberSha256.length !== m.ensemble.members - 1) ctx.addIssue({ code: 'custom', path: ['ensemble', 'memberSha256'], message: `needs ${m.ensemble.members - 1} checksums` });
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

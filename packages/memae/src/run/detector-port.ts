@@ -51,6 +51,8 @@ export interface CreateOptions {
   preprocessing?: Preprocessing;
   /** encoder widths (default: the kind's) */
   encoderChannels?: number[];
+  /** tables: networks from different seeds, scores averaged (default: the kind's) */
+  ensemble?: number;
 }
 
 export interface FitOptions {
@@ -86,6 +88,8 @@ export interface DetectorPort {
   readonly threshold: number | null;
   /** memory slots (0 for the plain autoencoder) */
   readonly slots: number;
+  /** networks whose scores are averaged (1, or an ensemble's members) */
+  readonly members: number;
   /** the saved preprocessing (null: a model saved before it existed) */
   readonly preprocessing: Preprocessing | null;
   /** one error map's shape: [H, W] images, [T, H, W] clips, [F] rows */
@@ -146,6 +150,9 @@ class MemAEPort implements DetectorPort {
   get slots(): number {
     return this.det.variant === 'ae' ? 0 : this.det.config.slots;
   }
+  get members(): number {
+    return this.det.members;
+  }
   get errorMapShape(): number[] {
     return mapShapeOf(this.kind, this.inputShape);
   }
@@ -201,7 +208,7 @@ class MemAEPort implements DetectorPort {
     return {
       kind: c.kind, variant: c.variant, inputShape: c.inputShape, slots: this.slots, encoderChannels: c.encoderChannels,
       shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity, memoryQuery: c.memoryQuery,
-      attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, threshold: this.threshold,
+      attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, ensemble: this.members, threshold: this.threshold,
       training: this.det.training, backend: tf.getBackend(),
     };
   }

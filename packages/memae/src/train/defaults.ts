@@ -26,6 +26,8 @@ export interface TrainDefaults {
   /** detector fit: score tables by each feature's residual standardised with the training rows' median and MAD
    *  (score/residual-scale.ts) instead of the plain mean squared error */
   residualScore: boolean;
+  /** detector create: networks from different seeds whose scores are averaged (detector/ensemble.ts) */
+  ensemble: number;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -38,11 +40,11 @@ export const TABULAR_MIN_STEPS = 150;
 export const tabularSteps = (rows: number, batchSize: number, minSteps = TABULAR_MIN_STEPS): number => Math.round(clamp((8 * rows) / batchSize, minSteps, 20000));
 
 export const TRAIN_DEFAULTS: Record<DataKind, TrainDefaults> = {
-  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false },
-  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false },
+  image: { epochs: 100, batchSize: 32, learningRate: 1e-3, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false, ensemble: 1 },
+  video: { epochs: 100, batchSize: 14, learningRate: 1e-4, schedule: 'constant', warmup: 0, trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: false, ensemble: 1 },
   tabular: {
     epochs: 200, batchSize: 256, learningRate: 1e-3, steps: (rows, batch) => tabularSteps(rows, batch), batchFor: tabularBatch, schedule: 'cosine', warmup: 0.05,
-    trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: true,
+    trimFraction: 0, inputNoise: 0, refitFraction: 0, residualScore: true, ensemble: 1,
   },
 };
 

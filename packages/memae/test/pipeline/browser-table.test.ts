@@ -1,5 +1,6 @@
 // The browser page with a tabular model in real headless Chromium: a dropped CSV file goes through the model's saved
-// preprocessing; its scores equal Node's for the same file, and a row dropped alone scores as inside the file.
+// preprocessing; its scores equal Node's for the same file, and a row dropped alone scores as inside the file. The
+// model is a seed ensemble of 2 (detector/ensemble.ts): the page loads both networks and averages as Node does.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -23,7 +24,8 @@ test('the page scores CSV rows through the saved preprocessing like Node; a row 
   const rows = kddRows(120);
   const t = await readTable(writeCsv(join(dir, 'train.csv'), rows), { labelColumn: 'label', normalLabels: ['normal.'] });
   const pre = TabularPreprocessor.fit(t, { label: 'label', labelValues: { normal: ['normal.'] } });
-  const det = await createDetector({ kind: 'tabular', variant: 'memae', inputShape: [pre.featureCount], seed: 1, preprocessing: pre.toJSON() });
+  // an ensemble of 2 (members/1 fetched from the model's URL; one network is the same path with no members)
+  const det = await createDetector({ kind: 'tabular', variant: 'memae', inputShape: [pre.featureCount], seed: 1, preprocessing: pre.toJSON(), ensemble: 2 });
   await det.fit(new ArrayDataset(pre.transform(t), [pre.featureCount]), { epochs: 2, batchSize: 32 });
   const five = writeCsv(join(dir, 'five.csv'), rows.slice(10, 15));
   const one = writeCsv(join(dir, 'one.csv'), rows.slice(13, 14));

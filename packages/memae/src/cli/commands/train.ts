@@ -18,6 +18,7 @@ import { ClipDataset } from '../../video/clips.js';
 
 export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   encoderChannels?: number[];
+  ensemble?: number;
   config?: string;
   data?: string;
   dataPath?: string;
@@ -52,7 +53,7 @@ export function trainConfig(f: TrainFlags): RunConfig {
     data: { source: f.data, path: f.dataPath, normalClass: f.normalClass, trainLimit: f.trainLimit, testLimit: f.testLimit, ...csvFlags(f), video: videoFlags(f) },
     model: {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
-      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels,
+      attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels, ensemble: f.ensemble,
     },
     train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, residualScore: f.residualScore, seed: f.seed },
     out: f.out,
@@ -72,6 +73,10 @@ const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '
 export async function train(flags: TrainFlags): Promise<void> {
   const cfg = trainConfig(flags);
   checkSyncBn(flags, cfg.data.source);
+  // data-parallel runs train one network (an ensemble's members are trained one after another in one process);
+  // refused before any worker starts, and again in a worker started by another launcher
+  const ensembleWithDist = () => new UserError('--ensemble cannot be combined with --nproc / distributed training: use --ensemble 1');
+  if ((cfg.model.ensemble ?? 1) > 1 && ((flags.nproc ?? 1) > 1 || (flags.nnodes ?? 1) > 1)) throw ensembleWithDist();
   const dist = await distributedSetup(flags); // --nproc: this process launches workers; a worker joins its group
   if (dist === 'launched') return;
   const out = new Output(flags);
@@ -88,6 +93,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   // the model before any output: a model option that does not fit the data (mama on rows) is the only line printed,
   // and no run directory is left behind
   const { memorySize, ...model } = cfg.model;
+  if (dist && (model.ensemble ?? 1) > 1) throw ensembleWithDist();
   const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
     if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards
@@ -100,8 +106,9 @@ export async function train(flags: TrainFlags): Promise<void> {
     writeFileSync(join(runDir, RUN_FILES.config), JSON.stringify({ ...cfg, train: { ...cfg.train, epochs: budget.epochs, batchSize } }, null, 2) + '\n');
     const length = budget.steps !== undefined ? `${budget.steps} steps (${budget.epochs} passes)` : `${budget.epochs} epochs`;
     const robust = [trimFraction && `trimmed loss ${trimFraction}`, inputNoise && `input noise ${inputNoise}`, refitFraction && `refit without the top ${refitFraction}`].filter(Boolean);
-    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots), ${length}, batch ${batchSize}, learning rate ${budget.learningRate}${robust.length ? ', ' + robust.join(', ') : ''}`);
-    out.startBar(totalSteps);
+    const members = det.members > 1 ? `, ${det.members} networks from different seeds (scores averaged)` : '';
+    out.note(`model: ${det.variant} (${det.kind}, ${det.slots} memory slots${members}), ${length} each, batch ${batchSize}, learning rate ${budget.learningRate}${robust.length ? ', ' + robust.join(', ') : ''}`);
+    out.startBar(totalSteps * det.members);
     const t0 = performance.now();
     let epochs: EpochRecord[];
     try {
