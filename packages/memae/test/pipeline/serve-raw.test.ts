@@ -1,5 +1,6 @@
 // The HTTP service scores raw table rows through the model's saved preprocessing: JSON records (objects or arrays)
-// and raw CSV rows give the same scores as the same rows read from a file in Node, alone or in a batch.
+// and raw CSV rows give the same scores as the same rows read from a file in Node, alone or in a batch. The model is
+// a 2-member seed ensemble.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -26,12 +27,14 @@ before(async () => {
   const trainPath = writeCsv(join(dir, 'train.csv'), rows);
   const t = await readTable(trainPath, { labelColumn: 'label', normalLabels: ['normal.'] });
   const pre = TabularPreprocessor.fit(t, { label: 'label', labelValues: { normal: ['normal.'] }, unseen: 'error' });
-  const det = await createDetector({ kind: 'tabular', variant: 'memae', inputShape: [pre.featureCount], seed: 1, preprocessing: pre.toJSON() });
+  // a seed ensemble of 2 (detector/ensemble.ts): the service's batches (requests mixed) average both networks
+  const det = await createDetector({ kind: 'tabular', variant: 'memae', inputShape: [pre.featureCount], seed: 1, preprocessing: pre.toJSON(), ensemble: 2 });
   await det.fit(new ArrayDataset(pre.transform(t), [pre.featureCount]), { epochs: 2, batchSize: 32 });
   const modelDir = join(dir, 'model');
   await det.save(modelDir);
   det.dispose();
   ref = await loadDetector(modelDir);
+  assert.equal(ref.members, 2);
   // the Node reference: the first 6 rows read from a file through the saved preprocessing
   const six = await readWithModel(writeCsv(join(dir, 'six.csv'), rows.slice(0, 6)), new TabularPreprocessor(ref.preprocessing as never));
   fileScores = Array.from(await ref.score(six.dataset));
