@@ -403,10 +403,9 @@ int reg() {
     inputGradMode = I(info, 0);
     return info.Env().Undefined();
   });
-  // setConvFilterCache(bool): see cachedFilter; turning it off empties it.
+  // setConvFilterCache(bool): see cachedFilter. Off, conversions bypass the cache and leave it as it is.
   def("setConvFilterCache", [](const Napi::CallbackInfo& info) -> Napi::Value {
     filterCacheOn = B(info, 0);
-    if (!filterCacheOn) filterCache.clear();
     return info.Env().Undefined();
   }, Replay::Ignored);
   // convFilterCacheStats() -> [entries, conversions made through the cache] (tests)
