@@ -57,8 +57,19 @@ function recorder(): Recorder | null {
   return replayEnabled() && typeof b.record === 'function' ? (b as Recorder) : null;
 }
 
-/** Recorded shapes kept per plan (a service sees a few batch sizes; the oldest recording goes first). */
-const MAX_SHAPES = 8;
+/** Recordings kept per plan, per tail and input shape (a service sees a few batch sizes; the oldest goes first). */
+const MAX_SHAPES = 16;
+
+/**
+ * Work on the model's outputs recorded into the same native plan as the forward (scoreModel's error map and score):
+ * `fn(x, outputs)` returns the tensors wanted instead of the outputs. `key` names what fn computes: recordings are kept
+ * per key and input shape, so fn must depend on nothing but its arguments and what key names (values it takes from
+ * JS are frozen into the recording).
+ */
+export interface PlanTail {
+  key: string;
+  fn: (x: tf.Tensor, outputs: tf.Tensor[]) => tf.Tensor[];
+}
 
 const idsOf = (s: Sym | Sym[]): number[] => (Array.isArray(s) ? s : [s]).map((t) => t.id);
 const className = (l: Layer) => l.getClassName();
@@ -190,20 +201,22 @@ function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
 
 /**
  * The model's outputs for `x` at inference (`model.apply(x, {training: false})` as an array), through the plan
- * when there is one. Call inside tf.tidy (intermediates are not disposed here).
+ * when there is one; with a tail, `tail.fn(x, outputs)` instead, recorded and replayed with the forward. Call inside
+ * tf.tidy (intermediates are not disposed here).
  */
-export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null, x: tf.Tensor): tf.Tensor[] {
+export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null, x: tf.Tensor, tail?: PlanTail): tf.Tensor[] {
+  const finish = (input: tf.Tensor, outputs: tf.Tensor[]) => (tail ? tail.fn(input, outputs) : outputs);
   if (!p) {
     const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
-    return Array.isArray(o) ? o : [o];
+    return finish(x, Array.isArray(o) ? o : [o]);
   }
   const rec = recorder();
-  if (!rec) return opByOp(p, x);
-  const key = `${x.dtype}:${x.shape.join('x')}`;
+  if (!rec) return finish(x, opByOp(p, x));
+  const key = `${tail ? `${tail.key}|` : ''}${x.dtype}:${x.shape.join('x')}`;
   const hit = p.native.get(key);
   if (hit === undefined) {
     // the first batch of a shape runs op by op while the backend records it
-    const { outputs, plan } = rec.record(x, (input) => opByOp(p, input));
+    const { outputs, plan } = rec.record(x, (input) => finish(input, opByOp(p, input)));
     if (p.native.size >= MAX_SHAPES) {
       const [oldest, old] = p.native.entries().next().value as [string, NativePlan | string];
       if (typeof old !== 'string') old.free();
@@ -212,7 +225,7 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
     p.native.set(key, plan);
     return outputs;
   }
-  return typeof hit === 'string' ? opByOp(p, x) : hit.run(x);
+  return typeof hit === 'string' ? finish(x, opByOp(p, x)) : hit.run(x);
 }
 
 /** The plan's forward, one tfjs op (or layer) at a time. */
