@@ -84,10 +84,13 @@ at::Tensor grouped(const at::Tensor& w, int64_t groups) {
 //  - it has the same data pointer, sizes and strides as when converted;
 //  - no kernel has written into a stored tensor in place since (inPlaceWrites: the fused Adam, collectives).
 // Everything else that changes a weight (assign, setWeights, tfjs' optimizers) makes a new tensor. Entries of dead
-// sources are dropped when a new entry is made. setConvFilterCache(false) turns it off (measurements, tests).
+// sources are dropped when a new entry is made; beyond 64 entries or 64 MB of converted filters (a second copy of
+// the filters in use: 0.2 MB for the reference model, 23 MB for the 3D video AE) the oldest go first.
+// setConvFilterCache(false) bypasses it (measurements, tests).
 enum class FilterKind { First, FirstContiguous };
 bool filterCacheOn = true;
 constexpr size_t kFilterCacheSize = 64;
+constexpr size_t kFilterCacheBytes = size_t(64) << 20;
 
 struct ConvertedFilter {
   c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl> source;
@@ -124,11 +127,18 @@ at::Tensor cachedFilter(const at::Tensor& w, FilterKind kind, int64_t groups) {
     return c.value;
   }
   ++filterCacheMisses;
+  auto value = convertFilter(w, kind, groups);
+  size_t bytes = value.nbytes();
+  if (bytes > kFilterCacheBytes) return value;
   filterCache.erase(std::remove_if(filterCache.begin(), filterCache.end(), [](const ConvertedFilter& c) { return c.source.expired(); }), filterCache.end());
-  if (filterCache.size() >= kFilterCacheSize) filterCache.clear();
+  size_t held = 0;
+  for (const auto& c : filterCache) held += c.value.nbytes();
+  size_t drop = 0;
+  while (drop < filterCache.size() && (filterCache.size() - drop >= kFilterCacheSize || held + bytes > kFilterCacheBytes)) held -= filterCache[drop++].value.nbytes();
+  filterCache.erase(filterCache.begin(), filterCache.begin() + static_cast<std::ptrdiff_t>(drop));
   filterCache.push_back({c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>(w.getIntrusivePtr()), kind, groups,
-                         w.data_ptr(), w.sizes().vec(), w.strides().vec(), now, convertFilter(w, kind, groups)});
-  return filterCache.back().value;
+                         w.data_ptr(), w.sizes().vec(), w.strides().vec(), now, value});
+  return value;
 }
 
 struct Geometry {
