@@ -1,6 +1,6 @@
-"""PyTorch side of bench/profile/b1-kernels.ts: the reference model's convolutions (NCHW, as PyTorch's model runs
+"""PyTorch side of bench/profile/b1-kernels.ts: the reference model's (--model ref) or the CIFAR AE's convolutions (NCHW, as PyTorch's model runs
 them), CPU us per call (median of --rounds chunks), one layer at a time and the 6-layer sequence.
-  /usr/bin/python3 bench/profile/b1_kernels_torch.py [--batch 1] [--calls 500] [--rounds 5] [--threads 1]
+  /usr/bin/python3 bench/profile/b1_kernels_torch.py [--batch 1] [--calls 500] [--rounds 5] [--threads 1] [--model ref]
 """
 import argparse
 import json
@@ -19,16 +19,21 @@ p.add_argument('--batch', type=int, default=1)
 p.add_argument('--calls', type=int, default=500)
 p.add_argument('--rounds', type=int, default=5)
 p.add_argument('--threads', type=int, default=1)
+p.add_argument('--model', default='ref', choices=['ref', 'cifar'])
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 N = a.batch
 layers = []
-for h, ci, co in [(28, 1, 16), (14, 16, 32), (7, 32, 64)]:
+size, enc, dec = (32, [3, 64, 128, 128, 256], [256, 256, 128, 128, 3]) if a.model == 'cifar' else (28, [1, 16, 32, 64], [64, 32, 16, 1])
+h = size
+for ci, co in zip(enc, enc[1:]):
     w, b = torch.randn(co, ci, 3, 3), torch.randn(co)
     layers.append((f'conv {h}x{h}x{ci}->{co}', (N, ci, h, h), lambda x, w=w, b=b: F.leaky_relu(F.conv2d(x, w, b, 2, 1), 0.2)))
-for h, ci, co in [(4, 64, 32), (8, 32, 16), (16, 16, 1)]:
+    h = (h + 1) // 2
+for ci, co in zip(dec, dec[1:]):
     w = torch.randn(ci, co, 3, 3)
     layers.append((f'convT {h}x{h}x{ci}->{co}', (N, ci, h, h), lambda x, w=w: F.conv_transpose2d(x, w, None, 2, 1, 1)))
+    h *= 2
 
 
 def cpu_per_call(f):
@@ -53,7 +58,7 @@ with torch.inference_mode():
         x = inputs[0]
         for _, _, f in layers:
             x = f(x)
-    row['sequence'] = cpu_per_call(seq)
+    row[f'sequence ({len(layers)} layers)'] = cpu_per_call(seq)
 for k, v in row.items():
     print(f'{k:24} {v:.1f} us')
-print(json.dumps({'side': 'pytorch', 'batch': N, **row}))
+print(json.dumps({'side': 'pytorch', 'model': a.model, 'batch': N, **row}))

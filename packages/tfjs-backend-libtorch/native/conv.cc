@@ -205,11 +205,14 @@ bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g
 }
 
 // Where ATen 1.13 would not use oneDNN for a 2D forward convolution (batch 1, small maps), how it runs
-// (setConvSmallPath, for measurements): 1 (default) ATen's own kernel (im2col + BLAS, `thnn_conv2d`) on
-// NCHW-contiguous operands, the kernel PyTorch runs for the same layer; 0 oneDNN directly on channels_last copies.
-// With the filter cached, the reference model's three forward convolutions at batch 1 took 71 us together with 1
-// against 83 us with 0 (CPU time, alternating in one process, docs/engine.md "Batch-1 kernels").
-int64_t smallPath = 1;
+// (setConvSmallPath): 0 oneDNN directly on channels_last copies (the kernel ATen runs at batch >= 2); 1 ATen's own
+// kernel (im2col + BLAS, `thnn_conv2d`) on NCHW-contiguous operands, the kernel PyTorch runs for the same layer;
+// 2 (default) the latter while its column buffer (in channels x kernel taps x output positions) is below 16384
+// values, oneDNN above. Batch-1 sweep (CPU us, filters cached, docs/engine.md "Batch-1 kernels"): ATen's kernel is
+// 0.57-0.87x oneDNN's time below that size (the reference model's three layers: 22 / 35 / 33 us vs 39 / 44 / 45),
+// oneDNN 1.2-2x faster above it (16x16x64 -> 128: 141 vs 214 us; 32x32x16 -> 16: 51 vs 102 us).
+int64_t smallPath = 2;
+constexpr int64_t kSmallColumns = 16384;
 
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
   int64_t n = static_cast<int64_t>(g.stride.size());
@@ -219,7 +222,9 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
     int64_t numel = sym ? x.numel() : x.size(0) * (x.size(1) + g.lo[0] + g.hi[0]) * (x.size(2) + g.lo[1] + g.hi[1]) * x.size(3);
     if (!atenUsesOnednn2d(x.scalar_type(), x.size(0), numel, w.size(0), w.size(1), g, groups)) {
       std::vector<int64_t> pad(2, 0), outPad(2, 0);
-      if (smallPath == 1) {
+      int64_t columns = x.size(3) / groups * w.size(0) * w.size(1);
+      for (int64_t k = 0; k < 2; ++k) columns *= (x.size(1 + k) + g.lo[k] + g.hi[k] - g.dilation[k] * (w.size(k) - 1) - 1) / g.stride[k] + 1;
+      if (smallPath == 1 || (smallPath == 2 && columns < kSmallColumns)) {
         // the padded NCHW input in one pass (an NHWC result of an earlier convolution here is NCHW memory already)
         at::Tensor xc;
         if (sym) {
@@ -425,7 +430,7 @@ int reg() {
     a.Set(1u, Napi::Number::New(info.Env(), double(filterCacheMisses)));
     return a;
   }, Replay::Ignored);
-  // setConvSmallPath(0 | 1): see smallPath.
+  // setConvSmallPath(0 | 1 | 2): see smallPath.
   def("setConvSmallPath", [](const Napi::CallbackInfo& info) -> Napi::Value {
     smallPath = I(info, 0);
     return info.Env().Undefined();

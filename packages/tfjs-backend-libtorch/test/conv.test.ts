@@ -67,11 +67,13 @@ describe('conv2dTranspose matches cpu', () => {
 });
 
 // Batch 1 with 3x3 filters and small maps is where ATen 1.13 leaves oneDNN for its own im2col kernel, which is
-// 10-50x slower on channels_last views: native/conv.cc then runs that kernel on NCHW copies, as PyTorch does (forward,
-// both gradients; oneDNN directly for the forward with setConvSmallPath(0)). The reference model's layers at batch 1,
-// forward and gradients.
+// 10-50x slower on channels_last views: native/conv.cc then runs that kernel on NCHW copies, as PyTorch does (both
+// gradients; the forward while its column buffer is small, oneDNN directly above). The reference model's layers at
+// batch 1 and a larger one, forward and gradients.
 describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => {
-  const conv: [string, number[], number[]][] = [['28x28x1 -> 16', [1, 28, 28, 1], [3, 3, 1, 16]], ['14x14x16 -> 32', [1, 14, 14, 16], [3, 3, 16, 32]], ['7x7x32 -> 64', [1, 7, 7, 32], [3, 3, 32, 64]]];
+  // (the last: a column buffer above the default's threshold, so oneDNN)
+  const conv: [string, number[], number[]][] = [['28x28x1 -> 16', [1, 28, 28, 1], [3, 3, 1, 16]], ['14x14x16 -> 32', [1, 14, 14, 16], [3, 3, 16, 32]], ['7x7x32 -> 64', [1, 7, 7, 32], [3, 3, 32, 64]],
+    ['16x16x64 -> 128', [1, 16, 16, 64], [3, 3, 64, 128]]];
   for (const [name, xs, ws] of conv) {
     const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same');
     const out = [1, Math.ceil(xs[1] / 2), Math.ceil(xs[2] / 2), ws[3]];
@@ -86,17 +88,19 @@ describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => 
   }
   it('fused conv2d with bias and leakyrelu', () => expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
     tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 })));
-  // the measurement switch setConvSmallPath(0): oneDNN directly on channels_last copies instead of ATen's NCHW kernel
-  it('oneDNN directly (setConvSmallPath(0)): the forward convolutions and the fused one', async () => {
-    loadAddon().setConvSmallPath(0);
-    try {
-      for (const [, xs, ws] of conv) await expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'));
-      await expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
-        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
-    } finally {
-      loadAddon().setConvSmallPath(1);
-    }
-  });
+  // the switch setConvSmallPath: 0 oneDNN directly, 1 ATen's NCHW kernel everywhere (2, the default, picks by size)
+  for (const mode of [0, 1]) {
+    it(`setConvSmallPath(${mode}): the forward convolutions and the fused one`, async () => {
+      loadAddon().setConvSmallPath(mode);
+      try {
+        for (const [, xs, ws] of conv) await expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'));
+        await expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
+      } finally {
+        loadAddon().setConvSmallPath(2);
+      }
+    });
+  }
 });
 
 // native/conv.cc converts each filter to ATen's layout once and keeps it per source tensor (cachedFilter). A cache
