@@ -1,12 +1,12 @@
 // Same-process A/B of the converted-filter cache (native/conv.cc cachedFilter; setConvFilterCache switches it): CPU us
-// per call of the reference model's model.apply and of its replayed inference plan, at --batches, the cache on and off
+// per call of the reference model's model.apply, its replayed inference plan and a training step, at --batches, the cache on and off
 // alternating chunk by chunk (so the machine's load hits both alike); median of --rounds chunks of --calls calls.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/filter-cache-ab.ts [--batches 1,64] [--calls 30] [--rounds 11]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { buildInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
-import { referenceModel } from '../reference-model.js';
+import { referenceModel, trainer } from '../reference-model.js';
 
 const { values: o } = parseArgs({ options: { batches: { type: 'string', default: '1,64' }, calls: { type: 'string', default: '30' }, rounds: { type: 'string', default: '11' } } });
 const [calls, rounds] = [Number(o.calls), Number(o.rounds)];
@@ -15,6 +15,7 @@ await tf.setBackend('libtorch');
 const addon = loadAddon();
 const model = referenceModel();
 const plan = buildInferencePlan(model, { unfolded: true });
+const train = trainer(referenceModel(2));
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
 const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
 for (const batch of String(o.batches).split(',').map(Number)) {
@@ -22,6 +23,8 @@ for (const batch of String(o.batches).split(',').map(Number)) {
   const paths: Record<string, () => void> = {
     apply: () => { const y = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor); y.dataSync(); y.dispose(); },
     replay: () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x)[0]); y.dataSync(); y.dispose(); },
+    // a training step with memae's fused Adam (in place: every conversion is made again after each update)
+    train: () => train(x),
   };
   for (const [name, f] of Object.entries(paths)) {
     const per: Record<string, number[]> = { on: [], off: [] };
