@@ -208,9 +208,9 @@ bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g
 // (setConvSmallPath): 0 oneDNN directly on channels_last copies (the kernel ATen runs at batch >= 2); 1 ATen's own
 // kernel (im2col + BLAS, `thnn_conv2d`) on NCHW-contiguous operands, the kernel PyTorch runs for the same layer;
 // 2 (default) the latter while its column buffer (in channels x kernel taps x output positions) is below 16384
-// values, oneDNN above. Batch-1 sweep (CPU us, filters cached, docs/engine.md "Batch-1 kernels"): ATen's kernel is
-// 0.57-0.87x oneDNN's time below that size (the reference model's three layers: 22 / 35 / 33 us vs 39 / 44 / 45),
-// oneDNN 1.2-2x faster above it (16x16x64 -> 128: 141 vs 214 us; 32x32x16 -> 16: 51 vs 102 us).
+// values, oneDNN above. Batch-1 sweep of 18 shapes (CPU us, filters cached, docs/engine.md "Batch-1 kernels"): below
+// that size ATen's kernel took 0.57-0.95x oneDNN's time in 8 of 10 (the reference model's three layers: 22 / 35 / 33
+// us vs 39 / 44 / 45), above it oneDNN was 1.2-2x faster in 6 of 8 (16x16x64 -> 128: 141 vs 214 us).
 int64_t smallPath = 2;
 constexpr int64_t kSmallColumns = 16384;
 
