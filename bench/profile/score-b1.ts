@@ -7,7 +7,7 @@ import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
 import { resolveConfig } from '../../packages/memae/src/models/config.js';
 import { cachedInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
-import { errorMapAndScore } from '../../packages/memae/src/score/error-map.js';
+import { errorMapAndScore, scoreOf } from '../../packages/memae/src/score/error-map.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 import { referenceModel } from '../reference-model.js';
 
@@ -22,11 +22,13 @@ const data = new ArrayDataset(values, cfg.inputShape);
 const x = tf.tensor(values, [1, 28, 28, 1]);
 const plan = cachedInferencePlan(model);
 const tail = { key: 'profile', fn: (xi: tf.Tensor, [rec]: tf.Tensor[]) => [errorMapAndScore('image', xi, rec).score] };
+const tail2 = { key: 'profile2', fn: (xi: tf.Tensor, [rec]: tf.Tensor[]) => [scoreOf('image', xi, rec)] };
 const variants: Record<string, () => Promise<void> | void> = {
   // the replayed forward on an uploaded input, output read back (the matrix's replay path)
   replay: () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x)[0]); y.dataSync(); y.dispose(); },
-  // the same with the error map and score in the plan, score read back
+  // the same with the error map and score in the plan, score read back (4 kernels), or the score alone (2)
   'replay+score tail': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x, tail)[0]); y.dataSync(); y.dispose(); },
+  'replay+score-only tail': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x, tail2)[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload, async read': async () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); await y.data(); y.dispose(); },
   'cachedInferencePlan lookup': () => { cachedInferencePlan(model); },

@@ -9,7 +9,7 @@ import { cachedInferencePlan, inferenceOutputs, type PlanTail } from '../models/
 import { checkDataset } from '../train/trainer.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
-import { errorMapAndScore, mapShapeOf } from './error-map.js';
+import { errorMapAndScore, mapShapeOf, scoreOf } from './error-map.js';
 import type { ResidualScale } from './residual-scale.js';
 
 export interface ScoreOptions {
@@ -56,8 +56,9 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const tail: PlanTail | undefined = rs ? undefined : {
     key: `score:${cfg.kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`,
     fn: (x, [rec]) => {
+      if (!maps) return [scoreOf(cfg.kind, x, rec), ...(recs ? [rec] : [])];
       const { map, score } = errorMapAndScore(cfg.kind, x, rec);
-      return [score, ...(recs ? [rec] : []), ...(maps ? [map] : [])];
+      return [score, ...(recs ? [rec] : []), map];
     },
   };
   for (let s = 0; s < data.size; s += batchSize) {
