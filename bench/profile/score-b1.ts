@@ -31,6 +31,7 @@ const variants: Record<string, () => Promise<void> | void> = {
   'replay+score-only tail': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x, tail2)[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload, async read': async () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); await y.data(); y.dispose(); },
+  'replay+score-only tail, upload, async read': async () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail2)[0]); await y.data(); y.dispose(); },
   'cachedInferencePlan lookup': () => { cachedInferencePlan(model); },
   'data.gather': () => { data.gather([0]); },
   scoreModel: async () => { await scoreModel(model, cfg, data, { batchSize: 1 }); },
