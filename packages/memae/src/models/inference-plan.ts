@@ -257,15 +257,19 @@ export function disposeInferencePlan(p: InferencePlan | null): void {
  */
 interface WeightsKey { backend: string; inPlaceWrites: number; dataIds: object[] }
 
-function weightsKey(model: tfl.LayersModel): WeightsKey {
+function weightsKey(vars: tfl.LayerVariable[]): WeightsKey {
   const b = tf.backend() as unknown as { inPlaceWrites?: number };
-  return { backend: tf.getBackend(), inPlaceWrites: b.inPlaceWrites ?? 0, dataIds: model.weights.map((w) => w.read().dataId) };
+  return { backend: tf.getBackend(), inPlaceWrites: b.inPlaceWrites ?? 0, dataIds: vars.map((w) => w.read().dataId) };
 }
 
 const sameKey = (a: WeightsKey, b: WeightsKey): boolean =>
   a.backend === b.backend && a.inPlaceWrites === b.inPlaceWrites && a.dataIds.length === b.dataIds.length && a.dataIds.every((d, i) => d === b.dataIds[i]);
 
-const cache = new WeakMap<tfl.LayersModel, { key: WeightsKey; plan: InferencePlan | null }>();
+/** Per model: the key its plan was built for, the plan, and the model's weight variables (`model.weights` assembles its
+ *  list anew on every read, ~10 us for the reference model: a tenth of a batch-1 scoring call; a built model's
+ *  variables stay the same objects, and the list is read again when the model's layer count changes). */
+interface Cached { key: WeightsKey; plan: InferencePlan | null; vars: tfl.LayerVariable[]; layers: number }
+const cache = new WeakMap<tfl.LayersModel, Cached>();
 
 /**
  * The model's inference plan, built on first use and reused until the model's weights change (further training,
@@ -273,8 +277,9 @@ const cache = new WeakMap<tfl.LayersModel, { key: WeightsKey; plan: InferencePla
  * tensors. Batch-1 requests of the service thus fold batch norm once per model, not once per request.
  */
 export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | null {
-  const key = weightsKey(model);
   const hit = cache.get(model);
+  const vars = hit && hit.layers === model.layers.length ? hit.vars : model.weights;
+  const key = weightsKey(vars);
   if (hit && sameKey(hit.key, key)) return hit.plan;
   if (hit) disposeInferencePlan(hit.plan);
   else {
@@ -288,7 +293,8 @@ export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | nul
   const plan = buildInferencePlan(model, { unfolded: recorder() !== null });
   // kept: a caller's tf.tidy must not free the cached tensors
   plan?.held.forEach((t) => tf.keep(t));
-  cache.set(model, { key, plan });
+  const fresh = model.weights;
+  cache.set(model, { key: weightsKey(fresh), plan, vars: fresh, layers: model.layers.length });
   return plan;
 }
 
@@ -297,7 +303,7 @@ export function releaseInferencePlan(model: tfl.LayersModel): void {
   const hit = cache.get(model);
   if (!hit) return;
   disposeInferencePlan(hit.plan);
-  cache.set(model, { key: { backend: '', inPlaceWrites: -1, dataIds: [] }, plan: null });
+  cache.set(model, { key: { backend: '', inPlaceWrites: -1, dataIds: [] }, plan: null, vars: [], layers: -1 });
 }
 
 /** Tensors the model's cached plan holds (0 when none): for tensor-count checks. */
