@@ -409,6 +409,17 @@ int reg() {
   def("convInputGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
   });
+  // convTransposeBiasAct(dy, filter, inputSpatialSizes, strides, pads, dilations, groups, biasId, act, alpha) -> id: the
+  // transposed convolution (convInputGrad) with a per-channel bias and an activation (activation.cc codes) applied in
+  // place on its fresh result: one kernel instead of three for a folded transposed convolution of an inference plan,
+  // and the result keeps the convolution's memory layout (NCHW at batch 1, which the next one takes without a copy).
+  def("convTransposeBiasAct", [](const Napi::CallbackInfo& info) {
+    auto y = convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6));
+    const auto& bias = T(info, 7);
+    if (bias.dim() != 1 || bias.size(0) != y.size(-1)) throw std::runtime_error("convTransposeBiasAct: the bias must have one value per output channel");
+    y.add_(bias);
+    return R(info, activate(y, I(info, 8), D(info, 9), {}));
+  });
   // convFilterGrad(x, dy, filterShape, strides, pads, dilations, groups) -> id
   def("convFilterGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));

@@ -103,6 +103,31 @@ describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => 
   }
 });
 
+// LibtorchBackend.convTransposeBiasAct (native convTransposeBiasAct): the transposed convolution, a per-channel bias and
+// linear / leaky ReLU in one kernel, against conv2dTranspose / conv3dTranspose + add + leakyRelu on cpu.
+describe('convTransposeBiasAct matches conv2dTranspose + bias + activation on cpu', () => {
+  type Fused = { convTransposeBiasAct(x: tf.Tensor, w: tf.Tensor, out: number[], s: number[], pad: 'same' | 'valid', b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
+  const run = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, out: number[], s: number[], pad: 'same' | 'valid', act: 'linear' | 'leakyrelu') => {
+    const be = tf.backend() as unknown as Partial<Fused>;
+    if (typeof be.convTransposeBiasAct === 'function') return be.convTransposeBiasAct(x, w, out, s, pad, b, act, 0.2);
+    const y = tf.add(out.length === 4 ? tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, out as [number, number, number, number], s as [number, number], pad)
+      : tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, out as [number, number, number, number, number], s as [number, number, number], pad), b);
+    return act === 'leakyrelu' ? tf.leakyRelu(y, 0.2) : y;
+  };
+  const cases: [string, number[], number[], number[], number[], 'same' | 'valid'][] = [
+    ['batch 1, 4x4x64 -> 8x8x32 (im2col path)', [1, 4, 4, 64], [3, 3, 32, 64], [1, 8, 8, 32], [2, 2], 'same'],
+    ['batch 4, 4x4x64 -> 8x8x32 (oneDNN backward data)', [4, 4, 4, 64], [3, 3, 32, 64], [4, 8, 8, 32], [2, 2], 'same'],
+    ['batch 2, 8x8x16 -> 16x16x1', [2, 8, 8, 16], [3, 3, 1, 16], [2, 16, 16, 1], [2, 2], 'same'],
+    ['valid, 3x3x2 -> 8x8x3', [1, 3, 3, 2], [4, 4, 3, 2], [1, 8, 8, 3], [2, 2], 'valid'],
+    ['3D, batch 1, 2x4x4x8 -> 4x8x8x4', [1, 2, 4, 4, 8], [3, 3, 3, 4, 8], [1, 4, 8, 8, 4], [2, 2, 2], 'same'],
+  ];
+  for (const [name, xs, ws, out, s, pad] of cases) {
+    for (const act of ['linear', 'leakyrelu'] as const) {
+      it(`${name}, ${act}`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f([out[out.length - 1]], 3)], (x, w, b) => run(x, w, b, out, s, pad, act)));
+    }
+  }
+});
+
 // native/conv.cc converts each filter to ATen's layout once and keeps it per source tensor (cachedFilter). A cache
 // keyed wrongly gives silently wrong numbers once a filter changes: after the fused Adam writes into it in place (same
 // tensor, same memory), or when a new filter lands at a freed filter's id and memory address. Each case is checked

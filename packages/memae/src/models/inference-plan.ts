@@ -173,6 +173,17 @@ const triple = (v: unknown): [number, number, number] => (Array.isArray(v) ? [v[
 const deconv = (size: number, stride: number, kernel: number, padding: string) =>
   padding === 'valid' ? size * stride + Math.max(kernel - stride, 0) : size * stride;
 
+/** tfjs-backend-libtorch's transposed convolution with bias and activation as one kernel (LibtorchBackend). */
+interface FusedTranspose {
+  convTransposeBiasAct(x: tf.Tensor, filter: tf.Tensor, outShape: number[], strides: number[], pad: 'same' | 'valid', bias: tf.Tensor,
+    activation: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor;
+}
+
+function fusedTranspose(): FusedTranspose | null {
+  const b = tf.backend() as unknown as Partial<FusedTranspose>;
+  return typeof b.convTransposeBiasAct === 'function' ? (b as FusedTranspose) : null;
+}
+
 function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   const padding = f.cfg.padding as 'same' | 'valid';
   if (f.kind === 'Conv2D') {
@@ -184,15 +195,19 @@ function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   let y: tf.Tensor;
   const d = x.shape as number[];
   const out = f.filter.shape[f.filter.rank - 2];
+  // transposed: on tfjs-backend-libtorch one kernel for the convolution, the bias and the activation
+  const fused = f.kind !== 'Conv3D' && x.dtype === 'float32' ? fusedTranspose() : null;
   if (f.kind === 'Conv3D') {
     y = tf.conv3d(x as tf.Tensor5D, f.filter as tf.Tensor5D, triple(f.cfg.strides), padding, 'NDHWC', triple(f.cfg.dilationRate));
   } else if (f.kind === 'Conv2DTranspose') {
     const [s, k] = [pair(f.cfg.strides), pair(f.cfg.kernelSize)];
     const shape: [number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), out];
+    if (fused) return fused.convTransposeBiasAct(x, f.filter, shape, s, padding, f.bias, f.alpha === undefined ? 'linear' : 'leakyrelu', f.alpha);
     y = tf.conv2dTranspose(x as tf.Tensor4D, f.filter as tf.Tensor4D, shape, s, padding);
   } else {
     const [s, k] = [triple(f.cfg.strides), triple(f.cfg.kernelSize)];
     const shape: [number, number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), deconv(d[3], s[2], k[2], padding), out];
+    if (fused) return fused.convTransposeBiasAct(x, f.filter, shape, s, padding, f.bias, f.alpha === undefined ? 'linear' : 'leakyrelu', f.alpha);
     y = tf.conv3dTranspose(x as tf.Tensor5D, f.filter as tf.Tensor5D, shape, s, padding);
   }
   y = tf.add(y, f.bias);
