@@ -155,10 +155,13 @@ test('scoring through the replay: flat tensors over 30 calls, recorded again aft
   assert.equal(plan.native.size, 1, 'one recorded shape');
   assertClose(last.scores, await direct(), 'replayed scores vs model.apply');
 
-  // new batch norm statistics: a new plan, recorded again, whose scores follow the new weights
-  const batch1 = 'float32:1x28x28x1';
+  // the score (the mean of r^2 per sample) is recorded with the forward: a replayed scoring call runs no tfjs kernel
+  const batch1 = 'score:image::|float32:1x28x28x1';
   const first = plan.native.get(batch1) as NativePlan;
-  assert.ok(first.kernels().length > 0);
+  assert.ok(first instanceof Object && typeof first !== 'string', `scoring recorded: ${String(first)}`);
+  assert.deepEqual(first.kernels().slice(-2), ['binary', 'reduce'], 'the plan ends with r^2 and its mean per sample');
+  const profiled = await tf.profile(async () => { await scoreModel(model, cfg, data, { batchSize: 1 }); return []; });
+  assert.equal(profiled.kernels.length, 0, 'replayed scoring runs no tfjs kernel');
   randomiseNorms(model, 23);
   const r2 = await scoreModel(model, cfg, data, { batchSize: 1 });
   const plan2 = cachedInferencePlan(model)!;

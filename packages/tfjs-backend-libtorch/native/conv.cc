@@ -9,6 +9,7 @@
 #include "activation.h"
 #include "transpose.h"
 #include <ATen/Parallel.h>
+#include <algorithm>
 
 using namespace ltb;
 
@@ -74,6 +75,72 @@ at::Tensor grouped(const at::Tensor& w, int64_t groups) {
   return w.reshape(s);
 }
 
+// Converted filters, cached per source tensor: a batch-1 convolution of the reference model spent 10-40 us of its
+// 40-80 us converting its filter (a transpose, plus a second copy to NCHW for the transposed path), and a filter is
+// the same tensor call after call (a variable, a folded constant of the inference plan, a replayed plan's constant).
+// An entry is found by the source's TensorImpl and valid while
+//  - the source lives: the entry holds a weak reference, which keeps the TensorImpl's memory (not its storage)
+//    allocated, so no other tensor can take its address while the entry exists;
+//  - it has the same data pointer, sizes and strides as when converted;
+//  - no kernel has written into a stored tensor in place since (inPlaceWrites: the fused Adam, collectives).
+// Everything else that changes a weight (assign, setWeights, tfjs' optimizers) makes a new tensor. Entries of dead
+// sources are dropped when a new entry is made; beyond 64 entries or 64 MB of converted filters (a second copy of
+// the filters in use: 0.2 MB for the reference model, 23 MB for the 3D video AE) the oldest go first.
+// setConvFilterCache(false) bypasses it (measurements, tests).
+enum class FilterKind { First, FirstContiguous };
+bool filterCacheOn = true;
+constexpr size_t kFilterCacheSize = 64;
+constexpr size_t kFilterCacheBytes = size_t(64) << 20;
+
+struct ConvertedFilter {
+  c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl> source;
+  FilterKind kind;
+  int64_t groups;
+  const void* data;
+  std::vector<int64_t> sizes, strides;
+  uint64_t writes;
+  at::Tensor value;
+};
+thread_local std::vector<ConvertedFilter> filterCache;
+thread_local uint64_t filterCacheMisses = 0;
+
+at::Tensor convertFilter(const at::Tensor& w, FilterKind kind, int64_t groups) {
+  auto f = filterFirst(grouped(w, groups));
+  return kind == FilterKind::FirstContiguous ? f.contiguous() : f;
+}
+
+// filterFirst(grouped(w, groups)) (kind First) or its NCHW-contiguous copy (FirstContiguous), from the cache.
+// The result is shared: callers must not write into it.
+at::Tensor cachedFilter(const at::Tensor& w, FilterKind kind, int64_t groups) {
+  if (!filterCacheOn) return convertFilter(w, kind, groups);
+  const auto* impl = w.unsafeGetTensorImpl();
+  const uint64_t now = inPlaceWrites();
+  for (auto& c : filterCache) {
+    if (c.source._unsafe_get_target() != impl || c.kind != kind || c.groups != groups) continue;
+    if (c.writes == now && c.data == w.data_ptr() && w.sizes() == c.sizes && w.strides() == c.strides) return c.value;
+    ++filterCacheMisses;
+    c.value = convertFilter(w, kind, groups);
+    c.data = w.data_ptr();
+    c.sizes = w.sizes().vec();
+    c.strides = w.strides().vec();
+    c.writes = now;
+    return c.value;
+  }
+  ++filterCacheMisses;
+  auto value = convertFilter(w, kind, groups);
+  size_t bytes = value.nbytes();
+  if (bytes > kFilterCacheBytes) return value;
+  filterCache.erase(std::remove_if(filterCache.begin(), filterCache.end(), [](const ConvertedFilter& c) { return c.source.expired(); }), filterCache.end());
+  size_t held = 0;
+  for (const auto& c : filterCache) held += c.value.nbytes();
+  size_t drop = 0;
+  while (drop < filterCache.size() && (filterCache.size() - drop >= kFilterCacheSize || held + bytes > kFilterCacheBytes)) held -= filterCache[drop++].value.nbytes();
+  filterCache.erase(filterCache.begin(), filterCache.begin() + static_cast<std::ptrdiff_t>(drop));
+  filterCache.push_back({c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>(w.getIntrusivePtr()), kind, groups,
+                         w.data_ptr(), w.sizes().vec(), w.strides().vec(), now, value});
+  return value;
+}
+
 struct Geometry {
   std::vector<int64_t> stride, lo, hi, dilation;
   bool symmetric() const { return lo == hi; }
@@ -123,35 +190,61 @@ at::Tensor firstPadded(const at::Tensor& x, const Geometry& g, std::vector<int64
 // convolution's input, wf = OIHW filter). Below it ("for some case, native is faster": batch 1,
 // 3x3 filters, small maps) ATen runs its own im2col kernel, which on channels_last operands took
 // 7-10 ms instead of ~0.1 ms for the reference model's layers at batch 1 (docs/engine.md).
-bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g, int64_t groups) {
-  if (x.dim() != 4 || x.scalar_type() != at::kFloat) return true;
+bool atenUsesOnednn2d(at::ScalarType type, int64_t batch, int64_t numel, int64_t kh, int64_t kw, const Geometry& g, int64_t groups) {
+  if (type != at::kFloat) return true;
   bool strided = false, dilated = false;
   for (auto s : g.stride) strided |= s != 1;
   for (auto d : g.dilation) dilated |= d != 1;
-  bool first = strided || dilated || x.size(0) >= 16 || wf.size(-1) != 1 || wf.size(-2) != 1 || at::get_num_threads() > 1;
-  bool second = groups > 1 || (wf.size(-1) > 3 && wf.size(-2) > 3) || x.size(0) > 1 || x.numel() > 20480;
+  bool first = strided || dilated || batch >= 16 || kw != 1 || kh != 1 || at::get_num_threads() > 1;
+  bool second = groups > 1 || (kw > 3 && kh > 3) || batch > 1 || numel > 20480;
   return first && second;
+}
+bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g, int64_t groups) {
+  if (x.dim() != 4) return true;
+  return atenUsesOnednn2d(x.scalar_type(), x.size(0), x.numel(), wf.size(-2), wf.size(-1), g, groups);
 }
 
 // Where ATen 1.13 would not use oneDNN for a 2D forward convolution (batch 1, small maps), how it runs
-// (setConvSmallPath, for measurements): 0 oneDNN directly on channels_last copies; 1 ATen's own kernel on
-// NCHW-contiguous copies, as PyTorch runs the same layer.
-int64_t smallPath = 0;
+// (setConvSmallPath): 0 oneDNN directly on channels_last copies (the kernel ATen runs at batch >= 2); 1 ATen's own
+// kernel (im2col + BLAS, `thnn_conv2d`) on NCHW-contiguous operands, the kernel PyTorch runs for the same layer;
+// 2 (default) the latter while its column buffer (in channels x kernel taps x output positions) is below 16384
+// values, oneDNN above. Batch-1 sweep of 18 shapes (CPU us, filters cached, docs/engine.md "Batch-1 kernels"): below
+// that size ATen's kernel took 0.57-0.95x oneDNN's time in 8 of 10 (the reference model's three layers: 22 / 35 / 33
+// us vs 39 / 44 / 45), above it oneDNN was 1.2-2x faster in 6 of 8 (16x16x64 -> 128: 141 vs 214 us).
+int64_t smallPath = 2;
+constexpr int64_t kSmallColumns = 16384;
 
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
+  int64_t n = static_cast<int64_t>(g.stride.size());
+  if (n == 2 && channelsLast && x.dim() == 4) {
+    // ATen's test takes the padded input's size
+    bool sym = g.symmetric();
+    int64_t numel = sym ? x.numel() : x.size(0) * (x.size(1) + g.lo[0] + g.hi[0]) * (x.size(2) + g.lo[1] + g.hi[1]) * x.size(3);
+    if (!atenUsesOnednn2d(x.scalar_type(), x.size(0), numel, w.size(0), w.size(1), g, groups)) {
+      std::vector<int64_t> pad(2, 0), outPad(2, 0);
+      int64_t columns = x.size(3) / groups * w.size(0) * w.size(1);
+      for (int64_t k = 0; k < 2; ++k) columns *= (x.size(1 + k) + g.lo[k] + g.hi[k] - g.dilation[k] * (w.size(k) - 1) - 1) / g.stride[k] + 1;
+      if (smallPath == 1 || (smallPath == 2 && columns < kSmallColumns)) {
+        // the padded NCHW input in one pass (an NHWC result of an earlier convolution here is NCHW memory already)
+        at::Tensor xc;
+        if (sym) {
+          xc = contiguousFast(toFirst(x));
+          pad = g.lo;
+        } else {
+          xc = channelsFirstPadded(x.unsqueeze(1), {0, g.lo[0], g.lo[1]}, {0, g.hi[0], g.hi[1]}).squeeze(2);
+        }
+        return toLast(at::convolution(xc, cachedFilter(w, FilterKind::FirstContiguous, groups), bias, g.stride, pad, g.dilation, false, outPad, groups));
+      }
+      // oneDNN directly (the kernel ATen runs at batch >= 2) on channels_last operands
+      auto xf = firstPadded(x, g, pad);
+      auto wf = cachedFilter(w, FilterKind::First, groups);
+      c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
+      return toLast(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
+    }
+  }
   std::vector<int64_t> pad;
   auto xf = firstPadded(x, g, pad);
-  auto wf = filterFirst(grouped(w, groups));
-  int64_t n = static_cast<int64_t>(g.stride.size());
-  // channels_last views where ATen would take its im2col kernel: oneDNN directly (same kernel as at batch >= 2)
-  if (n == 2 && channelsLast && !atenUsesOnednn(xf, wf, g, groups)) {
-    if (smallPath == 1) {
-      std::vector<int64_t> outPad(n, 0);
-      return toLast(at::convolution(xf.contiguous(), wf.contiguous(), bias, g.stride, pad, g.dilation, false, outPad, groups));
-    }
-    c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-    return toLast(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
-  }
+  auto wf = cachedFilter(w, FilterKind::First, groups);
   std::vector<int64_t> outPad(n, 0);
   return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
 }
@@ -177,7 +270,7 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
   // decoder's 128 -> 96 channels (docs/video.md). With channels_last_3d views it was slower.
   if ((n != 2 && n != 3) || !channelsLast || inputGradMode == 0) return {};
   for (int64_t k = 0; k < n; ++k) if (g.hi[k] < g.lo[k]) return {};
-  auto wf = filterFirst(grouped(w, groups));  // [O, I/groups, k...]
+  auto wf = cachedFilter(w, FilterKind::First, groups);  // [O, I/groups, k...]
   int64_t inC = wf.size(1) * groups;
   // oneDNN's backward data is slow when the result has very few channels.
   if (inputGradMode >= 2 && inC < 4) return {};
@@ -248,7 +341,7 @@ at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::v
   // at::convolution(transposed) is an im2col path in libtorch 1.13, 30x slower with channels_last
   // operands than with NCHW-contiguous ones (docs/engine.md).
   auto dyf = contiguousFast(toFirst(dy));
-  auto wf = filterFirst(grouped(w, groups)).contiguous();
+  auto wf = cachedFilter(w, FilterKind::FirstContiguous, groups);
   int64_t n = static_cast<int64_t>(size.size());
   std::vector<int64_t> pad(n), outPad(n), crop(n, -1);
   for (int64_t k = 0; k < n; ++k) {
@@ -316,6 +409,17 @@ int reg() {
   def("convInputGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
   });
+  // convTransposeBiasAct(dy, filter, inputSpatialSizes, strides, pads, dilations, groups, biasId, act, alpha) -> id: the
+  // transposed convolution (convInputGrad) with a per-channel bias and an activation (activation.cc codes) applied in
+  // place on its fresh result: one kernel instead of three for a folded transposed convolution of an inference plan,
+  // and the result keeps the convolution's memory layout (NCHW at batch 1, which the next one takes without a copy).
+  def("convTransposeBiasAct", [](const Napi::CallbackInfo& info) {
+    auto y = convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6));
+    const auto& bias = T(info, 7);
+    if (bias.dim() != 1 || bias.size(0) != y.size(-1)) throw std::runtime_error("convTransposeBiasAct: the bias must have one value per output channel");
+    y.add_(bias);
+    return R(info, activate(y, I(info, 8), D(info, 9), {}));
+  });
   // convFilterGrad(x, dy, filterShape, strides, pads, dilations, groups) -> id
   def("convFilterGrad", [](const Napi::CallbackInfo& info) {
     return R(info, convFilterGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6)));
@@ -325,7 +429,19 @@ int reg() {
     inputGradMode = I(info, 0);
     return info.Env().Undefined();
   });
-  // setConvSmallPath(0 | 1): see smallPath.
+  // setConvFilterCache(bool): see cachedFilter. Off, conversions bypass the cache and leave it as it is.
+  def("setConvFilterCache", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    filterCacheOn = B(info, 0);
+    return info.Env().Undefined();
+  }, Replay::Ignored);
+  // convFilterCacheStats() -> [entries, conversions made through the cache] (tests)
+  def("convFilterCacheStats", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    auto a = Napi::Array::New(info.Env(), 2);
+    a.Set(0u, Napi::Number::New(info.Env(), double(filterCache.size())));
+    a.Set(1u, Napi::Number::New(info.Env(), double(filterCacheMisses)));
+    return a;
+  }, Replay::Ignored);
+  // setConvSmallPath(0 | 1 | 2): see smallPath.
   def("setConvSmallPath", [](const Napi::CallbackInfo& info) -> Napi::Value {
     smallPath = I(info, 0);
     return info.Env().Undefined();
@@ -333,6 +449,7 @@ int reg() {
   // setConvChannelsLast(bool): layout mode for measurements.
   def("setConvChannelsLast", [](const Napi::CallbackInfo& info) -> Napi::Value {
     channelsLast = B(info, 0);
+    filterCache.clear();  // converted for the other layout
     return info.Env().Undefined();
   });
   return 0;

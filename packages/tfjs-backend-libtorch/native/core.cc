@@ -1,6 +1,7 @@
 #include "core.h"
 #include "replay.h"
 #include <ATen/Parallel.h>
+#include <atomic>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -61,6 +62,12 @@ void release(int32_t id) {
 }
 
 size_t count() { return live; }
+
+namespace {
+std::atomic<uint64_t> writes{0};
+}
+void noteInPlaceWrite() { writes.fetch_add(1, std::memory_order_relaxed); }
+uint64_t inPlaceWrites() { return writes.load(std::memory_order_relaxed); }
 
 // Each helper reads argument i of the JS call, except while a recorded plan replays (rp::playing: the argument
 // comes from the recording); while recording, what was read is noted (rp::note*).

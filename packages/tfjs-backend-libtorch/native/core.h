@@ -16,6 +16,11 @@ const at::Tensor& get(int32_t id);
 at::Tensor& mut(int32_t id);
 void release(int32_t id);
 size_t count();
+// Kernels that write into a stored tensor in place (the fused Adam, the distributed collectives) call
+// noteInPlaceWrite; values derived from stored tensors and cached across calls (conv.cc's converted filters)
+// are valid only while inPlaceWrites() is unchanged. Process-wide: a Worker's update invalidates every cache.
+void noteInPlaceWrite();
+uint64_t inPlaceWrites();
 
 // Argument helpers.
 const at::Tensor& T(const Napi::CallbackInfo& info, size_t i);  // tensor whose id is argument i

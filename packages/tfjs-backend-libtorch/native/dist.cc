@@ -56,6 +56,7 @@ at::Tensor& owned(int32_t id) {
   auto& t = mut(id);
   if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kInt) throw std::runtime_error("distributed: tensors must be float32 or int32");
   if (!t.is_contiguous() || t.storage().use_count() != 1) t = t.clone(at::MemoryFormat::Contiguous);
+  noteInPlaceWrite();
   return t;
 }
 

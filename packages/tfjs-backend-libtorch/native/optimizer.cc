@@ -15,6 +15,7 @@ at::Tensor& owned(int32_t id) {
   auto& t = mut(id);
   if (t.scalar_type() != at::kFloat) throw std::runtime_error("adamUpdate: variables must be float32");
   if (!t.is_contiguous() || t.storage().use_count() != 1) t = t.clone(at::MemoryFormat::Contiguous);
+  noteInPlaceWrite();
   return t;
 }
 

@@ -9,8 +9,10 @@ import {
   KernelBackend,
   Tensor,
   TensorInfo,
+  backend_util,
   engine,
 } from '@tensorflow/tfjs-core';
+import { geometry } from './kernels/geometry.js';
 import { Addon, CODE_DTYPE, DTYPE_CODE, NativeDtype } from './native.js';
 
 interface Entry {
@@ -154,6 +156,27 @@ export class LibtorchBackend extends KernelBackend {
     }
     input.dispose();
     return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle) };
+  }
+
+  /**
+   * tf.conv2dTranspose / tf.conv3dTranspose (x channels last, filter [k..., outChannels, inChannels], outShape, strides,
+   * 'same' | 'valid') plus a per-channel bias and 'linear' or 'leakyrelu', as ONE native kernel
+   * (native/conv.cc convTransposeBiasAct): memae's inference plan runs its folded transposed convolutions through it,
+   * so a recorded plan holds one kernel per such layer instead of three. Float32 only.
+   */
+  convTransposeBiasAct(x: Tensor, filter: Tensor, outShape: number[], strides: number[], pad: 'same' | 'valid', bias: Tensor,
+    activation: 'linear' | 'leakyrelu', alpha = 0.2): Tensor {
+    if (x.dtype !== 'float32' || filter.dtype !== 'float32' || bias.dtype !== 'float32') throw new Error('libtorch backend: convTransposeBiasAct takes float32 tensors');
+    const info = outShape.length === 4
+      ? backend_util.computeConv2DInfo(outShape as [number, number, number, number], filter.shape as [number, number, number, number],
+        strides as [number, number], 1, pad, undefined, false, 'channelsLast')
+      : backend_util.computeConv3DInfo(outShape as [number, number, number, number, number], filter.shape as [number, number, number, number, number],
+        strides as [number, number, number], 1, pad);
+    const g = geometry(info);
+    // activation codes of native/activation.cc: 0 linear, 4 leaky ReLU
+    const id = this.addon.convTransposeBiasAct(this.id(x), this.id(filter), g.inSize, g.strides, g.pads, g.dilations, 1, this.id(bias),
+      activation === 'leakyrelu' ? 4 : 0, alpha) as number;
+    return engine().makeTensorFromTensorInfo(this.out(id), this);
   }
 
   private dropViews(e: Entry): void {

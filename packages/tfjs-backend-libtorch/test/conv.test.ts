@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadAddon } from '../src/native.js';
 import { expectSameAsCpu, rand } from './harness.js';
@@ -66,10 +67,13 @@ describe('conv2dTranspose matches cpu', () => {
 });
 
 // Batch 1 with 3x3 filters and small maps is where ATen 1.13 leaves oneDNN for its own im2col kernel, which is
-// 10-50x slower on channels_last views: native/conv.cc then calls oneDNN directly (forward) or uses NCHW copies
-// (both gradients). The reference model's layers at batch 1, forward and gradients.
+// 10-50x slower on channels_last views: native/conv.cc then runs that kernel on NCHW copies, as PyTorch does (both
+// gradients; the forward while its column buffer is small, oneDNN directly above). The reference model's layers at
+// batch 1 and a larger one, forward and gradients.
 describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => {
-  const conv: [string, number[], number[]][] = [['28x28x1 -> 16', [1, 28, 28, 1], [3, 3, 1, 16]], ['14x14x16 -> 32', [1, 14, 14, 16], [3, 3, 16, 32]], ['7x7x32 -> 64', [1, 7, 7, 32], [3, 3, 32, 64]]];
+  // (the last: a column buffer above the default's threshold, so oneDNN)
+  const conv: [string, number[], number[]][] = [['28x28x1 -> 16', [1, 28, 28, 1], [3, 3, 1, 16]], ['14x14x16 -> 32', [1, 14, 14, 16], [3, 3, 16, 32]], ['7x7x32 -> 64', [1, 7, 7, 32], [3, 3, 32, 64]],
+    ['16x16x64 -> 128', [1, 16, 16, 64], [3, 3, 64, 128]]];
   for (const [name, xs, ws] of conv) {
     const op = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same');
     const out = [1, Math.ceil(xs[1] / 2), Math.ceil(xs[2] / 2), ws[3]];
@@ -84,15 +88,122 @@ describe('batch 1 convolutions (outside ATen\'s oneDNN range) match cpu', () => 
   }
   it('fused conv2d with bias and leakyrelu', () => expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
     tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 })));
-  // the measurement switch setConvSmallPath(1): ATen's own kernel on NCHW copies instead of oneDNN
-  it('ATen\'s NCHW path (setConvSmallPath(1)): the forward convolutions and the fused one', async () => {
-    loadAddon().setConvSmallPath(1);
+  // the switch setConvSmallPath: 0 oneDNN directly, 1 ATen's NCHW kernel everywhere (2, the default, picks by size)
+  for (const mode of [0, 1]) {
+    it(`setConvSmallPath(${mode}): the forward convolutions and the fused one`, async () => {
+      loadAddon().setConvSmallPath(mode);
+      try {
+        for (const [, xs, ws] of conv) await expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'));
+        await expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
+      } finally {
+        loadAddon().setConvSmallPath(2);
+      }
+    });
+  }
+});
+
+// LibtorchBackend.convTransposeBiasAct (native convTransposeBiasAct): the transposed convolution, a per-channel bias and
+// linear / leaky ReLU in one kernel, against conv2dTranspose / conv3dTranspose + add + leakyRelu on cpu.
+describe('convTransposeBiasAct matches conv2dTranspose + bias + activation on cpu', () => {
+  type Fused = { convTransposeBiasAct(x: tf.Tensor, w: tf.Tensor, out: number[], s: number[], pad: 'same' | 'valid', b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
+  const run = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, out: number[], s: number[], pad: 'same' | 'valid', act: 'linear' | 'leakyrelu') => {
+    const be = tf.backend() as unknown as Partial<Fused>;
+    if (typeof be.convTransposeBiasAct === 'function') return be.convTransposeBiasAct(x, w, out, s, pad, b, act, 0.2);
+    const y = tf.add(out.length === 4 ? tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, out as [number, number, number, number], s as [number, number], pad)
+      : tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, out as [number, number, number, number, number], s as [number, number, number], pad), b);
+    return act === 'leakyrelu' ? tf.leakyRelu(y, 0.2) : y;
+  };
+  const cases: [string, number[], number[], number[], number[], 'same' | 'valid'][] = [
+    ['batch 1, 4x4x64 -> 8x8x32 (im2col path)', [1, 4, 4, 64], [3, 3, 32, 64], [1, 8, 8, 32], [2, 2], 'same'],
+    ['batch 4, 4x4x64 -> 8x8x32 (oneDNN backward data)', [4, 4, 4, 64], [3, 3, 32, 64], [4, 8, 8, 32], [2, 2], 'same'],
+    ['batch 2, 8x8x16 -> 16x16x1', [2, 8, 8, 16], [3, 3, 1, 16], [2, 16, 16, 1], [2, 2], 'same'],
+    ['valid, 3x3x2 -> 8x8x3', [1, 3, 3, 2], [4, 4, 3, 2], [1, 8, 8, 3], [2, 2], 'valid'],
+    ['3D, batch 1, 2x4x4x8 -> 4x8x8x4', [1, 2, 4, 4, 8], [3, 3, 3, 4, 8], [1, 4, 8, 8, 4], [2, 2, 2], 'same'],
+  ];
+  for (const [name, xs, ws, out, s, pad] of cases) {
+    for (const act of ['linear', 'leakyrelu'] as const) {
+      it(`${name}, ${act}`, () => expectSameAsCpu([f(xs, 1), f(ws, 2), f([out[out.length - 1]], 3)], (x, w, b) => run(x, w, b, out, s, pad, act)));
+    }
+  }
+});
+
+// native/conv.cc converts each filter to ATen's layout once and keeps it per source tensor (cachedFilter). A cache
+// keyed wrongly gives silently wrong numbers once a filter changes: after the fused Adam writes into it in place (same
+// tensor, same memory), or when a new filter lands at a freed filter's id and memory address. Each case is checked
+// against the same call with the cache off.
+describe('converted-filter cache', () => {
+  const a = loadAddon();
+  const put = (shape: number[], seed: number) => a.write(rand(shape, seed), shape, 0) as number;
+  const read = (id: number) => Array.from(a.read(id) as Float32Array);
+  /** [name, x shape, filter shape, call(x, w) -> id]: batch-1 and batch-4 forward convolutions, transposed ones */
+  const calls: [string, number[], number[], (x: number, w: number) => number][] = [
+    ['conv batch 1 (ATen NCHW)', [1, 14, 14, 16], [3, 3, 16, 32], (x, w) => a.conv(x, w, 0, [2, 2], [0, 1, 0, 1], [1, 1], 1, 4, 0.2, 0)],
+    ['conv batch 4 (oneDNN)', [4, 14, 14, 16], [3, 3, 16, 32], (x, w) => a.conv(x, w, 0, [2, 2], [0, 1, 0, 1], [1, 1], 1, 0, 0, 0)],
+    ['conv2dTranspose batch 1 (im2col)', [1, 4, 4, 64], [3, 3, 32, 64], (x, w) => a.convInputGrad(x, w, [8, 8], [2, 2], [0, 1, 0, 1], [1, 1], 1)],
+    ['conv2dTranspose batch 4 (oneDNN backward data)', [4, 4, 4, 64], [3, 3, 32, 64], (x, w) => a.convInputGrad(x, w, [8, 8], [2, 2], [0, 1, 0, 1], [1, 1], 1)],
+    ['depthwise batch 4', [4, 9, 9, 3], [3, 3, 3, 2], (x, w) => a.conv(x, w, 0, [1, 1], [1, 1, 1, 1], [1, 1], 3, 0, 0, 0)],
+  ];
+  /** call's result with the cache off (a fresh conversion) */
+  const uncached = (call: (x: number, w: number) => number, x: number, w: number) => {
+    a.setConvFilterCache(false);
     try {
-      for (const [, xs, ws] of conv) await expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'));
-      await expectSameAsCpu([f([1, 7, 7, 32], 1), f([3, 3, 32, 8], 2), f([8], 3)], (x, w, b) =>
-        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'leakyrelu', leakyreluAlpha: 0.2 }));
+      const y = call(x, w);
+      const v = read(y);
+      a.free(y);
+      return v;
     } finally {
-      loadAddon().setConvSmallPath(0);
+      a.setConvFilterCache(true);
+    }
+  };
+  const close = (got: number[], want: number[], what: string) => {
+    assert.equal(got.length, want.length, what);
+    const d = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
+    assert.ok(d <= 1e-5, `${what}: max difference ${d}`);
+  };
+
+  it('the same filter is converted once over repeated calls', () => {
+    for (const [name, xs, ws, call] of calls) {
+      const x = put(xs, 1), w = put(ws, 2);
+      const first = call(x, w);
+      const [, before] = a.convFilterCacheStats() as number[];
+      for (let i = 0; i < 20; i++) a.free(call(x, w));
+      const [, after] = a.convFilterCacheStats() as number[];
+      assert.equal(after - before, 0, `${name}: conversions in 20 repeated calls`);
+      close(read(first), uncached(call, x, w), name);
+      [first, x, w].forEach((id) => a.free(id));
+    }
+  });
+
+  it('a filter updated in place by the fused Adam is converted again', () => {
+    for (const [name, xs, ws, call] of calls) {
+      const x = put(xs, 1), w = put(ws, 2);
+      const n = ws.reduce((p, q) => p * q, 1);
+      const g = put(ws, 3), m = a.write(new Float32Array(n), ws, 0) as number, v = a.write(new Float32Array(n), ws, 0) as number;
+      const acc1 = a.write(Float32Array.of(0.9), [], 0) as number, acc2 = a.write(Float32Array.of(0.999), [], 0) as number;
+      const y0 = call(x, w);
+      const before = read(y0);
+      a.adamUpdate([w], [g], [m], [v], acc1, acc2, 0.1, 0.9, 0.999, 1e-7);  // w changes in place: same tensor, same memory
+      const y1 = call(x, w);
+      const after = read(y1);
+      assert.ok(after.some((e, i) => Math.abs(e - before[i]) > 1e-3), `${name}: the update changed the result`);
+      close(after, uncached(call, x, w), `${name} after an in-place update`);
+      [y0, y1, x, w, g, m, v, acc1, acc2].forEach((id) => a.free(id));
+    }
+  });
+
+  it('a new filter at a freed filter\'s id and address is not served the old conversion', () => {
+    for (const [name, xs, ws, call] of calls) {
+      const x = put(xs, 1);
+      for (let k = 0; k < 5; k++) {
+        // freed right after use: the next write takes its id and, usually, its memory
+        const w = put(ws, 10 + k);
+        const y = call(x, w);
+        close(read(y), uncached(call, x, w), `${name}, filter ${k}`);
+        a.free(y);
+        a.free(w);
+      }
+      a.free(x);
     }
   });
 });

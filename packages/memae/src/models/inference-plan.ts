@@ -57,8 +57,19 @@ function recorder(): Recorder | null {
   return replayEnabled() && typeof b.record === 'function' ? (b as Recorder) : null;
 }
 
-/** Recorded shapes kept per plan (a service sees a few batch sizes; the oldest recording goes first). */
-const MAX_SHAPES = 8;
+/** Recordings kept per plan, per tail and input shape (a service sees a few batch sizes; the oldest goes first). */
+const MAX_SHAPES = 16;
+
+/**
+ * Work on the model's outputs recorded into the same native plan as the forward (scoreModel's error map and score):
+ * `fn(x, outputs)` returns the tensors wanted instead of the outputs. `key` names what fn computes: recordings are kept
+ * per key and input shape, so fn must depend on nothing but its arguments and what key names (values it takes from
+ * JS are frozen into the recording).
+ */
+export interface PlanTail {
+  key: string;
+  fn: (x: tf.Tensor, outputs: tf.Tensor[]) => tf.Tensor[];
+}
 
 const idsOf = (s: Sym | Sym[]): number[] => (Array.isArray(s) ? s : [s]).map((t) => t.id);
 const className = (l: Layer) => l.getClassName();
@@ -162,6 +173,17 @@ const triple = (v: unknown): [number, number, number] => (Array.isArray(v) ? [v[
 const deconv = (size: number, stride: number, kernel: number, padding: string) =>
   padding === 'valid' ? size * stride + Math.max(kernel - stride, 0) : size * stride;
 
+/** tfjs-backend-libtorch's transposed convolution with bias and activation as one kernel (LibtorchBackend). */
+interface FusedTranspose {
+  convTransposeBiasAct(x: tf.Tensor, filter: tf.Tensor, outShape: number[], strides: number[], pad: 'same' | 'valid', bias: tf.Tensor,
+    activation: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor;
+}
+
+function fusedTranspose(): FusedTranspose | null {
+  const b = tf.backend() as unknown as Partial<FusedTranspose>;
+  return typeof b.convTransposeBiasAct === 'function' ? (b as FusedTranspose) : null;
+}
+
 function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   const padding = f.cfg.padding as 'same' | 'valid';
   if (f.kind === 'Conv2D') {
@@ -173,15 +195,19 @@ function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   let y: tf.Tensor;
   const d = x.shape as number[];
   const out = f.filter.shape[f.filter.rank - 2];
+  // transposed: on tfjs-backend-libtorch one kernel for the convolution, the bias and the activation
+  const fused = f.kind !== 'Conv3D' && x.dtype === 'float32' ? fusedTranspose() : null;
   if (f.kind === 'Conv3D') {
     y = tf.conv3d(x as tf.Tensor5D, f.filter as tf.Tensor5D, triple(f.cfg.strides), padding, 'NDHWC', triple(f.cfg.dilationRate));
   } else if (f.kind === 'Conv2DTranspose') {
     const [s, k] = [pair(f.cfg.strides), pair(f.cfg.kernelSize)];
     const shape: [number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), out];
+    if (fused) return fused.convTransposeBiasAct(x, f.filter, shape, s, padding, f.bias, f.alpha === undefined ? 'linear' : 'leakyrelu', f.alpha);
     y = tf.conv2dTranspose(x as tf.Tensor4D, f.filter as tf.Tensor4D, shape, s, padding);
   } else {
     const [s, k] = [triple(f.cfg.strides), triple(f.cfg.kernelSize)];
     const shape: [number, number, number, number, number] = [d[0], deconv(d[1], s[0], k[0], padding), deconv(d[2], s[1], k[1], padding), deconv(d[3], s[2], k[2], padding), out];
+    if (fused) return fused.convTransposeBiasAct(x, f.filter, shape, s, padding, f.bias, f.alpha === undefined ? 'linear' : 'leakyrelu', f.alpha);
     y = tf.conv3dTranspose(x as tf.Tensor5D, f.filter as tf.Tensor5D, shape, s, padding);
   }
   y = tf.add(y, f.bias);
@@ -190,20 +216,22 @@ function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
 
 /**
  * The model's outputs for `x` at inference (`model.apply(x, {training: false})` as an array), through the plan
- * when there is one. Call inside tf.tidy (intermediates are not disposed here).
+ * when there is one; with a tail, `tail.fn(x, outputs)` instead, recorded and replayed with the forward. Call inside
+ * tf.tidy (intermediates are not disposed here).
  */
-export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null, x: tf.Tensor): tf.Tensor[] {
+export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null, x: tf.Tensor, tail?: PlanTail): tf.Tensor[] {
+  const finish = (input: tf.Tensor, outputs: tf.Tensor[]) => (tail ? tail.fn(input, outputs) : outputs);
   if (!p) {
     const o = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
-    return Array.isArray(o) ? o : [o];
+    return finish(x, Array.isArray(o) ? o : [o]);
   }
   const rec = recorder();
-  if (!rec) return opByOp(p, x);
-  const key = `${x.dtype}:${x.shape.join('x')}`;
+  if (!rec) return finish(x, opByOp(p, x));
+  const key = `${tail ? `${tail.key}|` : ''}${x.dtype}:${x.shape.join('x')}`;
   const hit = p.native.get(key);
   if (hit === undefined) {
     // the first batch of a shape runs op by op while the backend records it
-    const { outputs, plan } = rec.record(x, (input) => opByOp(p, input));
+    const { outputs, plan } = rec.record(x, (input) => finish(input, opByOp(p, input)));
     if (p.native.size >= MAX_SHAPES) {
       const [oldest, old] = p.native.entries().next().value as [string, NativePlan | string];
       if (typeof old !== 'string') old.free();
@@ -212,7 +240,7 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
     p.native.set(key, plan);
     return outputs;
   }
-  return typeof hit === 'string' ? opByOp(p, x) : hit.run(x);
+  return typeof hit === 'string' ? finish(x, opByOp(p, x)) : hit.run(x);
 }
 
 /** The plan's forward, one tfjs op (or layer) at a time. */
@@ -244,15 +272,19 @@ export function disposeInferencePlan(p: InferencePlan | null): void {
  */
 interface WeightsKey { backend: string; inPlaceWrites: number; dataIds: object[] }
 
-function weightsKey(model: tfl.LayersModel): WeightsKey {
+function weightsKey(vars: tfl.LayerVariable[]): WeightsKey {
   const b = tf.backend() as unknown as { inPlaceWrites?: number };
-  return { backend: tf.getBackend(), inPlaceWrites: b.inPlaceWrites ?? 0, dataIds: model.weights.map((w) => w.read().dataId) };
+  return { backend: tf.getBackend(), inPlaceWrites: b.inPlaceWrites ?? 0, dataIds: vars.map((w) => w.read().dataId) };
 }
 
 const sameKey = (a: WeightsKey, b: WeightsKey): boolean =>
   a.backend === b.backend && a.inPlaceWrites === b.inPlaceWrites && a.dataIds.length === b.dataIds.length && a.dataIds.every((d, i) => d === b.dataIds[i]);
 
-const cache = new WeakMap<tfl.LayersModel, { key: WeightsKey; plan: InferencePlan | null }>();
+/** Per model: the key its plan was built for, the plan, and the model's weight variables (`model.weights` assembles its
+ *  list anew on every read, ~10 us for the reference model: a tenth of a batch-1 scoring call; a built model's
+ *  variables stay the same objects, and the list is read again when the model's layer count changes). */
+interface Cached { key: WeightsKey; plan: InferencePlan | null; vars: tfl.LayerVariable[]; layers: number }
+const cache = new WeakMap<tfl.LayersModel, Cached>();
 
 /**
  * The model's inference plan, built on first use and reused until the model's weights change (further training,
@@ -260,8 +292,9 @@ const cache = new WeakMap<tfl.LayersModel, { key: WeightsKey; plan: InferencePla
  * tensors. Batch-1 requests of the service thus fold batch norm once per model, not once per request.
  */
 export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | null {
-  const key = weightsKey(model);
   const hit = cache.get(model);
+  const vars = hit && hit.layers === model.layers.length ? hit.vars : model.weights;
+  const key = weightsKey(vars);
   if (hit && sameKey(hit.key, key)) return hit.plan;
   if (hit) disposeInferencePlan(hit.plan);
   else {
@@ -275,7 +308,8 @@ export function cachedInferencePlan(model: tfl.LayersModel): InferencePlan | nul
   const plan = buildInferencePlan(model, { unfolded: recorder() !== null });
   // kept: a caller's tf.tidy must not free the cached tensors
   plan?.held.forEach((t) => tf.keep(t));
-  cache.set(model, { key, plan });
+  const fresh = model.weights;
+  cache.set(model, { key: weightsKey(fresh), plan, vars: fresh, layers: model.layers.length });
   return plan;
 }
 
@@ -284,7 +318,7 @@ export function releaseInferencePlan(model: tfl.LayersModel): void {
   const hit = cache.get(model);
   if (!hit) return;
   disposeInferencePlan(hit.plan);
-  cache.set(model, { key: { backend: '', inPlaceWrites: -1, dataIds: [] }, plan: null });
+  cache.set(model, { key: { backend: '', inPlaceWrites: -1, dataIds: [] }, plan: null, vars: [], layers: -1 });
 }
 
 /** Tensors the model's cached plan holds (0 when none): for tensor-count checks. */

@@ -18,3 +18,11 @@ export function errorMapAndScore(kind: DataKind, x: tf.Tensor, rec: tf.Tensor, s
     return { map, score: tf.mean(tf.reshape(map, [x.shape[0], -1]), 1) };
   });
 }
+
+/** The score alone, when no map is wanted: image and tabular (without a residual scale) the mean of r^2 over each
+ *  sample in one reduction (the map's mean: the image map averages equally many channels per pixel), 2 kernels
+ *  instead of 4; video (and a residual scale) through the map. */
+export function scoreOf(kind: DataKind, x: tf.Tensor, rec: tf.Tensor, scale?: ResidualScale | null): tf.Tensor {
+  if (kind === 'video' || (kind === 'tabular' && scale)) return errorMapAndScore(kind, x, rec, scale).score;
+  return tf.tidy(() => tf.mean(tf.squaredDifference(x, rec), x.shape.slice(1).map((_, i) => i + 1)));
+}

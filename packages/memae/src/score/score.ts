@@ -5,11 +5,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import type { ModelConfig } from '../models/config.js';
-import { cachedInferencePlan, inferenceOutputs } from '../models/inference-plan.js';
+import { cachedInferencePlan, inferenceOutputs, type PlanTail } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
-import { errorMapAndScore, mapShapeOf } from './error-map.js';
+import { errorMapAndScore, mapShapeOf, scoreOf } from './error-map.js';
 import type { ResidualScale } from './residual-scale.js';
 
 export interface ScoreOptions {
@@ -51,6 +51,16 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const scores = new Float32Array(data.size);
   const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
+  // The error map and score are recorded into the model's native plan with the forward (one native call per batch):
+  // outputs [score, reconstruction?, map?]. Not with a residual scale: its values would be frozen into the recording.
+  const tail: PlanTail | undefined = rs ? undefined : {
+    key: `score:${cfg.kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`,
+    fn: (x, [rec]) => {
+      if (!maps) return [scoreOf(cfg.kind, x, rec), ...(recs ? [rec] : [])];
+      const { map, score } = errorMapAndScore(cfg.kind, x, rec);
+      return [score, ...(recs ? [rec] : []), map];
+    },
+  };
   for (let s = 0; s < data.size; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
     const values = data.gather(idx);
@@ -60,6 +70,10 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     const plan = cachedInferencePlan(model);
     const out = tf.tidy(() => {
       const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
+      if (tail) {
+        const [score, ...rest] = inferenceOutputs(model, plan, x, tail);
+        return { score, rec: recs ? rest[0] : undefined, map: maps ? rest[recs ? 1 : 0] : undefined };
+      }
       const rec = inferenceOutputs(model, plan, x)[0];
       // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
       const { map, score } = errorMapAndScore(cfg.kind, x, rec, opts.residualScale);
