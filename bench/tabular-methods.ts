@@ -79,12 +79,15 @@ function meanLogZ(test: Float32Array[], train: Float32Array[]): Float32Array {
 
 /** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
  *  diagonal, median/MAD Mahalanobis). */
-function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2): Float32Array {
+function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2, term: (t: number) => number = (t) => t): Float32Array {
   const { center: med, spread } = residualScaleOf(trainRes, f); // the library's statistics (score/residual-scale.ts)
   const out = new Float32Array(testRes.length / f);
-  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p; out[i] = s / f; }
+  for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += term(Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p); out[i] = s / f; }
   return out;
 }
+
+/** Candidate bounded terms of the residual score (single networks, --all-scores): z^2 clipped at 9 and 25, log(1 + z^2). */
+const BOUNDED_TERMS: Record<string, (t: number) => number> = { rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t) };
 
 const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
 const squares = (r: Float32Array): Float32Array => Float32Array.from(r, (v) => v * v);
@@ -159,6 +162,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
       rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
       if (e === 0 && k === 1) {
+        for (const [name, term] of Object.entries(BOUNDED_TERMS)) out[`${m.id}/${name}`] = robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 2, term);
         out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
         out[`${m.id}/mse`] = meanSquares(residuals(test, te.reconstructions!), f); // the plain error (the default before the residual score)
       }
