@@ -79,15 +79,17 @@ function meanLogZ(test: Float32Array[], train: Float32Array[]): Float32Array {
 
 /** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
  *  diagonal, median/MAD Mahalanobis). */
-function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2, term: (t: number) => number = (t) => t): Float32Array {
-  const { center: med, spread } = residualScaleOf(trainRes, f); // the library's statistics (score/residual-scale.ts)
+function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2, bound?: (t: number) => number): Float32Array {
+  const { center: med, spread, clip } = residualScaleOf(trainRes, f); // the library's statistics (score/residual-scale.ts)
+  // the library's cap on each z^2 term unless another bound is given (p = 1: none)
+  const term = bound ?? ((t: number) => (p === 2 && clip !== undefined ? Math.min(t, clip) : t));
   const out = new Float32Array(testRes.length / f);
   for (let i = 0; i < out.length; i++) { let s = 0; for (let j = 0; j < f; j++) s += term(Math.abs((testRes[i * f + j] - med[j]) / spread[j]) ** p); out[i] = s / f; }
   return out;
 }
 
-/** Candidate bounded terms of the residual score (single networks, --all-scores): z^2 clipped at 9 and 25, log(1 + z^2). */
-const BOUNDED_TERMS: Record<string, (t: number) => number> = { rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t) };
+/** Other terms of the residual score from the same networks (--all-scores): z^2 uncapped (the score before the cap), capped at 9 (the library's) and 25, log(1 + z^2). */
+const BOUNDED_TERMS: Record<string, (t: number) => number> = { rzraw: (t) => t, rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t) };
 
 const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
 const squares = (r: Float32Array): Float32Array => Float32Array.from(r, (v) => v * v);

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MemAE } from '../../src/detector/memae.js';
 import { BrowserDetector } from '../../src/browser/detector.js';
 import { residualScaleOf } from '../../src/score/residual-scale.js';
+import { scoreModel } from '../../src/score/score.js';
+import { ArrayDataset } from '../../src/data/dataset.js';
 import { TRAIN_DEFAULTS } from '../../src/train/defaults.js';
 import { UserError } from '../../src/errors/user-error.js';
 import { auroc } from '../../src/metrics/index.js';
@@ -51,16 +53,21 @@ test('tabular default: scores are the mean squared robust z of the residuals, sa
       assert.ok(Math.abs(scale.center[j] - ref.center[j]) <= 1e-5, `center ${j}: ${scale.center[j]} vs ${ref.center[j]}`);
       assert.ok(Math.abs(scale.spread[j] - ref.spread[j]) <= 1e-5 * Math.max(1, ref.spread[j]), `spread ${j}: ${scale.spread[j]} vs ${ref.spread[j]}`);
     }
-    // the scores: mean over features of ((r - center) / spread)^2; the error map is the per-feature term
+    // the scores: mean over features of ((r - center) / spread)^2, each term capped at 9; the error map is the
+    // per-feature term
+    assert.equal(scale.clip, 9);
     const te = await det.scoreDetailed(input(testX), { reconstructions: true, errorMaps: true });
     const res = rowsOf(testX, te.reconstructions!);
+    let capped = 0;
     res.forEach((r, i) => {
-      const terms = r.map((v, j) => ((v - ref.center[j]) / ref.spread[j]) ** 2);
+      const terms = r.map((v, j) => Math.min(((v - ref.center[j]) / ref.spread[j]) ** 2, 9));
+      capped += r.filter((v, j) => ((v - ref.center[j]) / ref.spread[j]) ** 2 > 9).length;
       const want = terms.reduce((a, b) => a + b, 0) / f;
       assert.ok(Math.abs(te.scores[i] - want) <= 1e-5 * Math.max(1, want), `row ${i}: ${te.scores[i]} vs ${want}`);
       for (let j = 0; j < f; j++) assert.ok(Math.abs(te.errorMaps![i * f + j] - terms[j]) <= 1e-5 * Math.max(1, terms[j]));
       // and it is not the plain mean squared error
     });
+    assert.ok(capped > 0, 'no term reached the cap: the test would not see it');
     const mse = res.map((r) => r.reduce((a, v) => a + v * v, 0) / f);
     assert.ok(mse.some((m, i) => Math.abs(m - te.scores[i]) > 1e-3 * Math.max(1, m)), 'the robust score differs from the plain MSE');
     // the training scores (threshold, quantiles) are on the same scale
@@ -76,6 +83,14 @@ test('tabular default: scores are the mean squared robust z of the residuals, sa
     assert.deepEqual(Array.from(await loaded.decisionFunction(input(testX))), Array.from(te.scores));
     const browser = await new BrowserDetector(loaded.model, manifest).score(testX);
     browser.scores.forEach((v, i) => assert.ok(Math.abs(v - te.scores[i]) <= 1e-5 * Math.max(1, te.scores[i]), `browser row ${i}: ${v} vs ${te.scores[i]}`));
+    // a scale saved before the cap existed (no clip) keeps the uncapped terms: old models score as they did
+    const uncapped = { ...scale };
+    delete uncapped.clip;
+    const old = await scoreModel(loaded.model, loaded.config, new ArrayDataset(testX, [f]), { residualScale: uncapped, reconstructions: true });
+    rowsOf(testX, old.reconstructions!).forEach((r, i) => {
+      const want = r.reduce((a, v, j) => a + ((v - ref.center[j]) / ref.spread[j]) ** 2, 0) / f;
+      assert.ok(Math.abs(old.scores[i] - want) <= 1e-5 * Math.max(1, want), `uncapped row ${i}: ${old.scores[i]} vs ${want}`);
+    });
   } finally {
     det.dispose();
     loaded?.dispose();
