@@ -6,6 +6,7 @@ import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
+import { meanOfResults } from '../packages/memae/src/detector/ensemble.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
 import { tabularEncoder } from '../packages/memae/src/models/config.js';
 import { mixSeeds, seededRng, shuffleInPlace } from '../packages/memae/src/data/random.js';
@@ -88,7 +89,7 @@ function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: n
   return out;
 }
 
-/** Other terms of the residual score from the same networks (--all-scores): z^2 uncapped (the score before the cap), capped at 9 (the library's) and 25, log(1 + z^2). */
+/** Other terms of the residual score from the same networks (--all-scores): z^2 uncapped (the score before the cap), capped at 9 and 25 (the library's, RESIDUAL_CLIP), log(1 + z^2). */
 const BOUNDED_TERMS: Record<string, (t: number) => number> = { rzraw: (t) => t, rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t) };
 
 const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
@@ -139,7 +140,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     const allTrain = f === F ? d.train : takeColumns(d.train, F, cols);
     const test = f === F ? d.test : takeColumns(d.test, F, cols);
     const codeUnits = m.opts.code ?? (m.opts.pcacode !== undefined ? await pcaCode(allTrain, f, m.opts.pcacode) : undefined);
-    // members=K: the library's ensemble of K (default: the library's, 3 for tables); ens/fbag/rbag build their own
+    // members=K: the library's ensemble of K (default: the library's, one network); ens/fbag/rbag build their own
     // members here, each one network
     const members = k > 1 ? 1 : m.opts.members;
     const det = await MemAE.create({
@@ -186,7 +187,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   if (k > 1) {
     // combinations a saved ensemble can compute one row at a time (no test-batch ranks): the plain mean of the
     // members' scores (/avg), and the mean of each member's log score robustly standardised on its training rows (/ez)
-    out[`${m.id}/avg`] = Float32Array.from(recon[0], (_, i) => recon.reduce((a, s) => a + s[i], 0) / k);
+    out[`${m.id}/avg`] = meanOfResults(recon.map((scores) => ({ scores }))).scores; // the library's combination
     out[`${m.id}/ez`] = meanLogZ(recon, trainScores);
     out[`${m.id}/m0`] = recon[0];
     if (rz.length) out[`${m.id}/m0-rz`] = rz[0];

@@ -85,9 +85,9 @@ export class BrowserDetector {
       reconstructions: new Float32Array(n * per),
     };
     const batch = opts.batchSize ?? (this.kind === 'video' ? 4 : 64);
+    const members: Member[] = [{ model: this.model, tabularScore: this.manifest.tabularScore }, ...this.others];
     for (let s = 0; s < n; s += batch) {
       const m = Math.min(batch, n - s);
-      const members: Member[] = [{ model: this.model, tabularScore: this.manifest.tabularScore }, ...this.others];
       const r = tf.tidy(() => {
         const x = tf.tensor(samples.subarray(s * per, (s + m) * per), [m, ...this.inputShape]);
         const each = members.map((mb) => {

@@ -133,9 +133,10 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     if (!ens) return;
     const { join } = await import('node:path');
     const { resolveInside } = await import('../io/guarded-read.js');
+    const { MANIFEST_FILE } = await import('../io/manifest.js');
     for (let e = 1; e < ens.members; e++) {
       const sub = join(dir, memberDir(e));
-      resolveInside(dir, memberDir(e), join(dir, 'manifest.json')); // inside the model folder, symlinks included
+      resolveInside(dir, memberDir(e), join(dir, MANIFEST_FILE)); // inside the model folder, symlinks included
       const m = await loadModelDir(sub);
       const member: Member = { config: m.config, net: m.model, residualScale: m.manifest.tabularScore ?? null };
       this.others.push(member);
