@@ -23,7 +23,7 @@ test('tensor count is flat over 60 steps (6 epochs) with checkpoints and validat
   const base = tf.memory().numTensors;
   const dir = mkdtempSync(join(tmpdir(), 'memae-leak-'));
   try {
-    const det = await MemAE.create({ kind: 'tabular', inputShape: [784], encoderChannels: [32, 8, 3], slots: 20 });
+    const det = await MemAE.create({ kind: 'tabular', inputShape: [784], encoderChannels: [32, 8, 3], slots: 20, ensemble: 1 });
     const afterCreate = tf.memory().numTensors;
     const counts: number[] = [];
     const r = await det.fit(train, {

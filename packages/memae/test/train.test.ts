@@ -12,7 +12,7 @@ async function rows(limit: number): Promise<ArrayDataset> {
   const d = await mnistSlice({ split: 'train', limit });
   return new ArrayDataset(d.values, [784], undefined, d.classes);
 }
-const tab = { kind: 'tabular' as const, inputShape: [784], encoderChannels: [16, 3], slots: 10 };
+const tab = { kind: 'tabular' as const, inputShape: [784], encoderChannels: [16, 3], slots: 10, ensemble: 1 };
 
 test('progress events: one per batch and per epoch, with rates and an ETA that ends at 0', async () => {
   await useTestBackend();

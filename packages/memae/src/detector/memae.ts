@@ -35,8 +35,9 @@ export interface CreateOptions extends ModelOptions {
   normalization?: Record<string, unknown>;
   /** the preprocessing raw inputs go through (saved in the manifest; see preprocess/) */
   preprocessing?: Preprocessing;
-  /** tables: train this many networks from different seeds and score with the mean of their scores (default 1:
-   *  one network; detector/ensemble.ts) */
+  /** tables: train this many networks from different seeds and score with the mean of their scores (default 3
+   *  for tables; 1 is one network; checkpointed or data-parallel training makes one network unless this is given;
+   *  detector/ensemble.ts) */
   ensemble?: number;
 }
 
@@ -73,6 +74,8 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   private residualScale: ResidualScale | null = null;
   /** an ensemble's members after the first (this.net, this.config, this.residualScale); empty for one network */
   private others: Member[] = [];
+  /** the ensemble size came from the kind's default, not from the caller (see fit: checkpoint / parallel) */
+  private ensembleDefaulted = false;
 
   private constructor(
     readonly config: ModelConfig,
@@ -95,6 +98,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     await initBackend(backend);
     const det = new MemAE(config, buildModel(config), c, normalization ?? null, null, null);
     det.preprocessing = preprocessing ?? null;
+    det.ensembleDefaulted = ensemble === undefined;
     for (let e = 1; e < k; e++) {
       const mc = resolveConfig({ ...modelOpts, seed: memberSeed(config.seed, e) });
       det.others.push({ config: mc, net: buildModel(mc), residualScale: null });
@@ -165,7 +169,11 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const t0 = performance.now();
     const data = toDataset(x, this.config.inputShape, 'training data');
     const residual = this.residualScoreOf(opts);
-    if (this.others.length && (opts.checkpoint || opts.parallel)) throw new UserError('an ensemble cannot be trained with checkpoint or parallel training: create it with ensemble: 1');
+    if (this.others.length && (opts.checkpoint || opts.parallel)) {
+      // checkpointed and data-parallel training make one network: the default ensemble gives way, an asked-for one is refused
+      if (!this.ensembleDefaulted) throw new UserError('an ensemble cannot be trained with checkpoint or parallel training: create it with ensemble: 1');
+      for (const m of this.others.splice(0)) m.net.dispose();
+    }
     // an ensemble reports its members' training as one run of k times the epochs (one progress bar)
     const k = this.members, report = opts.onProgress;
     const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k }) : report);

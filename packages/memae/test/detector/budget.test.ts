@@ -39,7 +39,7 @@ test('the trainer runs exactly the resolved steps (last epoch partial)', async (
   await useTestBackend();
   const fx = JSON.parse(readFileSync(new URL('../fixtures/baselines-sklearn.json', import.meta.url), 'utf8')) as { trainX: number[]; features: number };
   const rows = Array.from({ length: 50 }, (_, i) => fx.trainX.slice(i * fx.features, (i + 1) * fx.features));
-  const det = await MemAE.create({ kind: 'tabular', inputShape: [fx.features], encoderChannels: [8, 3], slots: 5 });
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [fx.features], encoderChannels: [8, 3], slots: 5, ensemble: 1 });
   let batches = 0;
   const r = await det.fit(rows, { steps: 7, batchSize: 16, progressBar: false, scoreTraining: false, onProgress: (e) => { if (e.phase === 'batch') batches++; } });
   assert.equal(batches, 7);

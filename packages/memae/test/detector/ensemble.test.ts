@@ -26,7 +26,7 @@ function assertClose(got: Float32Array, want: Float32Array | number[], tol: numb
 
 test('ensemble: 3 scores with the mean of 3 single detectors from the members\' seeds', async () => {
   await useTestBackend();
-  assert.equal(TRAIN_DEFAULTS.tabular.ensemble, 1, 'one network unless asked (docs/accuracy-tabular.md)');
+  assert.equal(TRAIN_DEFAULTS.tabular.ensemble, 3, 'three networks unless asked (docs/accuracy-tabular.md)');
   const before = tf.memory().numTensors;
   const ens = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 4, ensemble: 3 });
   try {
@@ -106,6 +106,29 @@ test('an ensemble saves to members/<e>/, reloads with the same scores, and refus
   } finally {
     det.dispose();
     for (const l of loaded) l.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the default ensemble gives way to one network under checkpointed training; an asked-for one is refused', async () => {
+  await useTestBackend();
+  const t0 = tf.memory().numTensors;
+  const dir = mkdtempSync(join(tmpdir(), 'memae-ensemble-ckpt-'));
+  try {
+    const def = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 2 });
+    assert.equal(def.members, TRAIN_DEFAULTS.tabular.ensemble);
+    await def.fit(input(train), { ...fitOpts, checkpoint: join(dir, 'a') });
+    assert.equal(def.members, 1);
+    const one = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 2, ensemble: 1 });
+    await one.fit(input(train), { ...fitOpts, checkpoint: join(dir, 'b') });
+    assertClose((await def.score(input(testX))), await one.score(input(testX)), 1e-6, 'default under checkpoint vs ensemble: 1');
+    def.dispose();
+    one.dispose();
+    const asked = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 2, ensemble: 2 });
+    await assert.rejects(asked.fit(input(train), { ...fitOpts, checkpoint: join(dir, 'c') }), (e: Error) => e instanceof UserError && /ensemble cannot be trained with checkpoint/.test(e.message));
+    asked.dispose();
+    assert.equal(tf.memory().numTensors, t0, 'tensors left behind');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -39,7 +39,7 @@ test('tabular default: scores are the mean squared robust z of the residuals, sa
   assert.equal(TRAIN_DEFAULTS.tabular.residualScore, true);
   assert.equal(TRAIN_DEFAULTS.image.residualScore, false);
   const before = tf.memory().numTensors;
-  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 7 });
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 7, ensemble: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'memae-residual-'));
   let loaded: MemAE | undefined;
   try {
@@ -101,7 +101,7 @@ test('tabular default: scores are the mean squared robust z of the residuals, sa
 
 test('residualScore: false keeps the plain mean squared error and saves no scale; images refuse it', async () => {
   await useTestBackend();
-  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 7 });
+  const det = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 7, ensemble: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'memae-residual-off-'));
   try {
     await det.fit(input(train), { steps: 20, progressBar: false, residualScore: false });

@@ -94,6 +94,9 @@ export async function train(flags: TrainFlags): Promise<void> {
   // and no run directory is left behind
   const { memorySize, ...model } = cfg.model;
   if (dist && (model.ensemble ?? 1) > 1) throw ensembleWithDist();
+  // --nproc / --nnodes (even 1) and a distributed launch train one network where the kind's default is an ensemble,
+  // so one command gives the same model whatever the process count
+  if (model.ensemble === undefined && (dist || flags.nproc !== undefined || flags.nnodes !== undefined)) model.ensemble = 1;
   const det = await createDetector({ ...model, kind, inputShape: data.train.sampleShape, slots: memorySize, seed: cfg.train.seed, preprocessing: data.preprocessing });
   try {
     if (dist && dist.rank !== 0) { // rank 0 alone writes and prints; the others train their shards

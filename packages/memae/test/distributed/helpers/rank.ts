@@ -56,7 +56,7 @@ if (mode === 'collectives') {
     ? kddSplit(await readKddTable({ path: arg })).train
     : await mnistSlice({ split: 'train', digits: [3], limit: 40 });
   const det = await MemAE.create(mode === 'train-tabular'
-    ? { kind: 'tabular', inputShape: data.sampleShape, seed: 3 }
+    ? { kind: 'tabular', inputShape: data.sampleShape, seed: 3, ensemble: 1 }
     : { kind: 'image', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 5 });
   const parallel = group ? new DataParallel(group) : undefined;
   const before = tf.memory().numTensors;
