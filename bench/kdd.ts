@@ -35,6 +35,8 @@ const { values: a } = parseArgs({
     dedup: { type: 'boolean', default: false },
     // the baseline in the same run: isolation forest (100 trees of 256 rows) fitted on the same training rows
     iforest: { type: 'boolean', default: false },
+    // the library's seed ensemble size (default: the library's default for tables, 3 networks)
+    members: { type: 'string' },
   },
 });
 const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLimit } = readSelection(a);
@@ -42,6 +44,7 @@ const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLim
 const evalLimit = optionalNumber(a['eval-limit']);
 if (a.arch !== 'paper' && a.arch !== 'default') throw new Error(`--arch must be paper or default, got ${a.arch}`);
 const encoderChannels = a.arch === 'paper' ? [120, 60, 30, 10, 3] : undefined;
+const ensemble = optionalNumber(a.members);
 const subsample = (d: Dataset, seed: number): Dataset => (evalLimit && d.size > evalLimit ? trainValSplit(d, evalLimit / d.size, seed).val : d);
 
 type Model = BenchVariant | 'iforest';
@@ -65,7 +68,7 @@ for (const seed of seeds) {
     let best: Awaited<ReturnType<typeof fitDetector>> | undefined;
     let bestLr = lrs[0];
     for (const lr of lrs) {
-      const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels });
+      const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels, ensemble });
       if (!best || det.valMse < best.valMse) {
         best?.dispose();
         best = det;
@@ -115,7 +118,7 @@ async function evaluate(
 const models: Model[] = [...variants, ...(a.iforest ? ['iforest' as const] : [])];
 const col = (v: Model, k: 'precision' | 'recall' | 'f1' | 'auroc' | 'valShuffledAuroc' | 'valFprAt80') => fmt(runs.filter((r) => r.variant === v).map((r) => r[k]));
 const md = `# KDD Cup 99 (10% file), MemAE / DAGMM protocol\n\n` +
-  `MLP ${encoderChannels ? encoderChannels.join('-') + ' (the paper\'s)' : 'the library default (sized from the feature count)'}; seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +
+  `MLP ${encoderChannels ? encoderChannels.join('-') + ' (the paper\'s)' : 'the library default (sized from the feature count)'}, ${ensemble === undefined ? 'the library\'s default seed ensemble per model' : `${ensemble} network(s) per model`}; seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +
   `${a.log ? `, log1p columns: ${a.log}` : ''}${a.dedup ? ', distinct training rows only' : ''}${trainLimit ? `, at most ${trainLimit} training rows` : ''}${evalLimit ? `, scored on ${evalLimit} random train and ${evalLimit} random test rows (quick run)` : ''}; threshold at the 80th percentile of train + test scores. Mean ± sample std over seeds.\n\n` +
   markdownTable(['model', 'precision', 'recall', 'F1', 'AUROC', 'val shuffled AUROC', 'val FPR@80'], models.map((v) => [NAMES[v], col(v, 'precision'), col(v, 'recall'), col(v, 'f1'), col(v, 'auroc'), col(v, 'valShuffledAuroc'), col(v, 'valFprAt80')])) +
   `\nPaper (MemAE, ICCV 2019): AE 0.9328 / 0.9356 / 0.9342, MemAE 0.9627 / 0.9655 / 0.9641.\n` +

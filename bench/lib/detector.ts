@@ -16,6 +16,8 @@ export interface FitSettings {
   kind?: 'image' | 'tabular';
   /** encoder widths (the decoder mirrors them); default: the library's for the kind */
   encoderChannels?: number[];
+  /** tables: the library's seed ensemble size; default: the library's for the kind */
+  ensemble?: number;
 }
 
 export interface FittedDetector {
@@ -33,6 +35,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     variant,
     seed: s.seed,
     ...(s.encoderChannels ? { encoderChannels: s.encoderChannels } : {}),
+    ...(s.ensemble !== undefined ? { ensemble: s.ensemble } : {}),
     backend: (s.backend ?? 'auto') as BackendChoice,
   });
   const res = await det.fit(train, {
