@@ -41,7 +41,7 @@ export class Output {
     if (this.quiet) return;
     this.bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | epoch {epoch}/{epochs} | loss {loss} (rec {rec}, ent {ent}) | {sps} samples/s`,
+        format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | epoch {epoch}/{epochs}{net} | loss {loss} (rec {rec}, ent {ent}) | {sps} samples/s`,
         etaBuffer: 50,
         hideCursor: true,
         clearOnComplete: false,
@@ -51,7 +51,7 @@ export class Output {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.bar.start(total, 0, { epoch: 1, epochs: '?', loss: '-', rec: '-', ent: '-', sps: '-' });
+    this.bar.start(total, 0, { epoch: 1, epochs: '?', net: '', loss: '-', rec: '-', ent: '-', sps: '-' });
   }
 
   /** Moves the bar to the step of `p`. */
@@ -60,6 +60,7 @@ export class Output {
     this.bar.update((p.epoch - 1) * p.batches + p.batch, {
       epoch: p.epoch,
       epochs: p.epochs,
+      net: p.networks ? ` (network ${p.network}/${p.networks})` : '',
       loss: fmt(p.loss),
       rec: fmt(p.reconstruction),
       ent: fmt(p.entropy),

@@ -176,7 +176,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     }
     // an ensemble reports its members' training as one run of k times the epochs (one progress bar)
     const k = this.members, report = opts.onProgress;
-    const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k }) : report);
+    const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k, network: e + 1, networks: k }) : report);
     const res = await this.fitDataset(data, { ...opts, onProgress: progress(0) });
     this.residualScale = residual ? await fitResidualScale(this.net, this.config, data) : null;
     for (const [i, m] of this.others.entries()) {

@@ -22,6 +22,9 @@ export interface FitProgress {
   reconstruction?: number;
   entropy?: number;
   samplesPerSec?: number;
+  /** seed ensembles: the network being trained (1-based) of `networks` */
+  network?: number;
+  networks?: number;
 }
 
 export interface EpochRecord {
@@ -171,7 +174,7 @@ class MemAEPort implements DetectorPort {
       syncBatchNorm: o.syncBatchNorm,
       progressBar: false,
       onProgress: o.onProgress
-        ? (e) => o.onProgress!({ epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, loss: e.loss, reconstruction: e.mse, entropy: e.entropy, samplesPerSec: e.samplesPerSec })
+        ? (e) => o.onProgress!({ epoch: e.epoch, epochs: e.epochs, batch: e.batch, batches: e.batches, loss: e.loss, reconstruction: e.mse, entropy: e.entropy, samplesPerSec: e.samplesPerSec, network: e.network, networks: e.networks })
         : undefined,
     });
     return r.history.map((h) => ({ epoch: h.epoch, loss: h.loss, reconstruction: h.mse, entropy: h.entropy, seconds: h.seconds, samplesPerSec: h.samplesPerSec }));

@@ -18,6 +18,9 @@ export interface ProgressEvent {
   samplesPerSec: number;
   /** estimated seconds until the last epoch ends */
   etaSeconds: number;
+  /** seed ensembles (tables' default): the network being trained, 1-based, of `networks`; epochs count over all */
+  network?: number;
+  networks?: number;
 }
 
 export type ProgressCallback = (e: ProgressEvent) => void;
@@ -41,7 +44,7 @@ export async function terminalProgressBar(): Promise<ProgressBar | undefined> {
   let epoch = 0;
   return {
     update(e) {
-      const payload = { ep: `${e.epoch}/${e.epochs}`, loss: fmt(e.loss), mse: fmt(e.mse), ent: fmt(e.entropy), rate: e.samplesPerSec.toFixed(1), eta_s: `${Math.round(e.etaSeconds)}s` };
+      const payload = { ep: `${e.epoch}/${e.epochs}${e.networks ? ` (network ${e.network}/${e.networks})` : ''}`, loss: fmt(e.loss), mse: fmt(e.mse), ent: fmt(e.entropy), rate: e.samplesPerSec.toFixed(1), eta_s: `${Math.round(e.etaSeconds)}s` };
       if (!started || e.epoch !== epoch) {
         if (started) bar.stop();
         bar.start(e.batches, e.batch, payload);

@@ -28,6 +28,15 @@ before(async () => {
 });
 
 describe('memae train --ensemble', () => {
+  it('defaults to the library\'s 3 networks for tables; the progress bar names the network being trained', async () => {
+    const r = await runCli([...base.filter((f) => f !== '--quiet' && f !== '--json'), '-o', join(dir, 'default')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /3 networks from different seeds/);
+    assert.match(r.stderr, /epoch 6\/6 \(network 3\/3\)/);
+    const m = JSON.parse(readFileSync(join(dir, 'default', 'model', 'manifest.json'), 'utf8')) as { ensemble?: { members: number } };
+    assert.equal(m.ensemble?.members, 3);
+  });
+
   it('saves the members beside the first network and memae info shows their count', async () => {
     const m = JSON.parse(readFileSync(join(dir, 'ens', 'model', 'manifest.json'), 'utf8')) as { ensemble?: { members: number } };
     assert.equal(m.ensemble?.members, 2);

@@ -31,7 +31,12 @@ test('ensemble: 3 scores with the mean of 3 single detectors from the members\' 
   const ens = await MemAE.create({ kind: 'tabular', inputShape: [f], seed: 4, ensemble: 3 });
   try {
     assert.equal(ens.members, 3);
-    await ens.fit(input(train), fitOpts);
+    // one progress run over the 3 networks: epochs counted over all, each event naming its network
+    const seen: string[] = [];
+    await ens.fit(input(train), { ...fitOpts, onProgress: (p) => { if (p.phase === 'epoch') seen.push(`${p.network}/${p.networks}:${p.epoch}/${p.epochs}`); } });
+    const per = seen.length / 3;
+    assert.ok(Number.isInteger(per) && per > 0, `${seen.length} epoch events`);
+    assert.deepEqual(seen, Array.from({ length: seen.length }, (_, i) => `${Math.floor(i / per) + 1}/3:${i + 1}/${seen.length}`));
     const got = await ens.decisionFunction(input(testX));
     const each: Float32Array[] = [];
     for (let e = 0; e < 3; e++) {
