@@ -8,7 +8,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { NativePlan } from 'tfjs-backend-libtorch';
+import { NativePlan as NativePlanClass, type NativePlan } from 'tfjs-backend-libtorch';
 import { buildModel } from '../src/models/build.js';
 import { assertClose, randomiseNorms } from './helpers/plan-models.js';
 import { resolveConfig } from '../src/models/config.js';
@@ -186,4 +186,59 @@ test('scoring through the replay: flat tensors over 30 calls, recorded again aft
   model.dispose();
   assert.equal(tf.memory().numTensors, base, 'model.dispose() frees the plan');
   assert.deepEqual(second.kernels(), [], 'model.dispose() frees the native plan');
+});
+
+test('scoring fast path (values in, typed arrays out once a shape is recorded): same scores, maps and reconstructions as op by op, flat tensors', async (t) => {
+  if (!(await libtorch(t))) return;
+  const data = await mnistSlice({ split: 'test', limit: 5 });
+  const cfg = resolveConfig({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 5 });
+  const model = buildModel(cfg);
+  randomiseNorms(model, 29);
+  // counts the fast path's calls (NativePlan.runValues), to know which path each scoring call took
+  const proto = NativePlanClass.prototype;
+  const runValues = proto.runValues;
+  let fast = 0;
+  proto.runValues = function (this: NativePlan, v) { fast++; return runValues.call(this, v); };
+  try {
+    for (const opts of [{ batchSize: 1 }, { batchSize: 2, errorMaps: true, reconstructions: true }, { batchSize: 5, errorMaps: true }]) {
+      process.env.MEMAE_REPLAY = '0';
+      let opByOp;
+      try {
+        opByOp = await scoreModel(model, cfg, data, opts);
+      } finally {
+        delete process.env.MEMAE_REPLAY;
+      }
+      const what = JSON.stringify(opts);
+      fast = 0;
+      const recording = await scoreModel(model, cfg, data, opts);
+      const batches = Math.ceil(data.size / opts.batchSize);
+      // the first batch of each shape records (5 samples in batches of 1: 1 + 4 fast; of 2: shapes 2, 2, 1: 2 + 1 fast)
+      assert.equal(fast, { 1: 4, 2: 1, 5: 0 }[opts.batchSize], `${what}: the recording call takes the fast path for shapes recorded already`);
+      const tensors = tf.memory().numTensors;
+      const natives = (tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors();
+      fast = 0;
+      let replayed = recording;
+      for (let i = 0; i < 5; i++) replayed = await scoreModel(model, cfg, data, opts);
+      assert.equal(fast, 5 * batches, `${what}: every batch of a recorded shape takes the fast path`);
+      assert.equal(tf.memory().numTensors, tensors, `${what}: tfjs tensors flat`);
+      assert.equal((tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors(), natives, `${what}: native tensors flat`);
+      for (const r of [recording, replayed]) {
+        assertClose(r.scores, opByOp.scores, `${what}: scores`);
+        if (opts.errorMaps) assertClose(r.errorMaps!, opByOp.errorMaps!, `${what}: error maps`);
+        if ('reconstructions' in opts) assertClose(r.reconstructions!, opByOp.reconstructions!, `${what}: reconstructions`);
+        assert.deepEqual(r.errorMapShape, opByOp.errorMapShape);
+      }
+      // the fast path's outputs are the replayed plan's, bit for bit
+      assert.deepEqual(replayed.scores, recording.scores, `${what}: fast path vs the recording call`);
+    }
+    // a plan's runValues takes exactly its recorded input: other lengths or dtypes throw, nothing leaks
+    const native = cachedInferencePlan(model)!.native.get('score:image::|float32:1x28x28x1') as NativePlan;
+    const natives = (tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors();
+    assert.throws(() => native.runValues(new Float32Array(783)), /784 float32 values/);
+    assert.throws(() => native.runValues(new Int32Array(784)), /784 float32 values/);
+    assert.equal((tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors(), natives);
+  } finally {
+    proto.runValues = runValues;
+  }
+  model.dispose();
 });

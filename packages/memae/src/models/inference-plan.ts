@@ -227,7 +227,7 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
   }
   const rec = recorder();
   if (!rec) return finish(x, opByOp(p, x));
-  const key = `${tail ? `${tail.key}|` : ''}${x.dtype}:${x.shape.join('x')}`;
+  const key = recordingKey(tail, x.dtype, x.shape);
   const hit = p.native.get(key);
   if (hit === undefined) {
     // the first batch of a shape runs op by op while the backend records it
@@ -241,6 +241,23 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
     return outputs;
   }
   return typeof hit === 'string' ? finish(x, opByOp(p, x)) : hit.run(x);
+}
+
+/** What a native recording is kept under in InferencePlan.native: the tail's key, the input's dtype and shape. */
+const recordingKey = (tail: PlanTail | undefined, dtype: tf.DataType, shape: readonly number[]): string =>
+  `${tail ? `${tail.key}|` : ''}${dtype}:${shape.join('x')}`;
+
+/**
+ * inferenceOutputs' values for a float32 input given as values of shape `shape`, without tfjs tensors: when this tail
+ * and shape were recorded already, the native plan writes, replays and reads back in one go (NativePlan.runValues:
+ * no tensors to wrap, track, read asynchronously and dispose; what a batch-1 scoring call spends most of its time on
+ * beyond the replay). Null otherwise (the first batch of a shape, replay off, another backend, a forward that could
+ * not be recorded): then use inferenceOutputs, which also records.
+ */
+export function inferenceValues(p: InferencePlan | null, values: Float32Array, shape: readonly number[], tail?: PlanTail): Float32Array[] | null {
+  if (!p || p.native.size === 0 || !recorder()) return null;
+  const hit = p.native.get(recordingKey(tail, 'float32', shape));
+  return hit === undefined || typeof hit === 'string' ? null : (hit.runValues(values) as Float32Array[]);
 }
 
 /** The plan's forward, one tfjs op (or layer) at a time. */
