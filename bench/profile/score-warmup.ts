@@ -31,4 +31,5 @@ for (let i = 0; i < Number(o.calls); i++) {
 }
 const mean = (a: number[]) => a.reduce((p, q) => p + q, 0) / a.length;
 const bands = [[0, 1], [1, 2], [2, 5], [5, 10], [10, 20], [20, 50], [50, 100], [100, 200], [200, 300]];
+if (process.env.EACH) console.log(per.slice(0, 40).join(" "));
 console.log(o.path, bands.filter(([a]) => a < per.length).map(([a, b]) => `${a}-${b}: ${mean(per.slice(a, b)).toFixed(0)}`).join('  '));
