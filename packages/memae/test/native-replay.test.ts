@@ -13,7 +13,9 @@ import { buildModel } from '../src/models/build.js';
 import { assertClose, randomiseNorms } from './helpers/plan-models.js';
 import { resolveConfig } from '../src/models/config.js';
 import { cachedInferencePlan, inferenceOutputs, inferencePlanTensors, type InferencePlan } from '../src/models/inference-plan.js';
-import { scoreModel } from '../src/score/score.js';
+import { scoreModel, type ScoreOptions } from '../src/score/score.js';
+import { RESIDUAL_CLIP, type ResidualScale } from '../src/score/residual-scale.js';
+import { ArrayDataset } from '../src/data/dataset.js';
 import { referenceModel } from '../../../bench/reference-model.js';
 import { useTestBackend } from './helpers/backend.js';
 import { mnistSlice } from './helpers/mnist.js';
@@ -240,5 +242,46 @@ test('scoring fast path (values in, typed arrays out once a shape is recorded): 
   } finally {
     proto.runValues = runValues;
   }
+  model.dispose();
+});
+
+test('tabular scoring with a residual scale is recorded with the forward: fast path equals op by op, a scale changed in place records again', async (t) => {
+  if (!(await libtorch(t))) return;
+  const F = 12;
+  const cfg = resolveConfig({ kind: 'tabular', variant: 'memae', inputShape: [F], encoderChannels: [16, 8, 3], slots: 10, seed: 6 });
+  const model = buildModel(cfg);
+  randomiseNorms(model, 31);
+  const data = new ArrayDataset(Float32Array.from({ length: 4 * F }, (_, i) => Math.sin(i * 1.7)), [F]);
+  const scale: ResidualScale = { version: 1, center: Array.from({ length: F }, (_, j) => 0.05 * j), spread: Array.from({ length: F }, (_, j) => 0.2 + 0.1 * j), clip: RESIDUAL_CLIP };
+  const opByOp = async (opts: ScoreOptions) => {
+    process.env.MEMAE_REPLAY = '0';
+    try {
+      return await scoreModel(model, cfg, data, opts);
+    } finally {
+      delete process.env.MEMAE_REPLAY;
+    }
+  };
+  for (const opts of [{ batchSize: 1, residualScale: scale }, { batchSize: 4, residualScale: scale, errorMaps: true }] as ScoreOptions[]) {
+    // replayed first: a plan first built with MEMAE_REPLAY=0 has no unfolded form for an MLP (nothing to fold)
+    await scoreModel(model, cfg, data, opts);
+    const want = await opByOp(opts);
+    const tensors = tf.memory().numTensors;
+    const got = await scoreModel(model, cfg, data, opts);
+    assert.equal(tf.memory().numTensors, tensors, 'tfjs tensors flat');
+    assertClose(got.scores, want.scores, `batch ${opts.batchSize}: residual-scaled scores`);
+    if (opts.errorMaps) assertClose(got.errorMaps!, want.errorMaps!, 'residual-scaled error maps');
+    const plain = await opByOp({ batchSize: opts.batchSize });
+    assert.ok(got.scores.some((v, i) => Math.abs(v - plain.scores[i]) > 1e-3 * Math.abs(plain.scores[i])), 'the scale changes the scores');
+  }
+  const keys = [...cachedInferencePlan(model)!.native.keys()];
+  assert.ok(keys.some((k) => /^score\+scale\d+:tabular::\|float32:1x12$/.test(k)), `recorded with the scale: ${keys.join(' ')}`);
+  // the recording froze the scale's values: changed in place, they must not be reused
+  scale.center[3] += 0.7;
+  scale.spread[5] *= 3;
+  // (expected: a copy of the changed scale, a new object, op by op)
+  const want = await opByOp({ batchSize: 1, residualScale: structuredClone(scale) });
+  const before = await opByOp({ batchSize: 1, residualScale: { ...scale, center: scale.center.map((v, j) => (j === 3 ? v - 0.7 : v)), spread: scale.spread.map((v, j) => (j === 5 ? v / 3 : v)) } });
+  assert.ok(want.scores.some((v, i) => Math.abs(v - before.scores[i]) > 1e-3 * Math.abs(v)), 'the change moves the scores');
+  for (let i = 0; i < 2; i++) assertClose((await scoreModel(model, cfg, data, { batchSize: 1, residualScale: scale })).scores, want.scores, `changed scale, call ${i}`);
   model.dispose();
 });

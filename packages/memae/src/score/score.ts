@@ -54,19 +54,37 @@ function batchValues(data: Dataset, s: number, n: number): Float32Array {
 /** The error map and score recorded into the model's native plan with the forward, one per kind and set of outputs
  *  (kept: a tail's key names what its function computes, and a recording is found by that key). */
 const tails = new Map<string, PlanTail>();
-function scoreTail(kind: DataKind, recs: boolean, maps: boolean): PlanTail {
-  const key = `score:${kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`;
-  let tail = tails.get(key);
+
+/** A residual scale's values are frozen into a recording: its tails are kept with the copy of the values they compute
+ *  with, under keys of their own, and made anew (new keys) when the scale's values were changed in place since. */
+interface ScaleTails { id: number; copy: ResidualScale; tails: Map<string, PlanTail> }
+const scaleTails = new WeakMap<ResidualScale, ScaleTails>();
+let scaleIds = 0;
+const sameValues = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameScale = (a: ResidualScale, b: ResidualScale) => a.clip === b.clip && sameValues(a.center, b.center) && sameValues(a.spread, b.spread);
+
+function scoreTail(kind: DataKind, recs: boolean, maps: boolean, rs?: ResidualScale): PlanTail {
+  let kept = tails, scale: ResidualScale | undefined, prefix = 'score';
+  if (rs) {
+    let e = scaleTails.get(rs);
+    if (!e || !sameScale(e.copy, rs)) {
+      e = { id: ++scaleIds, copy: { ...rs, center: rs.center.slice(), spread: rs.spread.slice() }, tails: new Map() };
+      scaleTails.set(rs, e);
+    }
+    [kept, scale, prefix] = [e.tails, e.copy, `score+scale${e.id}`];
+  }
+  const key = `${prefix}:${kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`;
+  let tail = kept.get(key);
   if (!tail) {
     tail = {
       key,
       fn: (x, [rec]) => {
-        if (!maps) return [scoreOf(kind, x, rec), ...(recs ? [rec] : [])];
-        const { map, score } = errorMapAndScore(kind, x, rec);
+        if (!maps) return [scoreOf(kind, x, rec, scale), ...(recs ? [rec] : [])];
+        const { map, score } = errorMapAndScore(kind, x, rec, scale);
         return [score, ...(recs ? [rec] : []), map];
       },
     };
-    tails.set(key, tail);
+    kept.set(key, tail);
   }
   return tail;
 }
@@ -83,8 +101,8 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
   // The error map and score are recorded into the model's native plan with the forward (one native call per batch):
-  // outputs [score, reconstruction?, map?]. Not with a residual scale: its values would be frozen into the recording.
-  const tail = rs ? undefined : scoreTail(cfg.kind, recs !== undefined, maps !== undefined);
+  // outputs [score, reconstruction?, map?].
+  const tail = scoreTail(cfg.kind, recs !== undefined, maps !== undefined, rs);
   for (let s = 0; s < data.size; s += batchSize) {
     const n = Math.min(batchSize, data.size - s);
     const values = batchValues(data, s, n);
@@ -94,7 +112,7 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     const plan = cachedInferencePlan(model);
     const shape = [n, ...cfg.inputShape];
     // a batch shape recorded already: the native plan on the values, no tfjs tensors (docs/engine.md "Batch-1 scoring")
-    const outs = tail ? inferenceValues(plan, values, shape, tail) : null;
+    const outs = inferenceValues(plan, values, shape, tail);
     let batchScores: Float32Array;
     if (outs) {
       batchScores = outs[0];
@@ -102,15 +120,8 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       if (maps) maps.set(outs[recs ? 2 : 1], s * perMap);
     } else {
       const out = tf.tidy(() => {
-        const x = tf.tensor(values, shape);
-        if (tail) {
-          const [score, ...rest] = inferenceOutputs(model, plan, x, tail);
-          return { score, rec: recs ? rest[0] : undefined, map: maps ? rest[recs ? 1 : 0] : undefined };
-        }
-        const rec = inferenceOutputs(model, plan, x)[0];
-        // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
-        const { map, score } = errorMapAndScore(cfg.kind, x, rec, opts.residualScale);
-        return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
+        const [score, ...rest] = inferenceOutputs(model, plan, tf.tensor(values, shape), tail);
+        return { score, rec: recs ? rest[0] : undefined, map: maps ? rest[recs ? 1 : 0] : undefined };
       });
       batchScores = await out.score.data() as Float32Array;
       if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
