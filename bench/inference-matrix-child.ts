@@ -2,11 +2,12 @@
 // one fresh process per cell and round, as it runs bench/inference_matrix_torch.py). Prints one JSON line:
 // mean us per batch over the first --first batches of the process, and over --steady batches after --warm.
 // Paths: predict = model.predict(x) read back; apply = model.apply(x, {training: false}) in tidy, read back;
-// score = memae's scoreModel (upload, forward through the inference plan, per-sample error, scores read back), the CLI /
-// service path, through the model's cached plan; rebuild = the same with the plan built again for every call (scoreModel
-// before the plan was cached per model); folded = the inference plan (batch norm folded into the convolutions) in tidy,
-// read back, op by op (MEMAE_REPLAY=0); replay = the same plan replayed natively (one N-API call per batch after the
-// first, which records it). score and rebuild replay unless MEMAE_REPLAY=0 is in the environment.
+// score = memae's scoreModel (after its first batch: the values written to the recorded native plan, forward and
+// per-sample error replayed, scores read back), the CLI / service path, through the model's cached plan; rebuild = the
+// same with the plan built again for every call (scoreModel before the plan was cached per model); folded = the
+// inference plan (batch norm folded into the convolutions) in tidy, read back, op by op (MEMAE_REPLAY=0); replay = the
+// same plan replayed natively (one N-API call per batch after the first, which records it). score and rebuild replay
+// unless MEMAE_REPLAY=0 is in the environment.
 // --probe: one convolution only (run with ONEDNN_VERBOSE=1 to see oneDNN's ISA).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

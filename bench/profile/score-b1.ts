@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
 import { resolveConfig } from '../../packages/memae/src/models/config.js';
-import { cachedInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
+import { cachedInferencePlan, inferenceOutputs, inferenceValues } from '../../packages/memae/src/models/inference-plan.js';
 import { errorMapAndScore, scoreOf } from '../../packages/memae/src/score/error-map.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 import { referenceModel } from '../reference-model.js';
@@ -29,9 +29,14 @@ const variants: Record<string, () => Promise<void> | void> = {
   // the same with the error map and score in the plan, score read back (4 kernels), or the score alone (2)
   'replay+score tail': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x, tail)[0]); y.dataSync(); y.dispose(); },
   'replay+score-only tail': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x, tail2)[0]); y.dataSync(); y.dispose(); },
+  'replay, upload': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]))[0]); y.dataSync(); y.dispose(); },
+  'upload alone': () => { tf.tensor(values, [1, 28, 28, 1]).dispose(); },
+  'replay, input computed': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.mul(x, 1))[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload': () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); y.dataSync(); y.dispose(); },
   'replay+score tail, upload, async read': async () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail)[0]); await y.data(); y.dispose(); },
   'replay+score-only tail, upload, async read': async () => { const y = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [1, 28, 28, 1]), tail2)[0]); await y.data(); y.dispose(); },
+  // scoreModel's path once a shape is recorded: values in, typed arrays out, no tfjs tensors (NativePlan.runValues)
+  'replay+score-only tail, values in/out': () => { inferenceValues(plan, values, [1, 28, 28, 1], tail2); },
   'cachedInferencePlan lookup': () => { cachedInferencePlan(model); },
   'data.gather': () => { data.gather([0]); },
   scoreModel: async () => { await scoreModel(model, cfg, data, { batchSize: 1 }); },
@@ -47,4 +52,4 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-for (const [k, xs] of per) console.log(`${k.padEnd(40)} ${med(xs).toFixed(1)} us  (${xs.map((v) => v.toFixed(0)).join(' ')})`);
+for (const [k, xs] of per) console.log(`${k.padEnd(44)} median ${med(xs).toFixed(1)} us, best ${Math.min(...xs).toFixed(1)} us`);

@@ -8,12 +8,14 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { NativePlan } from 'tfjs-backend-libtorch';
+import { NativePlan as NativePlanClass, type NativePlan } from 'tfjs-backend-libtorch';
 import { buildModel } from '../src/models/build.js';
 import { assertClose, randomiseNorms } from './helpers/plan-models.js';
 import { resolveConfig } from '../src/models/config.js';
 import { cachedInferencePlan, inferenceOutputs, inferencePlanTensors, type InferencePlan } from '../src/models/inference-plan.js';
-import { scoreModel } from '../src/score/score.js';
+import { scoreModel, type ScoreOptions } from '../src/score/score.js';
+import { RESIDUAL_CLIP, type ResidualScale } from '../src/score/residual-scale.js';
+import { ArrayDataset } from '../src/data/dataset.js';
 import { referenceModel } from '../../../bench/reference-model.js';
 import { useTestBackend } from './helpers/backend.js';
 import { mnistSlice } from './helpers/mnist.js';
@@ -186,4 +188,100 @@ test('scoring through the replay: flat tensors over 30 calls, recorded again aft
   model.dispose();
   assert.equal(tf.memory().numTensors, base, 'model.dispose() frees the plan');
   assert.deepEqual(second.kernels(), [], 'model.dispose() frees the native plan');
+});
+
+test('scoring fast path (values in, typed arrays out once a shape is recorded): same scores, maps and reconstructions as op by op, flat tensors', async (t) => {
+  if (!(await libtorch(t))) return;
+  const data = await mnistSlice({ split: 'test', limit: 5 });
+  const cfg = resolveConfig({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1], encoderChannels: [4, 8, 8], seed: 5 });
+  const model = buildModel(cfg);
+  randomiseNorms(model, 29);
+  // counts the fast path's calls (NativePlan.runValues), to know which path each scoring call took
+  const proto = NativePlanClass.prototype;
+  const runValues = proto.runValues;
+  let fast = 0;
+  proto.runValues = function (this: NativePlan, v) { fast++; return runValues.call(this, v); };
+  try {
+    for (const opts of [{ batchSize: 1 }, { batchSize: 2, errorMaps: true, reconstructions: true }, { batchSize: 5, errorMaps: true }]) {
+      process.env.MEMAE_REPLAY = '0';
+      let opByOp;
+      try {
+        opByOp = await scoreModel(model, cfg, data, opts);
+      } finally {
+        delete process.env.MEMAE_REPLAY;
+      }
+      const what = JSON.stringify(opts);
+      fast = 0;
+      const recording = await scoreModel(model, cfg, data, opts);
+      const batches = Math.ceil(data.size / opts.batchSize);
+      // the first batch of each shape records (5 samples in batches of 1: 1 + 4 fast; of 2: shapes 2, 2, 1: 2 + 1 fast)
+      assert.equal(fast, { 1: 4, 2: 1, 5: 0 }[opts.batchSize], `${what}: the recording call takes the fast path for shapes recorded already`);
+      const tensors = tf.memory().numTensors;
+      const natives = (tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors();
+      fast = 0;
+      let replayed = recording;
+      for (let i = 0; i < 5; i++) replayed = await scoreModel(model, cfg, data, opts);
+      assert.equal(fast, 5 * batches, `${what}: every batch of a recorded shape takes the fast path`);
+      assert.equal(tf.memory().numTensors, tensors, `${what}: tfjs tensors flat`);
+      assert.equal((tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors(), natives, `${what}: native tensors flat`);
+      for (const r of [recording, replayed]) {
+        assertClose(r.scores, opByOp.scores, `${what}: scores`);
+        if (opts.errorMaps) assertClose(r.errorMaps!, opByOp.errorMaps!, `${what}: error maps`);
+        if ('reconstructions' in opts) assertClose(r.reconstructions!, opByOp.reconstructions!, `${what}: reconstructions`);
+        assert.deepEqual(r.errorMapShape, opByOp.errorMapShape);
+      }
+      // the fast path's outputs are the replayed plan's, bit for bit
+      assert.deepEqual(replayed.scores, recording.scores, `${what}: fast path vs the recording call`);
+    }
+    // a plan's runValues takes exactly its recorded input: other lengths or dtypes throw, nothing leaks
+    const native = cachedInferencePlan(model)!.native.get('score:image::|float32:1x28x28x1') as NativePlan;
+    const natives = (tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors();
+    assert.throws(() => native.runValues(new Float32Array(783)), /784 float32 values/);
+    assert.throws(() => native.runValues(new Int32Array(784)), /784 float32 values/);
+    assert.equal((tf.backend() as unknown as { numNativeTensors(): number }).numNativeTensors(), natives);
+  } finally {
+    proto.runValues = runValues;
+  }
+  model.dispose();
+});
+
+test('tabular scoring with a residual scale is recorded with the forward: fast path equals op by op, a scale changed in place records again', async (t) => {
+  if (!(await libtorch(t))) return;
+  const F = 12;
+  const cfg = resolveConfig({ kind: 'tabular', variant: 'memae', inputShape: [F], encoderChannels: [16, 8, 3], slots: 10, seed: 6 });
+  const model = buildModel(cfg);
+  randomiseNorms(model, 31);
+  const data = new ArrayDataset(Float32Array.from({ length: 4 * F }, (_, i) => Math.sin(i * 1.7)), [F]);
+  const scale: ResidualScale = { version: 1, center: Array.from({ length: F }, (_, j) => 0.05 * j), spread: Array.from({ length: F }, (_, j) => 0.2 + 0.1 * j), clip: RESIDUAL_CLIP };
+  const opByOp = async (opts: ScoreOptions) => {
+    process.env.MEMAE_REPLAY = '0';
+    try {
+      return await scoreModel(model, cfg, data, opts);
+    } finally {
+      delete process.env.MEMAE_REPLAY;
+    }
+  };
+  for (const opts of [{ batchSize: 1, residualScale: scale }, { batchSize: 4, residualScale: scale, errorMaps: true }] as ScoreOptions[]) {
+    // replayed first: a plan first built with MEMAE_REPLAY=0 has no unfolded form for an MLP (nothing to fold)
+    await scoreModel(model, cfg, data, opts);
+    const want = await opByOp(opts);
+    const tensors = tf.memory().numTensors;
+    const got = await scoreModel(model, cfg, data, opts);
+    assert.equal(tf.memory().numTensors, tensors, 'tfjs tensors flat');
+    assertClose(got.scores, want.scores, `batch ${opts.batchSize}: residual-scaled scores`);
+    if (opts.errorMaps) assertClose(got.errorMaps!, want.errorMaps!, 'residual-scaled error maps');
+    const plain = await opByOp({ batchSize: opts.batchSize });
+    assert.ok(got.scores.some((v, i) => Math.abs(v - plain.scores[i]) > 1e-3 * Math.abs(plain.scores[i])), 'the scale changes the scores');
+  }
+  const keys = [...cachedInferencePlan(model)!.native.keys()];
+  assert.ok(keys.some((k) => /^score\+scale\d+:tabular::\|float32:1x12$/.test(k)), `recorded with the scale: ${keys.join(' ')}`);
+  // the recording froze the scale's values: changed in place, they must not be reused
+  scale.center[3] += 0.7;
+  scale.spread[5] *= 3;
+  // (expected: a copy of the changed scale, a new object, op by op)
+  const want = await opByOp({ batchSize: 1, residualScale: structuredClone(scale) });
+  const before = await opByOp({ batchSize: 1, residualScale: { ...scale, center: scale.center.map((v, j) => (j === 3 ? v - 0.7 : v)), spread: scale.spread.map((v, j) => (j === 5 ? v / 3 : v)) } });
+  assert.ok(want.scores.some((v, i) => Math.abs(v - before.scores[i]) > 1e-3 * Math.abs(v)), 'the change moves the scores');
+  for (let i = 0; i < 2; i++) assertClose((await scoreModel(model, cfg, data, { batchSize: 1, residualScale: scale })).scores, want.scores, `changed scale, call ${i}`);
+  model.dispose();
 });

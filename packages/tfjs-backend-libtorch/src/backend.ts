@@ -155,7 +155,7 @@ export class LibtorchBackend extends KernelBackend {
       throw e;
     }
     input.dispose();
-    return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle) };
+    return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle, x.shape.slice(), x.dtype) };
   }
 
   /**
@@ -275,9 +275,12 @@ export class LibtorchBackend extends KernelBackend {
 /** A recorded kernel sequence (LibtorchBackend.record): one native call per `run`; `free` releases it. */
 export class NativePlan {
   private handle: number;
+  private readonly size: number;
 
-  constructor(private readonly backend: LibtorchBackend, handle: number) {
+  /** `shape` and `dtype`: the recorded input's */
+  constructor(private readonly backend: LibtorchBackend, handle: number, readonly shape: number[], readonly dtype: DataType) {
     this.handle = handle;
+    this.size = shape.reduce((a, b) => a * b, 1);
   }
 
   /** The plan's outputs for x (same shape and dtype as the recorded input), as tensors of the tfjs engine. */
@@ -285,6 +288,29 @@ export class NativePlan {
     if (this.handle === 0) throw new Error('libtorch backend: the native plan was freed');
     const ids = this.backend.addon.replay(this.handle, this.backend.id(x)) as number[];
     return this.backend.outs(ids).map((t) => engine().makeTensorFromTensorInfo(t, this.backend));
+  }
+
+  /**
+   * The plan's outputs for an input given as values (row-major, the recorded shape and dtype), as typed arrays: the
+   * values written, the plan replayed and its outputs read back and freed, without tfjs tensors (no engine
+   * bookkeeping, nothing to dispose; memae's batch-1 scoring).
+   */
+  runValues(values: Float32Array | Int32Array | Uint8Array): BackendValues[] {
+    if (this.handle === 0) throw new Error('libtorch backend: the native plan was freed');
+    const want = this.dtype === 'float32' ? Float32Array : this.dtype === 'int32' ? Int32Array : Uint8Array;
+    if (!(values instanceof want) || values.length !== this.size) {
+      throw new Error(`libtorch backend: runValues takes ${this.size} ${this.dtype} values (shape [${this.shape}]), got ${values.length} in a ${values.constructor.name}`);
+    }
+    const a = this.backend.addon;
+    const input = a.write(values, this.shape, DTYPE_CODE[this.dtype as NativeDtype]);
+    let ids: number[] = [];
+    try {
+      ids = a.replay(this.handle, input) as number[];
+      return ids.map((id) => a.read(id));
+    } finally {
+      a.free(input);
+      for (const id of ids) a.free(id);
+    }
   }
 
   /** Names of the recorded native kernels, in order. */

@@ -86,8 +86,10 @@ function nodes(model: tfl.LayersModel): { layer: Layer; inputs: number[]; output
   return out;
 }
 
-/** Per-channel scale and shift of a batch norm layer at inference, or null if its axis is not the last one. */
-function bnAffine(bn: Layer): { scale: tf.Tensor; shift: tf.Tensor } | null {
+/** Per-channel scale and shift of a batch norm layer at inference, or null if its axis is not the last one.
+ *  Computed in JS on the (small) weight values: a dozen tfjs ops per layer cost ~1 ms each on first use in a fresh
+ *  process, most of a first scoring call's plan building (docs/engine.md "Batch-1 scoring"). */
+function bnAffine(bn: Layer): { scale: Float32Array; shift: Float32Array } | null {
   const c = bn.getConfig();
   const w = bn.getWeights();
   let gamma: tf.Tensor | undefined, beta: tf.Tensor | undefined, mean: tf.Tensor, variance: tf.Tensor;
@@ -103,13 +105,32 @@ function bnAffine(bn: Layer): { scale: tf.Tensor; shift: tf.Tensor } | null {
     [mean, variance] = [w[i], w[i + 1]];
   }
   const eps = Number(c.epsilon);
-  return tf.tidy(() => {
-    let scale = tf.rsqrt(tf.add(variance, eps));
-    if (gamma) scale = tf.mul(scale, gamma);
-    let shift = tf.neg(tf.mul(mean, scale));
-    if (beta) shift = tf.add(shift, beta);
-    return { scale, shift };
-  });
+  const [m, v] = [mean.dataSync(), variance.dataSync()];
+  const [g, b] = [gamma?.dataSync(), beta?.dataSync()];
+  // float32 at each step, as the tfjs ops (rsqrt(var + eps) * gamma, beta - mean * scale) computed it
+  const f = Math.fround;
+  const scale = new Float32Array(m.length), shift = new Float32Array(m.length);
+  for (let k = 0; k < m.length; k++) {
+    scale[k] = f(1 / Math.sqrt(f(v[k] + eps)));
+    if (g) scale[k] = f(scale[k] * g[k]);
+    shift[k] = f(-f(m[k] * scale[k]));
+    if (b) shift[k] = f(shift[k] + b[k]);
+  }
+  return { scale, shift };
+}
+
+/** A conv kernel with each output channel scaled (the last axis of a conv kernel, the second to last of a transposed
+ *  one, whose layout is [k..., out, in]; one tfjs multiply: the kernel can hold millions of values, too many for a
+ *  cold JS loop), and the bias folded in JS: b' = b * scale + shift. */
+function foldConv(kernel: tf.Tensor, bias: tf.Tensor | undefined, transposed: boolean, a: { scale: Float32Array; shift: Float32Array }): { filter: tf.Tensor; bias: tf.Tensor } {
+  const out = a.scale.length;
+  const scale = tf.tensor(a.scale, kernel.shape.map((_, i) => (i === kernel.rank - (transposed ? 2 : 1) ? out : 1)), 'float32');
+  const filter = tf.mul(kernel, scale);
+  scale.dispose();
+  const b = new Float32Array(out);
+  const bv = bias?.dataSync();
+  for (let c = 0; c < out; c++) b[c] = bv ? Math.fround(Math.fround(bv[c] * a.scale[c]) + a.shift[c]) : a.shift[c];
+  return { filter, bias: tf.tensor(b, [out], 'float32') };
 }
 
 /**
@@ -148,14 +169,7 @@ export function buildInferencePlan(model: tfl.LayersModel, opts: { unfolded?: bo
     const kind = className(n.layer) as Conv;
     const [kernel, bias] = n.layer.getWeights();
     const transposed = kind.endsWith('Transpose');
-    const folded = tf.tidy(() => {
-      // output channels: the last axis of a conv kernel, the second to last of a transposed one
-      const shape = kernel.shape.map((_, i) => (i === kernel.rank - (transposed ? 2 : 1) ? -1 : 1));
-      const filter = tf.mul(kernel, tf.reshape(affine.scale, shape));
-      const b = bias ? tf.add(tf.mul(bias, affine.scale), affine.shift) : tf.clone(affine.shift);
-      return { filter, bias: b };
-    });
-    tf.dispose([affine.scale, affine.shift]);
+    const folded = foldConv(kernel, bias, transposed, affine);
     held.push(folded.filter, folded.bias);
     skip.add(bn.layer);
     if (alpha !== undefined) skip.add(act!.layer);
@@ -227,7 +241,7 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
   }
   const rec = recorder();
   if (!rec) return finish(x, opByOp(p, x));
-  const key = `${tail ? `${tail.key}|` : ''}${x.dtype}:${x.shape.join('x')}`;
+  const key = recordingKey(tail, x.dtype, x.shape);
   const hit = p.native.get(key);
   if (hit === undefined) {
     // the first batch of a shape runs op by op while the backend records it
@@ -241,6 +255,23 @@ export function inferenceOutputs(model: tfl.LayersModel, p: InferencePlan | null
     return outputs;
   }
   return typeof hit === 'string' ? finish(x, opByOp(p, x)) : hit.run(x);
+}
+
+/** What a native recording is kept under in InferencePlan.native: the tail's key, the input's dtype and shape. */
+const recordingKey = (tail: PlanTail | undefined, dtype: tf.DataType, shape: readonly number[]): string =>
+  `${tail ? `${tail.key}|` : ''}${dtype}:${shape.join('x')}`;
+
+/**
+ * inferenceOutputs' values for a float32 input given as values of shape `shape`, without tfjs tensors: when this tail
+ * and shape were recorded already, the native plan writes, replays and reads back in one go (NativePlan.runValues:
+ * no tensors to wrap, track, read asynchronously and dispose; what a batch-1 scoring call spends most of its time on
+ * beyond the replay). Null otherwise (the first batch of a shape, replay off, another backend, a forward that could
+ * not be recorded): then use inferenceOutputs, which also records.
+ */
+export function inferenceValues(p: InferencePlan | null, values: Float32Array, shape: readonly number[], tail?: PlanTail): Float32Array[] | null {
+  if (!p || p.native.size === 0 || !recorder()) return null;
+  const hit = p.native.get(recordingKey(tail, 'float32', shape));
+  return hit === undefined || typeof hit === 'string' ? null : (hit.runValues(values) as Float32Array[]);
 }
 
 /** The plan's forward, one tfjs op (or layer) at a time. */

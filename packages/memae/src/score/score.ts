@@ -3,9 +3,9 @@
 // Video (official code): error map = sqrt(sum over channels of r^2) per voxel, clip score = its mean.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Dataset } from '../data/dataset.js';
-import type { ModelConfig } from '../models/config.js';
-import { cachedInferencePlan, inferenceOutputs, type PlanTail } from '../models/inference-plan.js';
+import { ArrayDataset, type Dataset } from '../data/dataset.js';
+import type { DataKind, ModelConfig } from '../models/config.js';
+import { cachedInferencePlan, inferenceOutputs, inferenceValues, type PlanTail } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
@@ -40,6 +40,55 @@ export interface ScoreResult {
 /** Error map shape of one sample of a model: image [H, W], video [T, H, W], tabular [F]. */
 export const errorMapShape = (cfg: ModelConfig): number[] => mapShapeOf(cfg.kind, cfg.inputShape);
 
+/** The samples s .. s + n - 1 of a dataset, concatenated (an in-memory dataset's own values, without a copy). */
+function batchValues(data: Dataset, s: number, n: number): Float32Array {
+  if (data instanceof ArrayDataset) {
+    const per = data.values.length / data.size;
+    return data.values.subarray(s * per, (s + n) * per);
+  }
+  const idx = new Array<number>(n);
+  for (let i = 0; i < n; i++) idx[i] = s + i;
+  return data.gather(idx);
+}
+
+/** The error map and score recorded into the model's native plan with the forward, one per kind and set of outputs
+ *  (kept: a tail's key names what its function computes, and a recording is found by that key). */
+const tails = new Map<string, PlanTail>();
+
+/** A residual scale's values are frozen into a recording: its tails are kept with the copy of the values they compute
+ *  with, under keys of their own, and made anew (new keys) when the scale's values were changed in place since. */
+interface ScaleTails { id: number; copy: ResidualScale; tails: Map<string, PlanTail> }
+const scaleTails = new WeakMap<ResidualScale, ScaleTails>();
+let scaleIds = 0;
+const sameValues = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameScale = (a: ResidualScale, b: ResidualScale) => a.clip === b.clip && sameValues(a.center, b.center) && sameValues(a.spread, b.spread);
+
+function scoreTail(kind: DataKind, recs: boolean, maps: boolean, rs?: ResidualScale): PlanTail {
+  let kept = tails, scale: ResidualScale | undefined, prefix = 'score';
+  if (rs) {
+    let e = scaleTails.get(rs);
+    if (!e || !sameScale(e.copy, rs)) {
+      e = { id: ++scaleIds, copy: { ...rs, center: rs.center.slice(), spread: rs.spread.slice() }, tails: new Map() };
+      scaleTails.set(rs, e);
+    }
+    [kept, scale, prefix] = [e.tails, e.copy, `score+scale${e.id}`];
+  }
+  const key = `${prefix}:${kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`;
+  let tail = kept.get(key);
+  if (!tail) {
+    tail = {
+      key,
+      fn: (x, [rec]) => {
+        if (!maps) return [scoreOf(kind, x, rec, scale), ...(recs ? [rec] : [])];
+        const { map, score } = errorMapAndScore(kind, x, rec, scale);
+        return [score, ...(recs ? [rec] : []), map];
+      },
+    };
+    kept.set(key, tail);
+  }
+  return tail;
+}
+
 export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data: Dataset, opts: ScoreOptions = {}): Promise<ScoreResult> {
   checkDataset(cfg, data, 'scoring data');
   const batchSize = opts.batchSize ?? (cfg.kind === 'video' ? 8 : cfg.kind === 'tabular' ? 1024 : 256);
@@ -52,38 +101,34 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const recs = opts.reconstructions ? new Float32Array(data.size * per) : undefined;
   const maps = opts.errorMaps ? new Float32Array(data.size * perMap) : undefined;
   // The error map and score are recorded into the model's native plan with the forward (one native call per batch):
-  // outputs [score, reconstruction?, map?]. Not with a residual scale: its values would be frozen into the recording.
-  const tail: PlanTail | undefined = rs ? undefined : {
-    key: `score:${cfg.kind}:${recs ? 'rec' : ''}:${maps ? 'map' : ''}`,
-    fn: (x, [rec]) => {
-      if (!maps) return [scoreOf(cfg.kind, x, rec), ...(recs ? [rec] : [])];
-      const { map, score } = errorMapAndScore(cfg.kind, x, rec);
-      return [score, ...(recs ? [rec] : []), map];
-    },
-  };
+  // outputs [score, reconstruction?, map?].
+  const tail = scoreTail(cfg.kind, recs !== undefined, maps !== undefined, rs);
   for (let s = 0; s < data.size; s += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, data.size - s) }, (_, i) => s + i);
-    const values = data.gather(idx);
+    const n = Math.min(batchSize, data.size - s);
+    const values = batchValues(data, s, n);
     checkInputsFinite(values, per, s);
     // batch norm folded into the convolutions, built once per set of weights (docs/engine.md "Inference plan");
     // looked up per batch: weights changed by a concurrent task between batches are seen, as model.apply would
     const plan = cachedInferencePlan(model);
-    const out = tf.tidy(() => {
-      const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
-      if (tail) {
-        const [score, ...rest] = inferenceOutputs(model, plan, x, tail);
+    const shape = [n, ...cfg.inputShape];
+    // a batch shape recorded already: the native plan on the values, no tfjs tensors (docs/engine.md "Batch-1 scoring")
+    const outs = inferenceValues(plan, values, shape, tail);
+    let batchScores: Float32Array;
+    if (outs) {
+      batchScores = outs[0];
+      if (recs) recs.set(outs[1], s * per);
+      if (maps) maps.set(outs[recs ? 2 : 1], s * perMap);
+    } else {
+      const out = tf.tidy(() => {
+        const [score, ...rest] = inferenceOutputs(model, plan, tf.tensor(values, shape), tail);
         return { score, rec: recs ? rest[0] : undefined, map: maps ? rest[recs ? 1 : 0] : undefined };
-      }
-      const rec = inferenceOutputs(model, plan, x)[0];
-      // image/tabular: mean of r^2 over the sample (the mean over channels first is the same number)
-      const { map, score } = errorMapAndScore(cfg.kind, x, rec, opts.residualScale);
-      return { score, rec: recs ? rec : undefined, map: maps ? map : undefined };
-    });
-    const batchScores = await out.score.data() as Float32Array;
+      });
+      batchScores = await out.score.data() as Float32Array;
+      if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
+      if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
+      tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
+    }
     scores.set(batchScores, s);
-    if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
-    if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
-    tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
     if (!opts.keepNonFinite) checkScoresFinite(batchScores, s);
   }
   return { scores, ...(recs ? { reconstructions: recs } : {}), ...(maps ? { errorMaps: maps, errorMapShape: mapShape } : {}) };

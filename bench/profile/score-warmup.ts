@@ -1,0 +1,35 @@
+// Per-call CPU time of the first calls of a fresh process, batch-1 reference model: memae's scoreModel vs the bare
+// replayed plan (the inference matrix's score and replay paths), to see where scoring's warm-up goes.
+//   npx tsx bench/profile/score-warmup.ts --path score|replay [--calls 300]   (bundle it to run as plain node)
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
+import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
+import { resolveConfig } from '../../packages/memae/src/models/config.js';
+import { buildInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
+import { scoreModel } from '../../packages/memae/src/score/score.js';
+import { referenceModel } from '../reference-model.js';
+
+const { values: o } = parseArgs({ options: { path: { type: 'string', default: 'score' }, calls: { type: 'string', default: '300' } } });
+registerLibtorchBackend({ threads: Number(process.env.LIBTORCH_NUM_THREADS ?? 1) });
+await tf.setBackend('libtorch');
+const model = referenceModel();
+const cfg = resolveConfig({ kind: 'image', variant: 'ae', inputShape: [28, 28, 1] });
+const values = Float32Array.from({ length: 784 }, (_, i) => ((i * 2654435761) % 1000) / 1000);
+const data = new ArrayDataset(values, cfg.inputShape);
+const x = tf.tensor(values, [1, 28, 28, 1]);
+const plan = o.path === 'replay' ? buildInferencePlan(model, { unfolded: true }) : null;
+const step = o.path === 'replay'
+  ? () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x)[0]); y.dataSync(); y.dispose(); }
+  : async () => { await scoreModel(model, cfg, data, { batchSize: 1 }); };
+const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
+const per: number[] = [];
+for (let i = 0; i < Number(o.calls); i++) {
+  const c0 = cpu();
+  await step();
+  per.push(cpu() - c0);
+}
+const mean = (a: number[]) => a.reduce((p, q) => p + q, 0) / a.length;
+const bands = [[0, 1], [1, 2], [2, 5], [5, 10], [10, 20], [20, 50], [50, 100], [100, 200], [200, 300]];
+if (process.env.EACH) console.log(per.slice(0, 40).join(" "));
+console.log(o.path, bands.filter(([a]) => a < per.length).map(([a, b]) => `${a}-${b}: ${mean(per.slice(a, b)).toFixed(0)}`).join('  '));
