@@ -89,8 +89,11 @@ function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: n
   return out;
 }
 
-/** Other terms of the residual score from the same networks (--all-scores): z^2 uncapped (the score before the cap), capped at 9 and 25 (the library's, RESIDUAL_CLIP), log(1 + z^2). */
-const BOUNDED_TERMS: Record<string, (t: number) => number> = { rzraw: (t) => t, rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t) };
+/** Other terms of the residual score from the same networks (--all-scores): z^2 uncapped (the score before the cap), capped at 9 and 25 (the library's, RESIDUAL_CLIP), log(1 + z^2); capped at 25 with a log tail above the cap, so rows past it on a feature do not tie (rzsl: 25 + log(t / 25); rzst: 25 + 0.01 log(t / 25), a tie-break only). */
+const softCap = (c: number, w: number) => (t: number) => (t <= c ? t : c + w * Math.log(t / c));
+const BOUNDED_TERMS: Record<string, (t: number) => number> = {
+  rzraw: (t) => t, rzq9: (t) => Math.min(t, 9), rzq25: (t) => Math.min(t, 25), rzlog: (t) => Math.log1p(t), rzsl: softCap(25, 1), rzst: softCap(25, 0.01),
+};
 
 const residuals = (x: Float32Array, rec: Float32Array): Float32Array => Float32Array.from(x, (v, i) => v - rec[i]);
 const squares = (r: Float32Array): Float32Array => Float32Array.from(r, (v) => v * v);
@@ -124,6 +127,7 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
   const k = m.opts.ens ?? m.opts.fbag ?? m.opts.rbag ?? 1;
   const recon: Float32Array[] = [], code: Float32Array[] = [], rz: Float32Array[] = [], rz1: Float32Array[] = [];
   const trainScores: Float32Array[] = []; // each member's score of every training row: batch-independent combinations
+  const bounded: Record<string, Float32Array[]> = {}; // each member's score with each of BOUNDED_TERMS
   const out: Record<string, Float32Array> = {};
   const nTrain = d.train.length / F, nTest = d.test.length / F;
   for (let e = 0; e < k; e++) {
@@ -164,8 +168,8 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       if (det.members > 1) continue;
       rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
       rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
+      for (const [name, term] of Object.entries(BOUNDED_TERMS)) (bounded[name] ??= []).push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 2, term));
       if (e === 0 && k === 1) {
-        for (const [name, term] of Object.entries(BOUNDED_TERMS)) out[`${m.id}/${name}`] = robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 2, term);
         out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
         out[`${m.id}/mse`] = meanSquares(residuals(test, te.reconstructions!), f); // the plain error (the default before the residual score)
       }
@@ -175,6 +179,8 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
     }
   }
   out[m.id] = k === 1 ? recon[0] : meanRanks(recon);
+  // one network: each bounded term as it is; members: the mean of their scores, as a saved ensemble computes it
+  for (const [name, scores] of Object.entries(bounded)) out[`${m.id}/${k === 1 ? '' : 'avg-'}${name}`] = k === 1 ? scores[0] : meanOfResults(scores.map((v) => ({ scores: v }))).scores;
   if (rz.length) {
     out[`${m.id}/rz`] = k === 1 ? rz[0] : meanRanks(rz);
     out[`${m.id}/rz1`] = k === 1 ? rz1[0] : meanRanks(rz1);
