@@ -53,15 +53,15 @@ test('tabular default: scores are the mean squared robust z of the residuals, sa
       assert.ok(Math.abs(scale.center[j] - ref.center[j]) <= 1e-5, `center ${j}: ${scale.center[j]} vs ${ref.center[j]}`);
       assert.ok(Math.abs(scale.spread[j] - ref.spread[j]) <= 1e-5 * Math.max(1, ref.spread[j]), `spread ${j}: ${scale.spread[j]} vs ${ref.spread[j]}`);
     }
-    // the scores: mean over features of ((r - center) / spread)^2, each term capped at RESIDUAL_CLIP (9: |z| <= 3);
+    // the scores: mean over features of ((r - center) / spread)^2, each term capped at RESIDUAL_CLIP (25: |z| <= 5);
     // the error map is the per-feature term
-    assert.equal(scale.clip, 9);
+    assert.equal(scale.clip, 25);
     const te = await det.scoreDetailed(input(testX), { reconstructions: true, errorMaps: true });
     const res = rowsOf(testX, te.reconstructions!);
     let capped = 0;
     res.forEach((r, i) => {
-      const terms = r.map((v, j) => Math.min(((v - ref.center[j]) / ref.spread[j]) ** 2, 9));
-      capped += r.filter((v, j) => ((v - ref.center[j]) / ref.spread[j]) ** 2 > 9).length;
+      const terms = r.map((v, j) => Math.min(((v - ref.center[j]) / ref.spread[j]) ** 2, 25));
+      capped += r.filter((v, j) => ((v - ref.center[j]) / ref.spread[j]) ** 2 > 25).length;
       const want = terms.reduce((a, b) => a + b, 0) / f;
       assert.ok(Math.abs(te.scores[i] - want) <= 1e-5 * Math.max(1, want), `row ${i}: ${te.scores[i]} vs ${want}`);
       for (let j = 0; j < f; j++) assert.ok(Math.abs(te.errorMaps![i * f + j] - terms[j]) <= 1e-5 * Math.max(1, terms[j]));
