@@ -203,6 +203,7 @@ Examples:
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .option('-q, --quiet', 'no request log')
     .option('--worker', 'run the forward passes in a worker thread (overlaps them with HTTP work when a core is free; see docs/serve.md)')
+    .option('--no-warm-up', 'skip scoring one blank sample per model before listening (the warm-up takes the native plan\'s first build off the first request)')
     .addHelpText('after', `
 Examples:
   memae serve runs/latest/model

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDetector, type DetectorPort } from '../run/detector-port.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-protocol.js';
+import { warmUp } from './warm-up.js';
 
 const port = parentPort!;
 const post = (m: ToMain, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -11,9 +12,11 @@ const errorOf = (e: unknown) => ({ name: (e as Error)?.name ?? 'Error', message:
 
 const dets = new Map<string, DetectorPort>();
 try {
-  for (const s of (workerData as WorkerInit).models) {
+  const init = workerData as WorkerInit;
+  for (const s of init.models) {
     const det = await loadDetector(s.dir);
     dets.set(s.name, det);
+    if (init.warmUp) await warmUp(det);
   }
   post({
     type: 'ready',

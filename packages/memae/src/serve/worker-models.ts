@@ -35,8 +35,8 @@ function spawnWorker(init: WorkerInit): Worker {
 }
 
 /** Loads `specs` in a worker thread; rejects with the worker's error (a UserError stays one) when one fails to load. */
-export async function startModelWorker(specs: { name: string; dir: string }[]): Promise<WorkerModels> {
-  const worker = spawnWorker({ models: specs });
+export async function startModelWorker(specs: { name: string; dir: string }[], warmUp = true): Promise<WorkerModels> {
+  const worker = spawnWorker({ models: specs, warmUp });
   const pending = new Map<number, { resolve: (o: BatchOutput) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let stats = { numTensors: 0, numBytes: 0 };

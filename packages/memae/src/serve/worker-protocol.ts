@@ -3,6 +3,8 @@ import type { Preprocessing } from '../preprocess/index.js';
 
 export interface WorkerInit {
   models: { name: string; dir: string }[];
+  /** score one blank sample per model before 'ready' (serve/warm-up.ts) */
+  warmUp: boolean;
 }
 
 export interface ModelMeta {

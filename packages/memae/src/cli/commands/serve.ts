@@ -6,6 +6,7 @@ import { createSecureContext } from 'node:tls';
 import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../../errors/user-error.js';
 import { loadDetector } from '../../run/detector-port.js';
+import { warmUp } from '../../serve/warm-up.js';
 import { servedModel } from '../../serve/from-detector.js';
 import { noPreprocessingNote } from '../../preprocess/index.js';
 import { MODEL_NAME, type ServedModel } from '../../serve/served-model.js';
@@ -29,6 +30,8 @@ export interface ServeFlags {
   quiet?: boolean;
   /** forward passes in a worker thread (--worker) instead of on the event-loop thread */
   worker?: boolean;
+  /** false (--no-warm-up): no blank scoring pass per model before listening (serve/warm-up.ts) */
+  warmUp?: boolean;
 }
 
 /** Reads a small secret or certificate file (regular files only, at most 64 KiB) or fails naming it. */
@@ -90,13 +93,14 @@ export async function serve(dirs: string[], flags: ServeFlags): Promise<void> {
   if (flags.worker) {
     // the models live in a worker thread: HTTP parsing and decoding overlap with the forward passes; this thread
     // then never touches the libtorch backend (its addon keeps one tensor store per process)
-    const w = await startModelWorker(specs);
+    const w = await startModelWorker(specs, flags.warmUp !== false);
     models = w.models;
     tensorStats = w.tensorStats;
     for (const [i, m] of models.entries()) if (!m.preprocessing) process.stderr.write(noPreprocessingNote(specs[i].dir) + '\n');
   } else {
     for (const s of specs) {
       const det = await loadDetector(s.dir);
+      if (flags.warmUp !== false) await warmUp(det);
       if (!det.preprocessing) process.stderr.write(noPreprocessingNote(s.dir) + '\n');
       models.push(servedModel(s.name, det));
     }
