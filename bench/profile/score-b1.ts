@@ -3,23 +3,14 @@
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/score-b1.ts [--calls 300] [--rounds 7]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
-import { resolveConfig } from '../../packages/memae/src/models/config.js';
 import { cachedInferencePlan, inferenceOutputs, inferenceValues } from '../../packages/memae/src/models/inference-plan.js';
 import { errorMapAndScore, scoreOf } from '../../packages/memae/src/score/error-map.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
-import { referenceModel } from '../reference-model.js';
+import { referenceBatch1 } from './reference-b1.js';
 
 const { values: o } = parseArgs({ options: { calls: { type: 'string', default: '300' }, rounds: { type: 'string', default: '7' } } });
 const [calls, rounds] = [Number(o.calls), Number(o.rounds)];
-registerLibtorchBackend({ threads: Number(process.env.LIBTORCH_NUM_THREADS ?? 1) });
-await tf.setBackend('libtorch');
-const model = referenceModel();
-const cfg = resolveConfig({ kind: 'image', variant: 'ae', inputShape: [28, 28, 1] });
-const values = Float32Array.from({ length: 784 }, (_, i) => ((i * 2654435761) % 1000) / 1000);
-const data = new ArrayDataset(values, cfg.inputShape);
-const x = tf.tensor(values, [1, 28, 28, 1]);
+const { model, cfg, values, data, x } = await referenceBatch1();
 const plan = cachedInferencePlan(model);
 const tail = { key: 'profile', fn: (xi: tf.Tensor, [rec]: tf.Tensor[]) => [errorMapAndScore('image', xi, rec).score] };
 const tail2 = { key: 'profile2', fn: (xi: tf.Tensor, [rec]: tf.Tensor[]) => [scoreOf('image', xi, rec)] };

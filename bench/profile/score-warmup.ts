@@ -3,21 +3,12 @@
 //   npx tsx bench/profile/score-warmup.ts --path score|replay [--calls 300]   (bundle it to run as plain node)
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
-import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
-import { resolveConfig } from '../../packages/memae/src/models/config.js';
 import { buildInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
-import { referenceModel } from '../reference-model.js';
+import { referenceBatch1 } from './reference-b1.js';
 
 const { values: o } = parseArgs({ options: { path: { type: 'string', default: 'score' }, calls: { type: 'string', default: '300' } } });
-registerLibtorchBackend({ threads: Number(process.env.LIBTORCH_NUM_THREADS ?? 1) });
-await tf.setBackend('libtorch');
-const model = referenceModel();
-const cfg = resolveConfig({ kind: 'image', variant: 'ae', inputShape: [28, 28, 1] });
-const values = Float32Array.from({ length: 784 }, (_, i) => ((i * 2654435761) % 1000) / 1000);
-const data = new ArrayDataset(values, cfg.inputShape);
-const x = tf.tensor(values, [1, 28, 28, 1]);
+const { model, cfg, data, x } = await referenceBatch1();
 const plan = o.path === 'replay' ? buildInferencePlan(model, { unfolded: true }) : null;
 const step = o.path === 'replay'
   ? () => { const y = tf.tidy(() => inferenceOutputs(model, plan, x)[0]); y.dataSync(); y.dispose(); }
