@@ -5,7 +5,7 @@
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
-import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
+import { residualScaleOf, type ResidualScale } from '../packages/memae/src/score/residual-scale.js';
 import { meanOfResults } from '../packages/memae/src/detector/ensemble.js';
 import { tabularBatch, tabularSteps } from '../packages/memae/src/train/defaults.js';
 import { tabularEncoder } from '../packages/memae/src/models/config.js';
@@ -79,9 +79,10 @@ function meanLogZ(test: Float32Array[], train: Float32Array[]): Float32Array {
 }
 
 /** Mean over features of the squared (p = 2) or absolute (p = 1) robust z-score of the residual (p = 2: a
- *  diagonal, median/MAD Mahalanobis). */
-function robustResidualScore(trainRes: Float32Array, testRes: Float32Array, f: number, p = 2, bound?: (t: number) => number): Float32Array {
-  const { center: med, spread, clip } = residualScaleOf(trainRes, f); // the library's statistics (score/residual-scale.ts)
+ *  diagonal, median/MAD Mahalanobis), with the library's statistics of the training rows' residuals
+ *  (`residualScaleOf`, score/residual-scale.ts). */
+function robustResidualScore(scale: ResidualScale, testRes: Float32Array, f: number, p = 2, bound?: (t: number) => number): Float32Array {
+  const { center: med, spread, clip } = scale;
   // the library's cap on each z^2 term unless another bound is given (p = 1: none)
   const term = bound ?? ((t: number) => (p === 2 && clip !== undefined ? Math.min(t, clip) : t));
   const out = new Float32Array(testRes.length / f);
@@ -166,12 +167,15 @@ export async function runMethodScores(m: MethodSpec, d: Split, seed: number): Pr
       trainScores.push(tr.scores);
       // the figures below come from one network's reconstructions: not computed for a library ensemble
       if (det.members > 1) continue;
-      rz1.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 1));
-      rz.push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f));
-      for (const [name, term] of Object.entries(BOUNDED_TERMS)) (bounded[name] ??= []).push(robustResidualScore(residuals(allTrain, tr.reconstructions!), residuals(test, te.reconstructions!), f, 2, term));
+      // the residuals and their robust statistics once per network; every residual-score variant reads them
+      const trRes = residuals(allTrain, tr.reconstructions!), teRes = residuals(test, te.reconstructions!);
+      const scale = residualScaleOf(trRes, f);
+      rz1.push(robustResidualScore(scale, teRes, f, 1));
+      rz.push(robustResidualScore(scale, teRes, f));
+      for (const [name, term] of Object.entries(BOUNDED_TERMS)) (bounded[name] ??= []).push(robustResidualScore(scale, teRes, f, 2, term));
       if (e === 0 && k === 1) {
-        out[`${m.id}/std`] = standardisedError(squares(residuals(allTrain, tr.reconstructions!)), squares(residuals(test, te.reconstructions!)), f);
-        out[`${m.id}/mse`] = meanSquares(residuals(test, te.reconstructions!), f); // the plain error (the default before the residual score)
+        out[`${m.id}/std`] = standardisedError(squares(trRes), squares(teRes), f);
+        out[`${m.id}/mse`] = meanSquares(teRes, f); // the plain error (the default before the residual score)
       }
       if (m.name !== 'ae') code.push(await codeDistances(det.model, det.config, test, nTest));
     } finally {
