@@ -2,6 +2,7 @@
 // only the essential lines with --quiet. Progress and notes go to stderr so stdout stays clean for results.
 import cliProgress from 'cli-progress';
 import type { FitProgress } from '../run/detector-port.js';
+import { networkLabel } from '../train/progress.js';
 
 export interface OutputOptions {
   quiet?: boolean;
@@ -60,7 +61,7 @@ export class Output {
     this.bar.update((p.epoch - 1) * p.batches + p.batch, {
       epoch: p.epoch,
       epochs: p.epochs,
-      net: p.networks ? ` (network ${p.network}/${p.networks})` : '',
+      net: networkLabel(p),
       loss: fmt(p.loss),
       rec: fmt(p.reconstruction),
       ent: fmt(p.entropy),

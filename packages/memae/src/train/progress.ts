@@ -25,6 +25,9 @@ export interface ProgressEvent {
 
 export type ProgressCallback = (e: ProgressEvent) => void;
 
+/** ' (network 2/3)' while a seed ensemble trains, '' for one network: the epoch label's suffix in both progress bars. */
+export const networkLabel = (p: { network?: number; networks?: number }): string => (p.networks ? ` (network ${p.network}/${p.networks})` : '');
+
 export interface ProgressBar { update(e: ProgressEvent): void; stop(): void }
 
 const fmt = (v: number) => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2));
@@ -44,7 +47,7 @@ export async function terminalProgressBar(): Promise<ProgressBar | undefined> {
   let epoch = 0;
   return {
     update(e) {
-      const payload = { ep: `${e.epoch}/${e.epochs}${e.networks ? ` (network ${e.network}/${e.networks})` : ''}`, loss: fmt(e.loss), mse: fmt(e.mse), ent: fmt(e.entropy), rate: e.samplesPerSec.toFixed(1), eta_s: `${Math.round(e.etaSeconds)}s` };
+      const payload = { ep: `${e.epoch}/${e.epochs}${networkLabel(e)}`, loss: fmt(e.loss), mse: fmt(e.mse), ent: fmt(e.entropy), rate: e.samplesPerSec.toFixed(1), eta_s: `${Math.round(e.etaSeconds)}s` };
       if (!started || e.epoch !== epoch) {
         if (started) bar.stop();
         bar.start(e.batches, e.batch, payload);
