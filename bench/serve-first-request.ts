@@ -7,10 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadFashionMnist } from '../packages/memae/src/data/mnist.js';
-import { oneClassSplit, select } from '../packages/memae/src/data/split.js';
-import { createDetector } from '../packages/memae/src/run/detector-port.js';
 import { markdownTable, writeResults } from './lib/results.js';
+import { trainServeModel } from './lib/serve-model.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -25,15 +23,9 @@ const BIN = join(import.meta.dirname, '..', 'packages', 'memae', 'bin', 'memae.m
 
 async function makeModel(): Promise<{ dir: string; body: string }> {
   const dir = join(mkdtempSync(join(tmpdir(), 'memae-first-')), 'model');
-  const train = await loadFashionMnist({ split: 'train', limit: 2000 });
-  const test = await loadFashionMnist({ split: 'test', limit: 50 });
-  const s = oneClassSplit(train, test, 0);
-  const det = await createDetector({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1] });
-  await det.fit(select(s.train, Int32Array.from({ length: 128 }, (_, i) => i)), { epochs: 1, batchSize: 64 });
-  await det.save(dir);
-  det.dispose();
+  const test = await trainServeModel(dir, 128);
   // one test image as the service's JSON instance, flat, in the model's input range (a model without preprocessing)
-  return { dir, body: JSON.stringify({ instances: [Array.from(s.test.gather([0]))] }) };
+  return { dir, body: JSON.stringify({ instances: [Array.from(test.gather([0]))] }) };
 }
 
 /** Starts the service, times `REQUESTS` sequential requests (ms each), stops it. */

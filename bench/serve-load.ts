@@ -14,10 +14,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMnist } from '../packages/memae/src/data/mnist.js';
-import { oneClassSplit, select } from '../packages/memae/src/data/split.js';
 import { samplePng } from '../packages/memae/src/report/png.js';
-import { createDetector } from '../packages/memae/src/run/detector-port.js';
 import { attackRound, type AttackTally } from './lib/serve-attacks.js';
+import { trainServeModel } from './lib/serve-model.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,13 +30,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'memae-load-'));
 
 async function makeModel(): Promise<string> {
   const dir = join(tmp, 'fmnist');
-  const train = await loadFashionMnist({ split: 'train', limit: 6000 });
-  const test = await loadFashionMnist({ split: 'test', limit: 100 });
-  const s = oneClassSplit(train, test, 0);
-  const det = await createDetector({ kind: 'image', variant: 'memae', inputShape: [28, 28, 1] });
-  await det.fit(select(s.train, Int32Array.from({ length: 512 }, (_, i) => i)), { epochs: 1, batchSize: 64 });
-  await det.save(dir);
-  det.dispose();
+  await trainServeModel(dir, 512);
   return dir;
 }
 
