@@ -18,9 +18,8 @@ import { shuffledColumnsAuroc } from './lib/shuffled-columns.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc, reportAtThreshold, thresholdFromContamination } from '../packages/memae/src/metrics/index.js';
 import { fmt } from './lib/stats.js';
-import { IsolationForest } from '../packages/memae/src/baselines/index.js';
 import { markdownTable, writeResults } from './lib/results.js';
-import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { fitDetector, isBaseline, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
@@ -47,9 +46,11 @@ const encoderChannels = a.arch === 'paper' ? [120, 60, 30, 10, 3] : undefined;
 const ensemble = optionalNumber(a.members);
 const subsample = (d: Dataset, seed: number): Dataset => (evalLimit && d.size > evalLimit ? trainValSplit(d, evalLimit / d.size, seed).val : d);
 
-type Model = BenchVariant | 'iforest';
-const NAMES: Record<Model, string> = { ...VARIANT_NAMES, iforest: 'isolation forest' };
+type Model = BenchVariant;
+const NAMES = VARIANT_NAMES;
 interface Run { variant: Model; seed: number; precision: number; recall: number; f1: number; auroc: number; threshold: number; valShuffledAuroc: number; valFprAt80: number; trainRows: number; lr: number; epochs: number; valMse: number; seconds: number }
+// --iforest: isolation forest on the same training rows, after the models
+const models: Model[] = [...variants, ...(a.iforest && !variants.includes('iforest') ? ['iforest' as const] : [])];
 const runs: Run[] = [];
 const started = Date.now();
 
@@ -63,11 +64,11 @@ for (const seed of seeds) {
   // --dedup: the distinct rows of the train part; the validation part keeps the rows' own distribution
   const train = a.dedup ? select(split.train, distinctIndices(split.train)) : split.train;
   const val = split.val;
-  for (const variant of variants) {
+  for (const variant of models) {
     const t0 = performance.now();
     let best: Awaited<ReturnType<typeof fitDetector>> | undefined;
-    let bestLr = lrs[0];
-    for (const lr of lrs) {
+    let bestLr = isBaseline(variant) ? 0 : lrs[0];
+    for (const lr of isBaseline(variant) ? [0] : lrs) {
       const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels, ensemble });
       if (!best || det.valMse < best.valMse) {
         best?.dispose();
@@ -78,12 +79,6 @@ for (const seed of seeds) {
     const r = await evaluate(variant, seed, best!.score, val, kdd, train.size, { lr: bestLr, epochs: best!.epochs, valMse: best!.valMse, t0 });
     best!.dispose();
     report(r);
-  }
-  if (a.iforest) {
-    const t0 = performance.now();
-    const forest = new IsolationForest({ seed });
-    await forest.fit(train);
-    report(await evaluate('iforest', seed, (d) => forest.decisionFunction(d), val, kdd, train.size, { lr: 0, epochs: 0, valMse: NaN, t0 }));
   }
 }
 
@@ -115,7 +110,6 @@ async function evaluate(
   };
 }
 
-const models: Model[] = [...variants, ...(a.iforest ? ['iforest' as const] : [])];
 const col = (v: Model, k: 'precision' | 'recall' | 'f1' | 'auroc' | 'valShuffledAuroc' | 'valFprAt80') => fmt(runs.filter((r) => r.variant === v).map((r) => r[k]));
 const md = `# KDD Cup 99 (10% file), MemAE / DAGMM protocol\n\n` +
   `MLP ${encoderChannels ? encoderChannels.join('-') + ' (the paper\'s)' : 'the library default (sized from the feature count)'}, ${ensemble === undefined ? 'the library\'s default seed ensemble per model' : `${ensemble} network(s) per model`}; seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +

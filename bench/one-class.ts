@@ -1,7 +1,8 @@
 // One-class protocol on MNIST / Fashion-MNIST: for every class c, train on the training images of c, test on the
-// whole test set (other classes = anomalies), AUROC per class; AE, MemAE-nonSpar and MemAE side by side, several
-// seeds (mean ± sample std). Hyperparameters (learning-rate grid, early stopping) are chosen on a validation split
-// of the normal training images only; the test set is only scored once, with the chosen model.
+// whole test set (other classes = anomalies), AUROC per class; AE, MemAE-nonSpar and MemAE side by side with the
+// baselines (iforest, pca, knn: fitted on the same training images, flattened), several seeds (mean ± sample std).
+// Hyperparameters (learning-rate grid, early stopping) are chosen on a validation split of the normal training
+// images only; the test set is only scored once, with the chosen model.
 //
 //   npx tsx bench/one-class.ts --data mnist --classes 0-9 --seeds 0,1,2 --epochs 30
 //   quick: npx tsx bench/one-class.ts --data fashion-mnist --classes 0,1 --seeds 0 --epochs 1 --train-limit 500 --test-limit 1000
@@ -18,7 +19,7 @@ import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js'
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, resultsDir, writeResults } from './lib/results.js';
-import { fitDetector, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { fitDetector, isBaseline, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
@@ -45,8 +46,8 @@ const testAll = await load({ split: 'test', limit: testLimit });
 
 interface Run { variant: BenchVariant; cls: number; seed: number; auroc: number; ap: number; lr: number; epochs: number; valMse: number; trainSeconds: number; trainSize: number }
 const name = a.name ?? `one-class-${dataName}`;
-// the recipe a reused result must share with this invocation (seeds and classes may differ)
-const recipeKeys = ['data', 'variants', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
+// the recipe a reused result must share with this invocation (seeds, classes and variants may differ)
+const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
 const selected = (r: { variant: BenchVariant; cls: number; seed: number }) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed);
 const prior = readPrior();
 const runs: Run[] = [];
@@ -68,7 +69,8 @@ for (const cls of classes) {
       const t0 = performance.now();
       // model selection on the validation reconstruction error of normal images (never the test set)
       let best: { lr: number; valMse: number; epochs: number; det: Awaited<ReturnType<typeof fitDetector>> } | undefined;
-      for (const lr of lrs) {
+      // a baseline has no learning rate: one fit (recorded as lr 0)
+      for (const lr of isBaseline(variant) ? [0] : lrs) {
         const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend });
         if (!best || det.valMse < best.valMse) {
           best?.det.dispose();

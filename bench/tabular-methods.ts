@@ -2,7 +2,8 @@
 // baselines (isolation forest, PCA, k-NN) and memae's variants. A method is "name" or "name:key=value,...", e.g.
 // "memae:steps=3000,lr=0.003" (steps, lr, batch, members = the library's ensemble size, ens = seeds rank-averaged, trim = trimFraction, noise = inputNoise, refit = refitFraction,
 // floor = the step floor, rs=0 = residualScore false: the plain mean squared error, fbag / rbag = feature- / row-bagged members).
-import { IsolationForest, KnnDetector, MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
+import { MemAE, PcaDetector, type Variant } from '../packages/memae/src/index.js';
+import { makeBaseline } from './lib/detector.js';
 import type { Split } from './tabular-data.js';
 import { codeDistances } from '../packages/memae/src/score/code-distance.js';
 import { residualScaleOf, type ResidualScale } from '../packages/memae/src/score/residual-scale.js';
@@ -226,7 +227,7 @@ export async function runMethod(m: MethodSpec, d: Split, seed: number): Promise<
   const train = { values: d.train, shape: [rows, d.features] };
   const test = { values: d.test, shape: [d.test.length / d.features, d.features] };
   if (m.name === 'iforest' || m.name === 'pca' || m.name === 'knn') {
-    const det = m.name === 'iforest' ? new IsolationForest({ seed }) : m.name === 'pca' ? new PcaDetector() : new KnnDetector();
+    const det = makeBaseline(m.name, seed);
     await det.fit(train);
     return det.decisionFunction(test);
   }

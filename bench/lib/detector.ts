@@ -1,10 +1,21 @@
 // The benchmark's view of a detector: build one ablation variant with MemAE.create, fit it with early stopping
-// on a validation split of normal data, and report the validation reconstruction error used for model selection.
-import { MemAE, type BackendChoice, type Variant } from '../../packages/memae/src/index.js';
+// on a validation split of normal data, and report the validation reconstruction error used for model selection;
+// or one of the library's baselines (isolation forest, PCA, k-NN) with its defaults, fitted on the same rows.
+import { IsolationForest, KnnDetector, MemAE, PcaDetector, type BackendChoice, type Variant } from '../../packages/memae/src/index.js';
 import type { Dataset } from '../../packages/memae/src/data/dataset.js';
 
-export type BenchVariant = Variant;
-export const VARIANT_NAMES: Record<BenchVariant, string> = { ae: 'AE', 'memae-nonspar': 'MemAE-nonSpar', memae: 'MemAE', mama: 'MAMA' };
+export type BaselineName = 'iforest' | 'pca' | 'knn';
+export type BenchVariant = Variant | BaselineName;
+export const VARIANT_NAMES: Record<BenchVariant, string> = {
+  ae: 'AE', 'memae-nonspar': 'MemAE-nonSpar', memae: 'MemAE', mama: 'MAMA', iforest: 'isolation forest', pca: 'PCA', knn: 'k-NN',
+};
+export const isBaseline = (v: string): v is BaselineName => v === 'iforest' || v === 'pca' || v === 'knn';
+
+/** A baseline with the library's defaults (PyOD's: 100 trees, 90 % of the variance, 5th neighbour); `seed` drives
+ *  the isolation forest. */
+export function makeBaseline(name: BaselineName, seed: number): IsolationForest | PcaDetector | KnnDetector {
+  return name === 'iforest' ? new IsolationForest({ seed }) : name === 'pca' ? new PcaDetector() : new KnnDetector();
+}
 
 export interface FitSettings {
   seed: number;
@@ -29,6 +40,12 @@ export interface FittedDetector {
 }
 
 export async function fitDetector(variant: BenchVariant, train: Dataset, val: Dataset, s: FitSettings): Promise<FittedDetector> {
+  if (isBaseline(variant)) {
+    // no training options to choose: valMse is NaN, and the caller's learning-rate grid is moot
+    const det = makeBaseline(variant, s.seed);
+    await det.fit(train);
+    return { valMse: NaN, epochs: 0, score: (d) => det.decisionFunction(d), dispose: () => {} };
+  }
   const det = await MemAE.create({
     kind: s.kind ?? 'image',
     inputShape: train.sampleShape,
