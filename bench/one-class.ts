@@ -49,6 +49,7 @@ const name = a.name ?? `one-class-${dataName}`;
 // the recipe a reused result must share with this invocation (seeds, classes and variants may differ)
 const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
 const selected = (r: { variant: BenchVariant; cls: number; seed: number }) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed);
+const runKey = (r: { variant: BenchVariant; cls: number; seed: number }) => `${r.variant}/${r.cls}/${r.seed}`;
 const prior = readPrior();
 const runs: Run[] = [];
 const started = Date.now();
@@ -105,8 +106,10 @@ function report(): string {
   const wallSeconds = prior.wallSeconds + (Date.now() - started) / 1000;
   const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) +
     `\nwall time ${wallSeconds.toFixed(0)} s${prior.runs.length ? ' (summed over the invocations that made this file)' : ''}. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
-  // the file keeps an earlier run's models outside this selection (other classes, seeds or variants)
-  const kept = prior.runs.filter((r) => !selected(r));
+  // the file keeps every earlier model this run has not reached (yet): other classes, seeds or variants, and the
+  // selected ones still ahead, so an interrupted run loses nothing
+  const reached = new Set(runs.map(runKey));
+  const kept = prior.runs.filter((r) => !reached.has(runKey(r)));
   const out = writeResults(name, { data: dataName, args: a, wallSeconds, runs: [...runs, ...kept], summary: Object.fromEntries(variants.map((v) => [v, { perSeedMean: perSeedMean(v) }])) }, md);
   return `\n${md}\nwrote ${out.json} and ${out.md}`;
 }
