@@ -17,6 +17,7 @@ import { videoSteps } from '../packages/memae/src/train/video-budget.js';
 import { DEFAULT_VIDEO_SCORE_WEIGHTS } from '../packages/memae/src/score/video-score.js';
 import { combineChannels, multiScaleClipScores, videoChannelScores, videoChannelStats, type ChannelScores } from '../packages/memae/src/score/video-channels.js';
 import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';
+import { memberSeed } from '../packages/memae/src/detector/ensemble.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
 import { injectEvent, TEST_KINDS, VALIDATION_KINDS } from './video/anomalies.js';
 import { loadSource, VIDEO_SOURCES, type SourceSplit } from './video/sources.js';
@@ -37,6 +38,9 @@ const { values: a } = parseArgs({
     patience: { type: 'string', default: '3' }, // epochs without a better validation loss before stopping
     'train-stride': { type: 'string', default: '2' },
     variants: { type: 'string', default: 'ae,memae' },
+    // networks per model, each from its own seed (the library's memberSeed), scored by the mean of their standardised
+    // clip scores (a seed ensemble, as tables have); 1 = one network
+    members: { type: 'string', default: '1' },
     backend: { type: 'string' },
     name: { type: 'string', default: 'video-quality' },
     from: { type: 'string' }, // comma-separated result JSONs of earlier runs: merge them, choose and report (no training)
@@ -52,6 +56,9 @@ const L = num('length');
 const widths = String(a.widths).split(',').map(Number);
 const seeds = parseList(String(a.seeds), []);
 const variants = String(a.variants).split(',') as ('ae' | 'memae')[];
+const members = num('members');
+if (!Number.isInteger(members) || members < 1) throw new Error(`--members must be a whole number >= 1, got ${String(a.members)}`);
+if (a.rescore && members > 1) throw new Error('--rescore recomputes one-network runs only (the clip dump keeps the first network)');
 const sources = String(a.sources).split(',').map((n) => {
   const s = VIDEO_SOURCES.find((v) => v.name === n);
   if (!s) throw new Error(`unknown source ${n}; choose from ${VIDEO_SOURCES.map((v) => v.name).join(', ')}`);
@@ -113,7 +120,7 @@ function frameAuc(clips: ClipDataset, scores: ArrayLike<number>): { auc: number;
 
 const splits = new Map<string, SourceSplit>();
 const t0 = performance.now();
-let config = { statsFrom: String(a['stats-from']), backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
+let config = { statsFrom: String(a['stats-from']), members, backend, size, length: L, widths, slots: num('slots'), steps: a.steps ? num('steps') : 'videoSteps(clips, batch)', batch: num('batch'), lr: num('lr'), patience: num('patience'), trainStride: num('train-stride'), seeds, variants, candidates: CANDIDATES, threads: process.env.LIBTORCH_NUM_THREADS };
 const commands = [`npx tsx bench/video-quality.ts ${process.argv.slice(2).join(' ')}`];
 const sourceInfo: Record<string, unknown>[] = [];
 if (a.from) {
@@ -162,7 +169,7 @@ if (a.from && a.rescore) {
       dumps.push(dd);
       const statsFrom = a['stats-from'] === 'train' ? dd.train : dd.normal;
       if (!statsFrom) throw new Error(`no training clip scores saved for ${run.source} seed ${run.seed} ${v}`);
-      Object.assign(run.models[v], candidates(valClips, testClips, statsFrom, dd.val, dd.test));
+      Object.assign(run.models[v], candidates(valClips, testClips, [{ stats: statsFrom, val: dd.val, test: dd.test }]));
     }
   }
 }
@@ -181,28 +188,37 @@ for (const seed of a.from ? [] : seeds) {
     }
 
     for (const variant of variants) {
-      const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed } as ModelOptions);
-      const model = buildModel(cfg);
-      const perEpoch = Math.ceil(trainClips.size / num('batch'));
-      const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
-      let t = performance.now();
-      const res = await trainModel(model, cfg, trainClips, {
-        epochs, batchSize: num('batch'), learningRate: num('lr'), seed, progressBar: false,
-        validation: new ClipDataset([split.validation], { clipLength: 16, stride: 4 }), earlyStopping: { patience: num('patience') },
-      });
-      const trainSeconds = (performance.now() - t) / 1000;
-      t = performance.now();
-      const normal = await videoChannelScores(model, cfg, normalClips);
-      const onTrain = await videoChannelScores(model, cfg, trainClips);
-      const onVal = await videoChannelScores(model, cfg, valClips);
-      const onTest = await videoChannelScores(model, cfg, testClips);
-      const scoreSeconds = (performance.now() - t) / 1000;
-      model.dispose();
-      dumps.push({ source: source.name, seed, variant, normal, val: onVal, test: onTest, train: onTrain });
-      const { val, test, perKind } = candidates(valClips, testClips, a['stats-from'] === 'train' ? onTrain : normal, onVal, onTest);
-      const last = res.history[res.history.length - 1];
-      run.models[variant] = { steps: res.samplesSeen / num('batch'), epochs: res.epochsDone, stoppedEarly: res.stoppedEarly, trainSeconds, scoreSeconds, finalLoss: last.loss, valLoss: last.valLoss, val, test, perKind };
-      console.log(`seed ${seed} ${source.name} ${variant}: ${res.epochsDone} epochs (${res.stoppedEarly ? 'stopped early' : 'budget'}), train ${trainSeconds.toFixed(0)} s, official ${test['recon/s1'].toFixed(3)}, val-best here ${CANDIDATES.reduce((b, c) => (val[c] > val[b] ? c : b))}`);
+      // one network per member: member 0 keeps the run's seed (so --members 1 is the one-network run)
+      const nets: { stats: Channels; val: Channels; test: Channels }[] = [];
+      let res: Awaited<ReturnType<typeof trainModel>> | undefined;
+      let trainSeconds = 0, scoreSeconds = 0;
+      for (let e = 0; e < members; e++) {
+        const netSeed = memberSeed(seed, e);
+        const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed: netSeed } as ModelOptions);
+        const model = buildModel(cfg);
+        const perEpoch = Math.ceil(trainClips.size / num('batch'));
+        const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
+        let t = performance.now();
+        const r = await trainModel(model, cfg, trainClips, {
+          epochs, batchSize: num('batch'), learningRate: num('lr'), seed: netSeed, progressBar: false,
+          validation: new ClipDataset([split.validation], { clipLength: 16, stride: 4 }), earlyStopping: { patience: num('patience') },
+        });
+        res ??= r; // the first network's training is what the run reports
+        trainSeconds += (performance.now() - t) / 1000;
+        t = performance.now();
+        const normal = await videoChannelScores(model, cfg, normalClips);
+        const onTrain = await videoChannelScores(model, cfg, trainClips);
+        const onVal = await videoChannelScores(model, cfg, valClips);
+        const onTest = await videoChannelScores(model, cfg, testClips);
+        scoreSeconds += (performance.now() - t) / 1000;
+        model.dispose();
+        if (e === 0) dumps.push({ source: source.name, seed, variant, normal, val: onVal, test: onTest, train: onTrain });
+        nets.push({ stats: a['stats-from'] === 'train' ? onTrain : normal, val: onVal, test: onTest });
+      }
+      const { val, test, perKind } = candidates(valClips, testClips, nets);
+      const last = res!.history[res!.history.length - 1];
+      run.models[variant] = { steps: res!.samplesSeen / num('batch'), epochs: res!.epochsDone, stoppedEarly: res!.stoppedEarly, trainSeconds, scoreSeconds, finalLoss: last.loss, valLoss: last.valLoss, val, test, perKind };
+      console.log(`seed ${seed} ${source.name} ${variant}: ${res!.epochsDone} epochs (${res!.stoppedEarly ? 'stopped early' : 'budget'}), train ${trainSeconds.toFixed(0)} s, official ${test['recon/s1'].toFixed(3)}, val-best here ${CANDIDATES.reduce((b, c) => (val[c] > val[b] ? c : b))}`);
     }
     console.log(`seed ${seed} ${source.name}: frame-diff ${run.baselines['frame-diff'].auc.toFixed(3)}, 1-frame ${run.baselines['frame-diff (1 frame)'].auc.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     runs.push(run);
@@ -211,17 +227,20 @@ for (const seed of a.from ? [] : seeds) {
 }
 report();
 
-/** Validation and test AUC (and per-video test AUC) of every candidate from one run's channel scores. */
-function candidates(valClips: ClipDataset, testClips: ClipDataset, normal: Channels, onVal: Channels, onTest: Channels) {
-  const stats = videoChannelStats(normal, 16);
-  const score = (clips: ClipDataset, ch: Channels, cand: string): Float32Array => {
+/** Validation and test AUC (and per-video test AUC) of every candidate from one run's channel scores: each network's
+ *  channels standardised by its own statistics (`stats`: the clips they come from), then the networks' scores averaged. */
+function candidates(valClips: ClipDataset, testClips: ClipDataset, nets: { stats: Channels; val: Channels; test: Channels }[]) {
+  const netStats = nets.map((n) => videoChannelStats(n.stats, 16));
+  const score = (clips: ClipDataset, part: 'val' | 'test', cand: string): Float32Array => {
     const [w, s] = cand.split('/');
-    return multiScaleClipScores(clips, combineChannels(ch, stats, WEIGHTS[w]), SCALES[s]);
+    const out = new Float32Array(clips.size);
+    nets.forEach((n, e) => multiScaleClipScores(clips, combineChannels(n[part], netStats[e], WEIGHTS[w]), SCALES[s]).forEach((v, i) => { out[i] += v / nets.length; }));
+    return out;
   };
   const val: Record<string, number> = {}, test: Record<string, number> = {}, perKind: Record<string, Record<string, number>> = {};
   for (const cand of CANDIDATES) {
-    val[cand] = frameAuc(valClips, score(valClips, onVal, cand)).auc;
-    const r = frameAuc(testClips, score(testClips, onTest, cand));
+    val[cand] = frameAuc(valClips, score(valClips, 'val', cand)).auc;
+    const r = frameAuc(testClips, score(testClips, 'test', cand));
     test[cand] = r.auc;
     perKind[cand] = r.perVideo;
   }
@@ -254,7 +273,7 @@ const rowsOf = (src: string): { name: string; auc: number[]; perKind: Record<str
 const kinds = [...TEST_KINDS];
 const md: string[] = [
   '# Video quality benchmark: frame differencing, AE and MemAE on real footage with injected anomalies', '',
-  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; score channel statistics from the ${config.statsFrom === 'train' ? 'training clips (as MemAE.fit)' : 'held-out normal validation part'}; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
+  `Clips 16x${config.size}x${config.size}, widths ${config.widths.join('-')}, ${config.slots} slots, ${(config.members ?? 1) > 1 ? `${config.members} networks per model (mean of their standardised scores), ` : ''} budget ${config.steps} Adam steps (batch ${config.batch}, lr ${config.lr}), early stopping patience ${config.patience} on the validation part's loss; score channel statistics from the ${config.statsFrom === 'train' ? 'training clips (as MemAE.fit)' : 'held-out normal validation part'}; event length ${config.length} frames; seeds ${[...new Set(runs.map((r) => r.seed))].join(', ')}; backend ${config.backend}, ${config.threads ?? 'default'} thread(s). Frame AUC, official protocol; mean ± sd over seeds.`,
   `Score settings chosen on validation videos (validation kinds ${VALIDATION_KINDS.join(', ')} on the training side's held-out part): model channels only ${variants.map((v) => `${label(v)} ${chosen[v]}`).join(', ')}; with the frame-difference channel ${variants.map((v) => `${label(v)} ${chosenWithFd[v]}`).join(', ')}.`, '',
 ];
 for (const s of sources.filter((x) => runs.some((r) => r.source === x.name))) {
