@@ -5,6 +5,7 @@ import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
 import { addCsvOptions } from './csv-flags.js';
 import { TRAIN_DEFAULTS } from '../train/defaults.js';
+import { BASELINE_CHOICES } from '../run/baseline-choice.js';
 
 // the library's defaults (train/defaults.ts), shown in --help so CLI and library cannot drift apart
 const { image, video, tabular } = TRAIN_DEFAULTS;
@@ -98,6 +99,7 @@ ${EXIT_CODES_HELP}`,
     .option('--train-limit <n>', 'train on at most n normal samples', intArg('--train-limit', 1))
     .option('--seed <n>', 'random seed', intArg('--seed'))
     .option('-o, --out <dir>', 'run directory (default runs/<date>-<variant>-c<class>)')
+    .addOption(new Option('--baseline <name>', 'the baseline fitted on the same training data and scored on the same test set, printed beside the AUROC and kept in metrics.json and the report (auto: isolation forest for tables, k-NN distance for images, frame differencing for video; none: skip it)').choices(BASELINE_CHOICES).default('auto'))
     .addHelpText(
       'after',
       `

@@ -17,7 +17,7 @@ import { evaluateScores } from '../run/metrics-port.js';
 import { RUN_FILES, type Metrics, type VideoScores } from '../run/run-files.js';
 import { auroc } from '../metrics/roc.js';
 import type { ClipDataset } from '../video/clips.js';
-import { evaluateClipScores } from '../video/evaluate.js';
+import { evaluateClipScores, pooledFrames } from '../video/evaluate.js';
 
 export interface VideoRunResult {
   /** frame-level AUROC (official protocol), undefined without labels */
@@ -69,17 +69,8 @@ export async function writeVideoRun(dir: string, det: DetectorPort, clips: ClipD
   };
   writeFileSync(join(dir, RUN_FILES.video), JSON.stringify(video) + '\n');
   // frame-level metrics over the counted frames of all videos (scores: per-video normalised, as the AUC)
-  const scores: number[] = [];
-  const labels: number[] = [];
-  for (const v of ev.videos) {
-    for (let f = 0; f < v.anomaly.length; f++) {
-      if (!v.counted[f]) continue;
-      scores.push(v.anomaly[f]);
-      if (v.labels) labels.push(v.labels[f]);
-    }
-  }
-  const labelled = labels.length === scores.length;
-  const metrics = evaluateScores(Float32Array.from(scores), labelled ? Uint8Array.from(labels) : undefined, null);
+  const frames = pooledFrames(ev);
+  const metrics = evaluateScores(frames.scores, frames.labels, null);
   metrics.extra = { level: 'frame (per-video min-max regularity, clip error at its centre frame, edge frames excluded)', frames: ev.frames, clips: clips.size, clipThreshold: det.threshold };
   writeFileSync(join(dir, RUN_FILES.metrics), JSON.stringify(metrics) + '\n');
   return { auroc: ev.auc, metrics, frames: ev.frames };

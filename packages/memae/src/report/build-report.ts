@@ -84,6 +84,8 @@ export function buildReport(runDir: string): string {
   const fmt = (v: number | null | undefined, d = 4) => (v == null ? '-' : v.toFixed(d));
   if (metrics) {
     summary.push(['AUROC', fmt(metrics.auroc)], ['AUPRC', fmt(metrics.auprc)]);
+    const b = metrics.baseline;
+    if (b) summary.push([`baseline: ${b.label}, same split`, `AUROC ${fmt(b.auroc)}, AUPRC ${fmt(b.auprc)}`]);
     if (metrics.threshold != null) summary.push(['threshold', metrics.threshold.toPrecision(4)]);
     if (metrics.f1 !== undefined) summary.push(['precision / recall / F1', `${fmt(metrics.precision, 3)} / ${fmt(metrics.recall, 3)} / ${fmt(metrics.f1, 3)}`]);
     if (metrics.normalCount !== undefined) summary.push(['test samples (normal / anomalous)', `${metrics.normalCount} / ${metrics.anomalyCount ?? 0}`]);

@@ -61,6 +61,11 @@ export const MetricsSchema = z.object({
   normalCount: z.number().int().optional(),
   anomalyCount: z.number().int().optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
+  /** the baseline fitted on the same training data and scored on the same test set (run/baseline-compare.ts) */
+  baseline: z.object({
+    name: z.string(), label: z.string(), auroc: z.number().nullable(), auprc: z.number().nullable(),
+    level: z.enum(['sample', 'frame']), seconds: z.number(), trainSamples: z.number().int(),
+  }).optional(),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 

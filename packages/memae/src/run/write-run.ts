@@ -42,6 +42,11 @@ export function writeMetrics(dir: string, test: Dataset, scores: Float32Array, t
   return m;
 }
 
+/** Adds the baseline's figures to a run's metrics.json (written before by writeMetrics or the video run). */
+export function writeBaseline(dir: string, metrics: Metrics, baseline: NonNullable<Metrics['baseline']>): void {
+  writeJson(dir, RUN_FILES.metrics, { ...metrics, baseline });
+}
+
 /** Input, reconstruction and error-map PNGs of the `k` highest- and `k` lowest-scored samples (image and video data). */
 export async function writeSamples(dir: string, det: DetectorPort, test: Dataset, scores: Float32Array, k = 8): Promise<Samples | undefined> {
   if (det.kind === 'tabular') return undefined;

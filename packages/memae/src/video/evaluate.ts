@@ -50,3 +50,18 @@ export function evaluateClipScores(clips: ClipDataset, clipErrors: ArrayLike<num
   const frames = videos.reduce((a, v) => a + v.counted.reduce((s, x) => s + x, 0), 0);
   return { auc: labelled ? auroc(allLabels, allScores) : undefined, frames, videos };
 }
+
+/** The counted frames of every video, pooled (per-video min-max anomaly scores, and labels when every video has them):
+ *  what the frame AUROC is computed over, for other metrics of the same frames. */
+export function pooledFrames(ev: VideoEvaluation): { scores: Float32Array; labels?: Uint8Array } {
+  const scores: number[] = [];
+  const labels: number[] = [];
+  for (const v of ev.videos) {
+    for (let f = 0; f < v.anomaly.length; f++) {
+      if (!v.counted[f]) continue;
+      scores.push(v.anomaly[f]);
+      if (v.labels) labels.push(v.labels[f]);
+    }
+  }
+  return { scores: Float32Array.from(scores), ...(labels.length === scores.length ? { labels: Uint8Array.from(labels) } : {}) };
+}

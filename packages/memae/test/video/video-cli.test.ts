@@ -38,6 +38,13 @@ test('video CLI: train on a UCSD layout, eval -> frame AUROC, score a file and a
   // frame-level AUROC over the 33 counted frames of the 40-frame test video (8-frame clips: frames 4..36)
   assert.equal(res.frames, 33);
   assert.ok(res.auroc >= 0 && res.auroc <= 1);
+  // frame differencing beside it, frame-level over the same frames, kept in metrics.json and shown in the report
+  const b = (JSON.parse(tr.stdout) as { baseline: { name: string; level: string; auroc: number } }).baseline;
+  assert.equal(b.name, 'frame-diff');
+  assert.equal(b.level, 'frame');
+  assert.ok(b.auroc >= 0 && b.auroc <= 1);
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')).baseline, b);
+  assert.match(readFileSync(join(runDir, 'report.html'), 'utf8'), /baseline: frame differencing, same split/);
 
   const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
   const { score, ...spec } = manifest.preprocessing as { score: { channels: { name: string; weight: number }[] } };

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { writeReport } from '../../report/build-report.js';
 import { createDetector, type EpochRecord, type Kind } from '../../run/detector-port.js';
 import { RUN_FILES } from '../../run/run-files.js';
-import { writeHistory, writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
+import { writeBaseline, writeHistory, writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
+import { checkBaseline, compareBaseline } from '../../run/baseline-compare.js';
+import { BASELINE_LABELS, defaultBaseline, type BaselineChoice } from '../../run/baseline-choice.js';
 import { UserError } from '../../errors/user-error.js';
 import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
@@ -44,6 +46,7 @@ export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   out?: string;
   quiet?: boolean;
   json?: boolean;
+  baseline?: BaselineChoice;
 }
 
 /** The run config from the config file (if any) overridden by command-line flags. */
@@ -83,6 +86,7 @@ export async function train(flags: TrainFlags): Promise<void> {
   const data = await loadData(cfg.data, { train: true, seed: cfg.train.seed });
   if (!data.train) throw new UserError('no training data');
   const kind = kindOf(data.train.sampleShape);
+  checkBaseline(flags.baseline ?? 'auto', kind); // before training: a baseline that does not fit the data wastes no run
   // the library's budget for this kind and data size unless given (train/defaults.ts), so CLI and library agree;
   // fit() gets the user's options as given and resolves the same budget
   const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore } = cfg.train;
@@ -140,12 +144,26 @@ export async function train(flags: TrainFlags): Promise<void> {
       await writeSamples(runDir, det, data.test, scores);
       await writeMemoryImages(runDir, det);
       Object.assign(result, { auroc: m.auroc, auprc: m.auprc, threshold: det.threshold });
+      let metrics = m;
       if (data.test instanceof ClipDataset) {
         // video: frame-level evaluation replaces the clip-level metrics
         const v = await (await import('../video-run.js')).writeVideoRun(runDir, det, data.test, scores);
+        metrics = v.metrics;
         Object.assign(result, { auroc: v.metrics.auroc, auprc: v.metrics.auprc, frames: v.frames });
         if (v.metrics.auroc !== null) out.result(`frame AUROC ${v.metrics.auroc.toFixed(4)} (${data.description})`);
       } else if (m.auroc !== null) out.result(`AUROC ${m.auroc.toFixed(4)} (${data.description})`);
+      if (metrics.auroc !== null && flags.baseline !== 'none') {
+        // the reference beside the figure: a baseline on the same training data and test set
+        const choice = flags.baseline ?? 'auto';
+        out.note(`baseline: fitting ${BASELINE_LABELS[choice === 'auto' ? defaultBaseline(kind) : choice]} on the same training data`);
+        const b = await compareBaseline(choice, kind, data.train, data.test, cfg.train.seed ?? 0);
+        if (b) {
+          writeBaseline(runDir, metrics, b);
+          result.baseline = b;
+          const f = (v: number | null | undefined) => (v == null ? '-' : v.toFixed(4));
+          out.result(`baseline, same split: ${b.label} ${b.level === 'frame' ? 'frame ' : ''}AUROC ${f(b.auroc)} (model ${f(metrics.auroc)}), AUPRC ${f(b.auprc)} (model ${f(metrics.auprc)})`);
+        }
+      }
     }
     const report = writeReport(runDir);
     result.report = report;
