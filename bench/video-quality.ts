@@ -126,7 +126,8 @@ const sourceInfo: Record<string, unknown>[] = [];
 if (a.from) {
   for (const f of String(a.from).split(',')) {
     const j = JSON.parse(readFileSync(f, 'utf8')) as { runs: Run[]; commands: string[]; config: typeof config; sources: (Record<string, unknown> & { name: string })[] };
-    if (runs.length === 0) config = { ...j.config, seeds, statsFrom: String(a['stats-from']) };
+    // --rescore recomputes from the first network's clip scores: a one-network run whatever the file's --members
+    if (runs.length === 0) config = { ...j.config, seeds, statsFrom: String(a['stats-from']), ...(a.rescore ? { members: 1 } : {}) };
     runs.push(...j.runs);
     commands.push(...j.commands);
     for (const s of j.sources) if (!sourceInfo.some((x) => x.name === s.name)) sourceInfo.push(s);
