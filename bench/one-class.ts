@@ -14,7 +14,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
-import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { permutation } from '../packages/memae/src/data/random.js';
+import { ArrayDataset, sampleSize } from '../packages/memae/src/data/dataset.js';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
@@ -28,6 +30,8 @@ const { values: a } = parseArgs({
     classes: { type: 'string', default: 'all' },
     ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae-nonspar,memae', epochs: '30', lr: '1e-3,3e-4', batchSize: '64' }),
     'test-limit': { type: 'string' },
+    // networks per model (bench-level seed ensemble, scores averaged); the first network's figures are kept too
+    members: { type: 'string', default: '1' },
     backend: { type: 'string' },
     name: { type: 'string' },
   },
@@ -39,15 +43,23 @@ const classNames = dataName === 'mnist' ? MNIST_CLASSES : FASHION_MNIST_CLASSES;
 const classes = parseList(a.classes, classNames.map((_, i) => i));
 const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLimit } = readSelection(a);
 const testLimit = optionalNumber(a['test-limit']);
+const members = Number(a.members);
+if (!Number.isInteger(members) || members < 1) throw new Error(`--members must be a whole number >= 1, got ${a.members}`);
 
 const load = dataName === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
 const testAll = await load({ split: 'test', limit: testLimit });
 
-interface Run { variant: BenchVariant; cls: number; seed: number; auroc: number; ap: number; lr: number; epochs: number; valMse: number; trainSeconds: number; trainSize: number }
+interface Run {
+  variant: BenchVariant; cls: number; seed: number; auroc: number; ap: number; lr: number; epochs: number; valMse: number; trainSeconds: number; trainSize: number;
+  /** AUROC on the validation set: the held-out normal images against 4x as many training images of the other classes */
+  valAuroc?: number;
+  /** --members > 1: each network's test and validation AUROC (the first is the one-network model) */
+  memberAuroc?: number[]; memberValAuroc?: number[];
+}
 const name = a.name ?? `one-class-${dataName}`;
 // the recipe a reused result must share with this invocation (seeds, classes and variants may differ)
-const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit'] as const;
+const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit', 'members'] as const;
 const selected = (r: { variant: BenchVariant; cls: number; seed: number }) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed);
 const runKey = (r: { variant: BenchVariant; cls: number; seed: number }) => `${r.variant}/${r.cls}/${r.seed}`;
 const prior = readPrior();
@@ -61,6 +73,7 @@ for (const cls of classes) {
     let normal: Dataset = split.train;
     if (trainLimit && normal.size > trainLimit) normal = trainValSplit(normal, 1 - trainLimit / normal.size, seed + 1000).train;
     const { train, val } = trainValSplit(normal, valFraction, seed);
+    const valSet = validationSet(val, cls, seed);
     for (const variant of variants) {
       const done = prior.runs.find((r) => r.variant === variant && r.cls === cls && r.seed === seed);
       if (done) {
@@ -72,13 +85,15 @@ for (const cls of classes) {
       let best: { lr: number; valMse: number; epochs: number; det: Awaited<ReturnType<typeof fitDetector>> } | undefined;
       // a baseline has no learning rate: one fit (recorded as lr 0)
       for (const lr of isBaseline(variant) ? [0] : lrs) {
-        const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend });
+        const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, members });
         if (!best || det.valMse < best.valMse) {
           best?.det.dispose();
           best = { lr, valMse: det.valMse, epochs: det.epochs, det };
         } else det.dispose();
       }
       const scores = await best!.det.score(split.test);
+      const valScores = await best!.det.score(valSet);
+      const perMember = members > 1 ? { memberAuroc: (await best!.det.memberScores(split.test)).map((s) => auroc(split.test.labels!, s)), memberValAuroc: (await best!.det.memberScores(valSet)).map((s) => auroc(valSet.labels!, s)) } : {};
       best!.det.dispose();
       const r: Run = {
         variant, cls, seed,
@@ -86,12 +101,26 @@ for (const cls of classes) {
         ap: averagePrecision(split.test.labels!, scores),
         lr: best!.lr, epochs: best!.epochs, valMse: best!.valMse,
         trainSeconds: (performance.now() - t0) / 1000, trainSize: train.size,
+        valAuroc: auroc(valSet.labels!, valScores), ...perMember,
       };
       runs.push(r);
       report();
       console.log(`${dataName} class ${cls} (${classNames[cls]}) seed ${seed} ${VARIANT_NAMES[variant]}: AUROC ${r.auroc.toFixed(4)} (lr ${r.lr}, ${r.epochs} epochs, val MSE ${r.valMse.toFixed(5)}, ${r.trainSeconds.toFixed(0)} s)`);
     }
   }
+}
+
+/** The validation set of a class (training split only, never the test set): its held-out normal images and 4x as
+ *  many seeded training images of the other classes, labelled 1. */
+function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
+  const others = indicesOfClasses(trainAll, classNames.map((_, i) => i).filter((c) => c !== cls));
+  const pick = permutation(others.length, seed + 2000).subarray(0, Math.min(others.length, 4 * val.size));
+  const n = val.size, m = pick.length, per = sampleSize(val);
+  const x = new Float32Array((n + m) * per);
+  x.set(val.gather(Array.from({ length: n }, (_, i) => i)));
+  x.set(trainAll.gather(Array.from(pick, (k) => others[k])), n * per);
+  const labels = new Uint8Array(n + m).fill(1, n);
+  return new ArrayDataset(x, val.sampleShape, labels);
 }
 
 function report(): string {
@@ -101,10 +130,17 @@ function report(): string {
   const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
   rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
   const title = `# One-class AUROC, ${dataName}\n\n` +
-    `classes ${classes.join(',')}, seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
+    `classes ${classes.join(',')}, seeds ${seeds.join(',')}, ${members > 1 ? `${members} networks per model (member seeds, scores averaged), ` : ''}up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
     `${trainLimit ? `, at most ${trainLimit} training images per class` : ''}${testLimit ? `, first ${testLimit} test images` : ''}. Mean ± sample std over seeds; the mean row averages over classes within a seed first.\n\n`;
   const wallSeconds = prior.wallSeconds + (Date.now() - started) / 1000;
-  const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], rows) +
+  // validation AUROC (training split only) and, for ensembles, the first network alone: mean over classes per seed
+  const seedMeans = (v: BenchVariant, f: (r: Run) => number | undefined) => seeds.map((s) => pick(v).filter((r) => r.seed === s).map(f)).filter((xs) => xs.length && xs.every((x) => x !== undefined)).map((xs) => mean(xs as number[]));
+  const extra = [
+    ['validation AUROC (held-out normal vs 4x other classes\' training images)', (r: Run) => r.valAuroc],
+    ...(members > 1 ? [['first network alone: test AUROC', (r: Run) => r.memberAuroc?.[0]], ['first network alone: validation AUROC', (r: Run) => r.memberValAuroc?.[0]]] as const : []),
+  ] as const;
+  const extraRows = extra.map(([label, f]) => [label, ...variants.map((v) => { const m = seedMeans(v, f); return m.length ? fmt(m) : '-'; })]);
+  const md = title + markdownTable(['class', ...variants.map((v) => VARIANT_NAMES[v])], [...rows, ...extraRows]) +
     `\nwall time ${wallSeconds.toFixed(0)} s${prior.runs.length ? ' (summed over the invocations that made this file)' : ''}. Command: \`npx tsx bench/one-class.ts ${process.argv.slice(2).join(' ')}\`\n`;
   // the file keeps every earlier model this run has not reached (yet): other classes, seeds or variants, and the
   // selected ones still ahead, so an interrupted run loses nothing
@@ -121,7 +157,9 @@ function readPrior(): { runs: Run[]; wallSeconds: number } {
   if (!existsSync(file)) return { runs: [], wallSeconds: 0 };
   const old = JSON.parse(readFileSync(file, 'utf8')) as { args: Record<string, unknown>; runs: Run[]; wallSeconds?: number };
   const args = a as Record<string, unknown>;
-  const differs = recipeKeys.filter((k) => (old.args[k] ?? null) !== (args[k] ?? null));
+  // files written before --members existed hold one-network models
+  const was = (k: string) => old.args[k] ?? (k === 'members' ? '1' : null);
+  const differs = recipeKeys.filter((k) => was(k) !== (args[k] ?? null));
   if (differs.length) {
     // never overwrite results made with another recipe
     console.error(`${file} holds results of another recipe (${differs.join(', ')} differ): choose another --name, or delete the file to start afresh`);

@@ -3,6 +3,7 @@
 // or one of the library's baselines (isolation forest, PCA, k-NN) with its defaults, fitted on the same rows.
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type BackendChoice, type Variant } from '../../packages/memae/src/index.js';
 import type { Dataset } from '../../packages/memae/src/data/dataset.js';
+import { memberSeed } from '../../packages/memae/src/detector/ensemble.js';
 
 export type BaselineName = 'iforest' | 'pca' | 'knn';
 export type BenchVariant = Variant | BaselineName;
@@ -29,6 +30,9 @@ export interface FitSettings {
   encoderChannels?: number[];
   /** tables: the library's seed ensemble size; default: the library's for the kind */
   ensemble?: number;
+  /** images (bench-level seed ensemble): this many networks from the library's member seeds, scores averaged;
+   *  `memberScores` gives each network's own scores (the first is the one-network model) */
+  members?: number;
 }
 
 export interface FittedDetector {
@@ -36,6 +40,8 @@ export interface FittedDetector {
   valMse: number;
   epochs: number;
   score(d: Dataset): Promise<Float32Array>;
+  /** each network's scores (one entry for a single network) */
+  memberScores(d: Dataset): Promise<Float32Array[]>;
   dispose(): void;
 }
 
@@ -44,7 +50,21 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     // no training options to choose: valMse is NaN, and the caller's learning-rate grid is moot
     const det = makeBaseline(variant, s.seed);
     await det.fit(train);
-    return { valMse: NaN, epochs: 0, score: (d) => det.decisionFunction(d), dispose: () => {} };
+    return { valMse: NaN, epochs: 0, score: (d) => det.decisionFunction(d), memberScores: async (d) => [await det.decisionFunction(d)], dispose: () => {} };
+  }
+  if ((s.members ?? 1) > 1) {
+    // a bench-level seed ensemble (the library's `ensemble` is for tables): member 0 is the one-network model
+    const nets: FittedDetector[] = [];
+    for (let e = 0; e < s.members!; e++) nets.push(await fitDetector(variant, train, val, { ...s, members: 1, seed: memberSeed(s.seed, e) }));
+    const memberScores = (d: Dataset) => Promise.all(nets.map((n) => n.score(d)));
+    return {
+      valMse: nets[0].valMse, epochs: nets[0].epochs, memberScores,
+      score: async (d) => {
+        const all = await memberScores(d);
+        return all[0].map((_, i) => all.reduce((t, x) => t + x[i], 0) / all.length);
+      },
+      dispose: () => nets.forEach((n) => n.dispose()),
+    };
   }
   const det = await MemAE.create({
     kind: s.kind ?? 'image',
@@ -72,6 +92,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     valMse: sum / v.length,
     epochs: res.epochsDone,
     score: (d) => det.score(d, { batchSize: 1024 }),
+    memberScores: async (d) => [await det.score(d, { batchSize: 1024 })],
     dispose: () => det.dispose(),
   };
 }
