@@ -34,6 +34,7 @@ const transposed: [string, number[], number[], number[], P3, Pad][] = [
   ['to 16 channels by phases, 4x4x2 s(2,3,2) valid', [1, 2, 12, 13, 3], [4, 4, 2, 16, 3], [1, 6, 37, 26, 16], [2, 3, 2], 'valid'],
 ];
 
+type Fused3d = { conv3dBiasAct(x: tf.Tensor, w: tf.Tensor, s: number[], pad: Pad, d: number[], b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
 type Fused = { convTransposeBiasAct(x: tf.Tensor, w: tf.Tensor, out: number[], s: number[], pad: Pad, b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
 const reference = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, out: number[], s: P3, pad: Pad, act: 'linear' | 'leakyrelu') => {
   const y = tf.add(tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, out as [number, number, number, number, number], s, pad), b);
@@ -48,6 +49,15 @@ for (const mode of [0, 1, 2]) {
     };
     for (const [name, xs, ws, s, pad, d] of forward) {
       it(`conv3d ${name}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2)], (x, w) => tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, pad, 'NDHWC', d))));
+      // LibtorchBackend.conv3dBiasAct (the inference plan's folded 3D convolution) against conv3d + add + leakyRelu
+      for (const act of ['linear', 'leakyrelu'] as const) {
+        it(`conv3dBiasAct ${name}, ${act}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2), f([ws[4]], 3)], (x, w, b) => {
+          const be = tf.backend() as unknown as Partial<Fused3d>;
+          if (typeof be.conv3dBiasAct === 'function') return be.conv3dBiasAct(x, w, s, pad, d, b, act, 0.2);
+          const y = tf.add(tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, s, pad, 'NDHWC', d), b);
+          return act === 'leakyrelu' ? tf.leakyRelu(y, 0.2) : y;
+        })));
+      }
     }
     for (const [name, xs, ws, out, s, pad] of transposed) {
       it(`conv3dTranspose ${name}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2)],
