@@ -268,6 +268,62 @@ bool transposeByPhases(const at::Tensor& dy, const at::Tensor& w, const float* b
   return true;
 }
 
+// A transposed convolution to ONE result channel: colsT [taps, Q] = w as [taps, O] x dy^T (the products of every tap for
+// every input position, tap-major), then per output row the taps that reach it, added along W phase by phase (output w =
+// s * m + r reads input m + e): contiguous reads, no branch per value. x [size..., 1] per sample.
+void transposeToOneChannel(const at::Tensor& dy, const at::Tensor& w, const float* bias, bool leaky, float alpha, const Conv3dGeometry& g,
+                           const std::vector<int64_t>& size, at::Tensor& x) {
+  const int64_t N = dy.size(0), O = dy.size(4);
+  const int64_t q[3] = {dy.size(1), dy.size(2), dy.size(3)};
+  const int64_t k[3] = {w.size(0), w.size(1), w.size(2)};
+  const int64_t Q = q[0] * q[1] * q[2], taps = k[0] * k[1] * k[2];
+  std::vector<int64_t> src[2];
+  for (int dim = 0; dim < 2; ++dim) src[dim] = sources(size[dim], k[dim], q[dim], g.stride[dim], g.dilation[dim], g.lo[dim]);
+  // along W: per phase r, the taps (c, e)
+  const int64_t sW = g.stride[2];
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> wTaps(static_cast<size_t>(sW));
+  for (int64_t r = 0; r < sW; ++r)
+    for (int64_t c = 0; c < k[2]; ++c) {
+      const int64_t v = r + g.lo[2] - c * g.dilation[2];
+      if (((v % sW) + sW) % sW == 0) wTaps[static_cast<size_t>(r)].emplace_back(c, v / sW);
+    }
+  auto wm = w.contiguous().view({taps, O});
+  auto colsT = at::empty({taps, Q}, dy.options());
+  const float b0 = bias ? bias[0] : 0.f;
+  for (int64_t n = 0; n < N; ++n) {
+    at::mm_out(colsT, wm, dy.select(0, n).view({Q, O}).t());
+    const float* ct = colsT.data_ptr<float>();
+    float* out = x.data_ptr<float>() + n * size[0] * size[1] * size[2];
+    at::parallel_for(0, size[0] * size[1], 1, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t d = r / size[1], h = r % size[1];
+        float* o = out + r * size[2];
+        std::fill(o, o + size[2], b0);
+        for (int64_t a = 0; a < k[0]; ++a) {
+          const int64_t sd = src[0][static_cast<size_t>(d * k[0] + a)];
+          if (sd < 0) continue;
+          for (int64_t b = 0; b < k[1]; ++b) {
+            const int64_t sh = src[1][static_cast<size_t>(h * k[1] + b)];
+            if (sh < 0) continue;
+            const float* row = ct + (a * k[1] + b) * k[2] * Q + (sd * q[1] + sh) * q[2];
+            for (int64_t rw = 0; rw < sW && rw < size[2]; ++rw) {
+              const int64_t count = (size[2] - rw + sW - 1) / sW;
+              for (const auto& [c, e] : wTaps[static_cast<size_t>(rw)]) {
+                const float* in = row + c * Q;
+                const int64_t m0 = std::max<int64_t>(0, -e), m1 = std::min(count, q[2] - e);
+                for (int64_t m = m0; m < m1; ++m) o[sW * m + rw] += in[m + e];
+              }
+            }
+          }
+        }
+        if (leaky) {
+          for (int64_t i = 0; i < size[2]; ++i) o[i] = std::max(o[i], o[i] * alpha);
+        }
+      }
+    });
+  }
+}
+
 }  // namespace
 
 at::Tensor conv3dGemm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Conv3dGeometry& g, const std::vector<int64_t>& outSize) {
@@ -306,7 +362,12 @@ at::Tensor convTranspose3dGemm(const at::Tensor& dy, const at::Tensor& w, const 
   const int64_t Q = q[0] * q[1] * q[2];
   auto x = at::empty({N, size[0], size[1], size[2], inC}, dyc.options());
   auto b = bias.defined() ? bias.contiguous() : bias;
-  if (transposeByPhases(dyc, w.contiguous(), b.defined() ? b.data_ptr<float>() : nullptr, leaky, static_cast<float>(alpha), g, size, x)) return x;
+  const float* bp = b.defined() ? b.data_ptr<float>() : nullptr;
+  if (inC == 1) {
+    transposeToOneChannel(dyc, w, bp, leaky, static_cast<float>(alpha), g, size, x);
+    return x;
+  }
+  if (transposeByPhases(dyc, w.contiguous(), bp, leaky, static_cast<float>(alpha), g, size, x)) return x;
   auto wt = wtOf();
   auto cols = at::empty({Q, wt.size(1)}, dyc.options());
   for (int64_t n = 0; n < N; ++n) {

@@ -1,6 +1,6 @@
 // native/conv3d-gemm.cc: 3D convolutions and transposed convolutions on NDHWC memory as matrix products (columns
 // position-major or, for inputs with < 8 channels, tap-major; transposed ones by output phases with >= 16 result
-// channels on maps large enough, else columns and a gather), with the bias and LeakyReLU of convTransposeBiasAct in
+// channels on maps large enough, tap-major to 1 channel, else columns and a gather), with the bias and LeakyReLU of convTransposeBiasAct in
 // their last pass. setConv3dPath: 0 ATen's kernels, 1 this path wherever it applies, 2 (default) this path at batch 1
 // without AVX-512. Every mode must give tfjs cpu's numbers for every geometry, including batch > 1, odd sizes, 'valid',
 // strides 1-3, dilation and explicit asymmetric padding.
@@ -25,7 +25,8 @@ const forward: [string, number[], number[], P3, Pad, P3][] = [
 
 // [name, dy shape, filter [kd, kh, kw, out, in], result shape, strides, pad]
 const transposed: [string, number[], number[], number[], P3, Pad][] = [
-  ['to 1 channel (columns + gather), (1,2,2) same', [1, 4, 6, 5, 12], [3, 3, 3, 1, 12], [1, 4, 12, 10, 1], [1, 2, 2], 'same'],
+  ['to 1 channel (tap-major, along W by phase), (1,2,2) same', [1, 4, 6, 5, 12], [3, 3, 3, 1, 12], [1, 4, 12, 10, 1], [1, 2, 2], 'same'],
+  ['to 1 channel, 3x4x3 s(2,3,2) valid, batch 2', [2, 3, 4, 5, 6], [3, 4, 3, 1, 6], [2, 7, 13, 11, 1], [2, 3, 2], 'valid'],
   ['to 6 channels (gather), s2 same, batch 2', [2, 3, 4, 3, 8], [3, 3, 3, 6, 8], [2, 6, 8, 6, 6], [2, 2, 2], 'same'],
   ['to 16 channels, small maps (padding waste: gather)', [1, 2, 4, 4, 8], [3, 3, 3, 16, 8], [1, 4, 8, 8, 16], [2, 2, 2], 'same'],
   ['to 16 channels by phases, s2 same', [1, 3, 11, 12, 5], [3, 3, 3, 16, 5], [1, 6, 22, 24, 16], [2, 2, 2], 'same'],
