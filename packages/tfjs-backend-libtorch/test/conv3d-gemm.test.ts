@@ -20,6 +20,7 @@ const forward: [string, number[], number[], P3, Pad, P3][] = [
   ['3 channels (tap-major), s2 same, batch 2', [2, 6, 7, 8, 3], [3, 3, 3, 3, 5], [2, 2, 2], 'same', [1, 1, 1]],
   ['9 channels (position-major), s2 same, odd sizes', [1, 5, 9, 7, 9], [3, 3, 3, 9, 4], [2, 2, 2], 'same', [1, 1, 1]],
   ['16 channels, 2x3x2 s(1,2,3) valid, batch 2', [2, 4, 9, 11, 16], [2, 3, 2, 16, 7], [1, 2, 3], 'valid', [1, 1, 1]],
+  ['16 channels, columns in several blocks, s1 same', [1, 6, 20, 40, 16], [3, 3, 3, 16, 4], [1, 1, 1], 'same', [1, 1, 1]],
   ['dilation 2, same, 8 channels', [1, 6, 7, 7, 8], [3, 3, 3, 8, 3], [1, 1, 1], 'same', [2, 2, 2]],
 ];
 
