@@ -455,9 +455,11 @@ int reg() {
     const auto& w = T(info, 1);
     const auto& bias = T(info, 7);
     int64_t act = I(info, 8);
-    // 3D at batch 1 without AVX-512: bias and LeakyReLU in the matrix-product path's last pass
-    if ((act == 0 || act == 4) && bias.dim() == 1 && w.dim() == 5 && bias.size(0) == w.size(3)) {
-      auto y = convInputGradGemm3d(T(info, 0), w, V(info, 2), geometry(info, 3), I(info, 6), bias, act == 4, D(info, 9));
+    // 3D at batch 1 without AVX-512: bias and LeakyReLU (as max(v, alpha * v): 0 <= alpha <= 1) in the matrix-product
+    // path's last pass
+    const double alpha = D(info, 9);
+    if ((act == 0 || (act == 4 && alpha >= 0 && alpha <= 1)) && bias.dim() == 1 && w.dim() == 5 && bias.size(0) == w.size(3)) {
+      auto y = convInputGradGemm3d(T(info, 0), w, V(info, 2), geometry(info, 3), I(info, 6), bias, act == 4, alpha);
       if (y.defined()) return R(info, y);
     }
     auto y = convInputGrad(T(info, 0), w, V(info, 2), geometry(info, 3), I(info, 6));

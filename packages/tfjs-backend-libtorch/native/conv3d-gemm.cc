@@ -21,9 +21,9 @@ constexpr int64_t kRowChannels = 8;
 // 18.1-18.5 with 8 MB blocks and 23.5 with 2 MB ones, whose products repack the filter too often).
 constexpr int64_t kColumnBlock = int64_t(1) << 20;
 
-// One sample's columns (or a block of them): row p (an output position) holds, tap by tap, the C input values that tap reads (zeros
-// outside the input). x [D, H, W, C], cols [Do*Ho*Wo, kd*kh*kw*C].
-// Rows [row0, row1) of output (d, h) rows only (out[2] positions each), written from the top of cols.
+// Columns of one sample's output (d, h) rows [row0, row1) (out[2] positions each): row p of cols (an output position)
+// holds, tap by tap, the C input values that tap reads (zeros outside the input). x [D, H, W, C], cols [positions,
+// kd*kh*kw*C], written from its top.
 void vol2col(const float* x, float* cols, const int64_t in[4], const std::vector<int64_t>& k, const std::vector<int64_t>& out,
              const Conv3dGeometry& g, int64_t row0, int64_t row1) {
   const int64_t D = in[0], H = in[1], W = in[2], C = in[3];

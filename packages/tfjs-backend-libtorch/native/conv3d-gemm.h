@@ -22,7 +22,7 @@ at::Tensor conv3dGemm(const at::Tensor& x, const at::Tensor& w, const at::Tensor
 
 // The gradient of that convolution with respect to x, i.e. the transposed convolution of dy [N, Dq, Hq, Wq, O] with
 // w [kd, kh, kw, C, O], for an input of spatial sizes `size`; plus bias (undefined or [C]) and, with leaky, a
-// LeakyReLU(alpha), in the same pass -> contiguous [N, size..., C]. With >= 16 result channels on maps large enough it
+// LeakyReLU(alpha) (0 <= alpha <= 1), in the same pass -> contiguous [N, size..., C]. With >= 16 result channels on maps large enough it
 // goes by output phases (one product per tap); otherwise one product into columns and a gather, for which wtOf() gives
 // w as the [O, taps*C] matrix (transposedGemmFilter, cached by the caller).
 at::Tensor convTranspose3dGemm(const at::Tensor& dy, const at::Tensor& w, const std::function<at::Tensor()>& wtOf, const at::Tensor& bias, bool leaky,

@@ -38,9 +38,9 @@ const transposed: [string, number[], number[], number[], P3, Pad][] = [
 
 type Fused3d = { conv3dBiasAct(x: tf.Tensor, w: tf.Tensor, s: number[], pad: Pad, d: number[], b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
 type Fused = { convTransposeBiasAct(x: tf.Tensor, w: tf.Tensor, out: number[], s: number[], pad: Pad, b: tf.Tensor, act: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor };
-const reference = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, out: number[], s: P3, pad: Pad, act: 'linear' | 'leakyrelu') => {
+const reference = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, out: number[], s: P3, pad: Pad, act: 'linear' | 'leakyrelu', alpha: number) => {
   const y = tf.add(tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, out as [number, number, number, number, number], s, pad), b);
-  return act === 'leakyrelu' ? tf.leakyRelu(y, 0.2) : y;
+  return act === 'leakyrelu' ? tf.leakyRelu(y, alpha) : y;
 };
 
 for (const mode of [0, 1, 2]) {
@@ -64,10 +64,11 @@ for (const mode of [0, 1, 2]) {
     for (const [name, xs, ws, out, s, pad] of transposed) {
       it(`conv3dTranspose ${name}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2)],
         (x, w) => tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, out as [number, number, number, number, number], s, pad))));
-      for (const act of ['linear', 'leakyrelu'] as const) {
-        it(`convTransposeBiasAct ${name}, ${act}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2), f([out[4]], 3)], (x, w, b) => {
+      // alpha 2: outside [0, 1], where the fused pass's max(v, alpha * v) is not a LeakyReLU
+      for (const [act, alpha] of [['linear', 0.2], ['leakyrelu', 0.2], ['leakyrelu', 2]] as const) {
+        it(`convTransposeBiasAct ${name}, ${act} ${alpha}`, withPath(() => expectSameAsCpu([f(xs, 1), f(ws, 2), f([out[4]], 3)], (x, w, b) => {
           const be = tf.backend() as unknown as Partial<Fused>;
-          return typeof be.convTransposeBiasAct === 'function' ? be.convTransposeBiasAct(x, w, out, s, pad, b, act, 0.2) : reference(x, w, b, out, s, pad, act);
+          return typeof be.convTransposeBiasAct === 'function' ? be.convTransposeBiasAct(x, w, out, s, pad, b, act, alpha) : reference(x, w, b, out, s, pad, act, alpha);
         })));
       }
     }
