@@ -87,6 +87,10 @@ test('folded batch norm equals model.apply: memae 3D video AE', async () => {
   // two clips of 4 frames: 16x16 corners of MNIST digits
   const clips = tf.tidy(() => tf.reshape(tf.slice(tf.tensor(frames.values, [8, 28, 28, 1]), [0, 6, 6, 0], [8, 16, 16, 1]), [2, 4, 16, 16, 1]));
   await checkModel(model, clips, 3, 'video ae');
+  // batch 1: on a CPU without AVX-512 tfjs-backend-libtorch runs these layers as NDHWC matrix products (conv3d-gemm.cc)
+  const one = tf.slice(clips, [0, 0, 0, 0, 0], [1, 4, 16, 16, 1]);
+  await checkModel(model, one, 3, 'video ae, batch 1');
+  one.dispose();
   clips.dispose();
   model.dispose();
 });

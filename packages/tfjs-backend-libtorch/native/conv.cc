@@ -7,6 +7,7 @@
 // the transposed result is cropped (input grad).
 #include "core.h"
 #include "activation.h"
+#include "conv3d-gemm.h"
 #include "transpose.h"
 #include <ATen/Parallel.h>
 #include <algorithm>
@@ -87,7 +88,7 @@ at::Tensor grouped(const at::Tensor& w, int64_t groups) {
 // sources are dropped when a new entry is made; beyond 64 entries or 64 MB of converted filters (a second copy of
 // the filters in use: 0.2 MB for the reference model, 23 MB for the 3D video AE) the oldest go first.
 // setConvFilterCache(false) bypasses it (measurements, tests).
-enum class FilterKind { First, FirstContiguous };
+enum class FilterKind { First, FirstContiguous, GemmTransposed };
 bool filterCacheOn = true;
 constexpr size_t kFilterCacheSize = 64;
 constexpr size_t kFilterCacheBytes = size_t(64) << 20;
@@ -105,6 +106,7 @@ thread_local std::vector<ConvertedFilter> filterCache;
 thread_local uint64_t filterCacheMisses = 0;
 
 at::Tensor convertFilter(const at::Tensor& w, FilterKind kind, int64_t groups) {
+  if (kind == FilterKind::GemmTransposed) return transposedGemmFilter(w);
   auto f = filterFirst(grouped(w, groups));
   return kind == FilterKind::FirstContiguous ? f.contiguous() : f;
 }
@@ -214,8 +216,32 @@ bool atenUsesOnednn(const at::Tensor& x, const at::Tensor& wf, const Geometry& g
 int64_t smallPath = 2;
 constexpr int64_t kSmallColumns = 16384;
 
+// How 3D convolutions and transposed convolutions run (setConv3dPath): 0 ATen's choice (oneDNN or vol2col) on NCDHW
+// operands, as before; 1 the NDHWC matrix-product path (conv3d-gemm.h) wherever it applies (float, one group, a
+// column buffer of at most kGemm3dColumns values per sample); 2 (default) the latter at batch 1 when oneDNN runs
+// without AVX-512, where it measured faster for every layer of the video net (docs/engine.md, "The 3D net at batch 1
+// on AVX2"); ATen's choice elsewhere (on AVX-512 oneDNN's direct kernels were ahead of PyTorch already).
+int64_t conv3dPath = 2;
+constexpr int64_t kGemm3dColumns = int64_t(1) << 24;
+
+bool useGemm3d(const at::Tensor& x, int64_t groups, int64_t columns) {
+  if (conv3dPath == 0 || x.dim() != 5 || x.scalar_type() != at::kFloat || groups != 1 || columns > kGemm3dColumns) return false;
+  return conv3dPath == 1 || (x.size(0) == 1 && onednnWithoutAvx512());
+}
+
+Conv3dGeometry gemmGeometry(const Geometry& g) { return {g.stride, g.dilation, g.lo}; }
+
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, const Geometry& g, int64_t groups) {
   int64_t n = static_cast<int64_t>(g.stride.size());
+  if (n == 3 && x.dim() == 5) {
+    std::vector<int64_t> out(3);
+    int64_t columns = x.size(4) * w.size(0) * w.size(1) * w.size(2);
+    for (int64_t k = 0; k < 3; ++k) {
+      out[k] = (x.size(1 + k) + g.lo[k] + g.hi[k] - g.dilation[k] * (w.size(k) - 1) - 1) / g.stride[k] + 1;
+      columns *= out[k];
+    }
+    if (useGemm3d(x, groups, columns)) return conv3dGemm(x, w, bias, gemmGeometry(g), out);
+  }
   if (n == 2 && channelsLast && x.dim() == 4) {
     // ATen's test takes the padded input's size
     bool sym = g.symmetric();
@@ -329,9 +355,21 @@ at::Tensor convInputGradSubpixel(const at::Tensor& dy, const at::Tensor& w, cons
   return full.narrow(1, g.lo[0], size[0]).narrow(2, g.lo[1], size[1]);
 }
 
+// The 3D transposed convolution on the matrix-product path (useGemm3d), with a bias (or undefined) and a LeakyReLU
+// (leaky) in its last pass; undefined where that path does not apply.
+at::Tensor convInputGradGemm3d(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups,
+                               const at::Tensor& bias, bool leaky, double alpha) {
+  if (size.size() != 3 || dy.dim() != 5 || w.dim() != 5) return {};
+  int64_t columns = dy.size(1) * dy.size(2) * dy.size(3) * w.size(0) * w.size(1) * w.size(2) * w.size(3);
+  if (!useGemm3d(dy, groups, columns) || w.scalar_type() != at::kFloat) return {};
+  return convTranspose3dGemm(dy, w, [&w] { return cachedFilter(w, FilterKind::GemmTransposed, 1); }, bias, leaky, alpha, gemmGeometry(g), size);
+}
+
 // Gradient of a convolution with respect to its input of spatial sizes `size`:
 // a transposed convolution, cropped to [lo, lo + size) of the full result.
 at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::vector<int64_t>& size, const Geometry& g, int64_t groups) {
+  auto viaGemm = convInputGradGemm3d(dy, w, size, g, groups, {}, false, 0);
+  if (viaGemm.defined()) return viaGemm;
   auto viaBackward = convInputGradBackward(dy, w, size, g, groups);
   if (viaBackward.defined()) return viaBackward;
   if (inputGradMode == 3) {
@@ -414,8 +452,17 @@ int reg() {
   // place on its fresh result: one kernel instead of three for a folded transposed convolution of an inference plan,
   // and the result keeps the convolution's memory layout (NCHW at batch 1, which the next one takes without a copy).
   def("convTransposeBiasAct", [](const Napi::CallbackInfo& info) {
-    auto y = convInputGrad(T(info, 0), T(info, 1), V(info, 2), geometry(info, 3), I(info, 6));
+    const auto& w = T(info, 1);
     const auto& bias = T(info, 7);
+    int64_t act = I(info, 8);
+    // 3D at batch 1 without AVX-512: bias and LeakyReLU (as max(v, alpha * v): 0 <= alpha <= 1) in the matrix-product
+    // path's last pass
+    const double alpha = D(info, 9);
+    if ((act == 0 || (act == 4 && alpha >= 0 && alpha <= 1)) && bias.dim() == 1 && w.dim() == 5 && bias.size(0) == w.size(3)) {
+      auto y = convInputGradGemm3d(T(info, 0), w, V(info, 2), geometry(info, 3), I(info, 6), bias, act == 4, alpha);
+      if (y.defined()) return R(info, y);
+    }
+    auto y = convInputGrad(T(info, 0), w, V(info, 2), geometry(info, 3), I(info, 6));
     if (bias.dim() != 1 || bias.size(0) != y.size(-1)) throw std::runtime_error("convTransposeBiasAct: the bias must have one value per output channel");
     y.add_(bias);
     return R(info, activate(y, I(info, 8), D(info, 9), {}));
@@ -440,6 +487,11 @@ int reg() {
     a.Set(0u, Napi::Number::New(info.Env(), double(filterCache.size())));
     a.Set(1u, Napi::Number::New(info.Env(), double(filterCacheMisses)));
     return a;
+  }, Replay::Ignored);
+  // setConv3dPath(0 | 1 | 2): see conv3dPath.
+  def("setConv3dPath", [](const Napi::CallbackInfo& info) -> Napi::Value {
+    conv3dPath = I(info, 0);
+    return info.Env().Undefined();
   }, Replay::Ignored);
   // setConvSmallPath(0 | 1 | 2): see smallPath.
   def("setConvSmallPath", [](const Napi::CallbackInfo& info) -> Napi::Value {

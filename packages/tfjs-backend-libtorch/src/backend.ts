@@ -159,6 +159,24 @@ export class LibtorchBackend extends KernelBackend {
   }
 
   /**
+   * tf.conv3d (x NDHWC, filter [kd, kh, kw, in, out], strides, 'same' | 'valid', dilations) plus a per-channel bias and
+   * 'linear' or 'leakyrelu', as ONE native kernel (native/conv.cc conv, which adds the bias in the convolution and
+   * applies the activation in place): tfjs has no fused conv3d, so memae's inference plan calls this for its folded 3D
+   * convolutions (one kernel per layer instead of three, no intermediate tensors). Float32 only.
+   */
+  conv3dBiasAct(x: Tensor, filter: Tensor, strides: number[], pad: 'same' | 'valid', dilations: number[], bias: Tensor,
+    activation: 'linear' | 'leakyrelu', alpha = 0.2): Tensor {
+    if (x.dtype !== 'float32' || filter.dtype !== 'float32' || bias.dtype !== 'float32') throw new Error('libtorch backend: conv3dBiasAct takes float32 tensors');
+    const info = backend_util.computeConv3DInfo(x.shape as [number, number, number, number, number], filter.shape as [number, number, number, number, number],
+      strides as [number, number, number], dilations as [number, number, number], pad);
+    const g = geometry(info);
+    // activation codes of native/activation.cc: 0 linear, 4 leaky ReLU
+    const id = this.addon.conv(this.id(x), this.id(filter), this.id(bias), g.strides, g.pads, g.dilations, 1,
+      activation === 'leakyrelu' ? 4 : 0, alpha, 0) as number;
+    return engine().makeTensorFromTensorInfo(this.out(id), this);
+  }
+
+  /**
    * tf.conv2dTranspose / tf.conv3dTranspose (x channels last, filter [k..., outChannels, inChannels], outShape, strides,
    * 'same' | 'valid') plus a per-channel bias and 'linear' or 'leakyrelu', as ONE native kernel
    * (native/conv.cc convTransposeBiasAct): memae's inference plan runs its folded transposed convolutions through it,

@@ -198,6 +198,17 @@ function fusedTranspose(): FusedTranspose | null {
   return typeof b.convTransposeBiasAct === 'function' ? (b as FusedTranspose) : null;
 }
 
+/** tfjs-backend-libtorch's 3D convolution with bias and activation as one kernel (tfjs has no fused conv3d). */
+interface Fused3d {
+  conv3dBiasAct(x: tf.Tensor, filter: tf.Tensor, strides: number[], pad: 'same' | 'valid', dilations: number[], bias: tf.Tensor,
+    activation: 'linear' | 'leakyrelu', alpha?: number): tf.Tensor;
+}
+
+function fused3d(): Fused3d | null {
+  const b = tf.backend() as unknown as Partial<Fused3d>;
+  return typeof b.conv3dBiasAct === 'function' ? (b as Fused3d) : null;
+}
+
 function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   const padding = f.cfg.padding as 'same' | 'valid';
   if (f.kind === 'Conv2D') {
@@ -212,6 +223,8 @@ function runFolded(f: Folded, x: tf.Tensor): tf.Tensor {
   // transposed: on tfjs-backend-libtorch one kernel for the convolution, the bias and the activation
   const fused = f.kind !== 'Conv3D' && x.dtype === 'float32' ? fusedTranspose() : null;
   if (f.kind === 'Conv3D') {
+    const one = x.dtype === 'float32' ? fused3d() : null;
+    if (one) return one.conv3dBiasAct(x, f.filter, triple(f.cfg.strides), padding, triple(f.cfg.dilationRate), f.bias, f.alpha === undefined ? 'linear' : 'leakyrelu', f.alpha);
     y = tf.conv3d(x as tf.Tensor5D, f.filter as tf.Tensor5D, triple(f.cfg.strides), padding, 'NDHWC', triple(f.cfg.dilationRate));
   } else if (f.kind === 'Conv2DTranspose') {
     const [s, k] = [pair(f.cfg.strides), pair(f.cfg.kernelSize)];
