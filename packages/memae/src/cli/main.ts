@@ -94,7 +94,7 @@ ${EXIT_CODES_HELP}`,
     .option('--hash-memory', 'MAMA Net hash (Hamming) addressing instead of softmax addressing (default on for mama)')
     .option('--no-hash-memory', 'softmax addressing')
     .option('--wasserstein-weight <x>', 'weight of the sliced Wasserstein loss (default 0.1 for mama, else 0)', numArg('--wasserstein-weight'))
-    .option('--ensemble <k>', `tables: train k networks from different seeds and score with the mean of their scores (default ${TRAIN_DEFAULTS.tabular.ensemble}, or 1 with --nproc; 1 trains one network)`, intArg('--ensemble', 1))
+    .option('--ensemble <k>', `tables and images: train k networks from different seeds and score with the mean of their scores (default ${TRAIN_DEFAULTS.tabular.ensemble} for tables, or 1 with --nproc; ${TRAIN_DEFAULTS.image.ensemble} for images: k times the training time; 1 trains one network)`, intArg('--ensemble', 1))
     .option('--encoder-channels <list>', 'encoder widths, e.g. 8,16,32,32 (default: the data kind\'s; video: 96,128,256,256)', listArg('--encoder-channels'))
     .option('--train-limit <n>', 'train on at most n normal samples', intArg('--train-limit', 1))
     .option('--seed <n>', 'random seed', intArg('--seed'))

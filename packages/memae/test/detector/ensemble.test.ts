@@ -138,13 +138,54 @@ test('the default ensemble gives way to one network under checkpointed training;
   }
 });
 
-test('ensemble: whole numbers 1..16, tables only', async () => {
+test('ensemble: whole numbers 1..16, tables and images, not video', async () => {
   await useTestBackend();
   for (const bad of [0, 17, 2.5]) {
     await assert.rejects(MemAE.create({ kind: 'tabular', inputShape: [f], ensemble: bad }), (e: Error) => e instanceof UserError && /ensemble must be a whole number/.test(e.message));
   }
-  await assert.rejects(MemAE.create({ kind: 'image', inputShape: [28, 28, 1], ensemble: 2 }), (e: Error) => e instanceof UserError && /tabular models only/.test(e.message));
+  await assert.rejects(MemAE.create({ kind: 'video', inputShape: [8, 16, 16, 1], ensemble: 2 }), (e: Error) => e instanceof UserError && /ensemble is for tables and images/.test(e.message));
   const one = await MemAE.create({ kind: 'image', inputShape: [28, 28, 1] });
   assert.equal(one.members, 1);
   one.dispose();
+});
+
+test('images: an ensemble of 2 scores (and maps) with the mean of the 2 single networks, and reloads the same', async () => {
+  await useTestBackend();
+  const { loadMnist } = await import('../../src/data/mnist.js');
+  const imgs = await loadMnist({ split: 'train', limit: 40 });
+  const test5 = await loadMnist({ split: 'test', limit: 5 });
+  const opts = { steps: 8, batchSize: 8, progressBar: false } as const;
+  const before = tf.memory().numTensors;
+  const ens = await MemAE.create({ kind: 'image', inputShape: [28, 28, 1], seed: 6, ensemble: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'memae-img-ens-'));
+  try {
+    assert.equal(ens.members, 2);
+    await ens.fit(imgs, opts);
+    const got = await ens.scoreDetailed(test5, { errorMaps: true });
+    const each: Awaited<ReturnType<MemAE['scoreDetailed']>>[] = [];
+    for (let e = 0; e < 2; e++) {
+      const one = await MemAE.create({ kind: 'image', inputShape: [28, 28, 1], seed: memberSeed(6, e), ensemble: 1 });
+      try {
+        await one.fit(imgs, opts);
+        each.push(await one.scoreDetailed(test5, { errorMaps: true }));
+      } finally {
+        one.dispose();
+      }
+    }
+    assert.ok(each[1].scores.some((v, i) => Math.abs(v - each[0].scores[i]) > 1e-6), 'members 0 and 1 score alike: same seed?');
+    assertClose(got.scores, Array.from(got.scores, (_, i) => (each[0].scores[i] + each[1].scores[i]) / 2), 1e-5, 'ensemble image score');
+    assertClose(got.errorMaps!, Array.from(got.errorMaps!, (_, i) => (each[0].errorMaps![i] + each[1].errorMaps![i]) / 2), 1e-5, 'ensemble error map');
+    await ens.save(dir);
+    const back = await MemAE.load(dir);
+    try {
+      assert.equal(back.members, 2);
+      assertClose(await back.score(test5), got.scores, 1e-6, 'reloaded image ensemble');
+    } finally {
+      back.dispose();
+    }
+  } finally {
+    ens.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(tf.memory().numTensors, before, 'tensors left behind');
 });
