@@ -30,8 +30,9 @@ export interface FitSettings {
   encoderChannels?: number[];
   /** tables: the library's seed ensemble size; default: the library's for the kind */
   ensemble?: number;
-  /** images (bench-level seed ensemble): this many networks from the library's member seeds, scores averaged;
-   *  `memberScores` gives each network's own scores (the first is the one-network model) */
+  /** images: this many networks from the library's member seeds (weights and batch order), scores averaged: what
+   *  the library's `ensemble: k` computes, trained here one detector per member so that `memberScores` gives each
+   *  network's own scores too (the first is the one-network model) */
   members?: number;
 }
 
@@ -53,7 +54,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     return { valMse: NaN, epochs: 0, score: (d) => det.decisionFunction(d), memberScores: async (d) => [await det.decisionFunction(d)], dispose: () => {} };
   }
   if ((s.members ?? 1) > 1) {
-    // a bench-level seed ensemble (the library's `ensemble` is for tables): member 0 is the one-network model
+    // the library's image ensemble, member by member: member 0 is the one-network model
     const nets: FittedDetector[] = [];
     for (let e = 0; e < s.members!; e++) nets.push(await fitDetector(variant, train, val, { ...s, members: 1, seed: memberSeed(s.seed, e) }));
     const memberScores = (d: Dataset) => Promise.all(nets.map((n) => n.score(d)));
