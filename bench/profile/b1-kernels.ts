@@ -6,7 +6,7 @@
 // bench/profile/b1_kernels_torch.py (same shapes, NCHW).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/b1-kernels.ts [--model ref] [--batch 1] [--calls 300] [--rounds 7] [--variants ...]
 import { parseArgs } from 'node:util';
-import { loadAddon } from 'tfjs-backend-libtorch';
+import { profileAddon, profileLayers, type Layer } from './kernel-timing.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -18,11 +18,8 @@ const { values: o } = parseArgs({
   },
 });
 const N = Number(o.batch), calls = Number(o.calls), rounds = Number(o.rounds);
-const a = loadAddon() as unknown as Record<string, (...args: unknown[]) => number>;
-a.setThreads(Number(process.env.LIBTORCH_NUM_THREADS ?? 1));
-const rnd = (s: number[]) => a.write(Float32Array.from({ length: s.reduce((x, y) => x * y, 1) }, () => Math.random() - 0.5), s, 0);
+const { a, rnd } = profileAddon();
 
-type Layer = { name: string; run: (x: number) => number; input: number[] };
 const layers: Layer[] = [];
 // ref: the reference model; cifar: memae's image AE at 32x32x3 (64-128-128-256, decoder 256-128-128-3)
 const [size, enc, dec] = o.model === 'cifar' ? [32, [3, 64, 128, 128, 256], [256, 256, 128, 128, 3]] : [28, [1, 16, 32, 64], [64, 32, 16, 1]];
@@ -43,37 +40,7 @@ for (let k = 0; k + 1 < dec.length; k++) {
   h *= 2;
 }
 const inputs = layers.map((l) => rnd(l.input));
-const tasks: [string, () => void][] = layers.map((l, k) => [l.name, () => a.free(l.run(inputs[k]))]);
-// the layers in sequence on fresh results, as a replay runs them (each freed after use)
-tasks.push([`sequence (${layers.length} layers)`, () => {
-  let x = inputs[0];
-  for (const l of layers) { const y = l.run(x); if (x !== inputs[0]) a.free(x); x = y; }
-  a.free(x);
-}]);
-
-const variants = String(o.variants).split(';').map((v) => v.trim()).filter(Boolean);
-function apply(v: string): void {
-  for (const kv of v.split(',')) {
-    const [k, val] = kv.split('=');
-    if (k === 'cache') a.setConvFilterCache(val === '1');
-    else if (k === 'small') a.setConvSmallPath(Number(val));
-  }
-}
-const per = new Map<string, Map<string, number[]>>(variants.map((v) => [v, new Map(tasks.map(([n]) => [n, [] as number[]]))]));
-for (const v of variants) { apply(v); for (const [, f] of tasks) for (let i = 0; i < 50; i++) f(); }
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    apply(v);
-    for (const [name, f] of tasks) {
-      for (let i = 0; i < 5; i++) f();
-      const c0 = process.cpuUsage();
-      for (let i = 0; i < calls; i++) f();
-      const c = process.cpuUsage(c0);
-      per.get(v)!.get(name)!.push((c.user + c.system) / calls);
-    }
-  }
-}
-const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-console.log(['kernel'.padEnd(24), ...variants.map((v) => v.padEnd(18))].join(' '));
-for (const [name] of tasks) console.log([name.padEnd(24), ...variants.map((v) => med(per.get(v)!.get(name)!).toFixed(1).padEnd(18))].join(' '));
-console.log(JSON.stringify({ side: 'ours', model: o.model, batch: N, variants: Object.fromEntries(variants.map((v) => [v, Object.fromEntries([...per.get(v)!].map(([n, xs]) => [n, med(xs)]))])) }));
+profileLayers(a, layers, inputs, {
+  variants: String(o.variants), rounds, calls, warm: 50, prime: 5, width: 24, digits: 1, meta: { model: o.model, batch: N },
+  apply: (k, v) => { if (k === 'cache') a.setConvFilterCache(v === '1'); else if (k === 'small') a.setConvSmallPath(Number(v)); },
+});

@@ -6,7 +6,7 @@
 // bench/profile/video3d_b1_kernels_torch.py (the same layers, NCDHW, with eval batch norm and LeakyReLU).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/video3d-b1-kernels.ts [--calls 5] [--rounds 5] [--variants ...]
 import { parseArgs } from 'node:util';
-import { loadAddon } from 'tfjs-backend-libtorch';
+import { profileAddon, profileLayers, type Layer } from './kernel-timing.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -17,12 +17,9 @@ const { values: o } = parseArgs({
   },
 });
 const calls = Number(o.calls), rounds = Number(o.rounds);
-const a = loadAddon() as unknown as Record<string, (...args: unknown[]) => number>;
-a.setThreads(Number(process.env.LIBTORCH_NUM_THREADS ?? 1));
-const rnd = (s: number[]) => a.write(Float32Array.from({ length: s.reduce((x, y) => x * y, 1) }, () => Math.random() - 0.5), s, 0);
+const { a, rnd } = profileAddon();
 const LEAKY = 4;
 
-type Layer = { name: string; run: (x: number) => number; input: number[] };
 const layers: Layer[] = [];
 // encoder: Conv3D 3x3x3 'same', strides [1,2,2] then [2,2,2] (tfjs pads 0/1 on the stride-2 dims of even sizes, 1/1
 // on the stride-1 depth), bias + LeakyReLU(0.2) in the same kernel
@@ -54,40 +51,7 @@ for (let k = 0; k + 1 < dec.length; k++) {
   d = dd * sd; h = hh * 2;
 }
 const inputs = layers.map((l) => rnd(l.input));
-const only = String(o.only);
-const tasks: [string, () => void][] = layers.filter((l) => !only || l.name.includes(only)).map((l) => [l.name, () => a.free(l.run(inputs[layers.indexOf(l)]))]);
-if (!only) {
-  // the layers in sequence on fresh results, as a replay runs them (each freed after use)
-  tasks.push([`sequence (${layers.length} layers)`, () => {
-    let x = inputs[0];
-    for (const l of layers) { const y = l.run(x); if (x !== inputs[0]) a.free(x); x = y; }
-    a.free(x);
-  }]);
-}
-
-const variants = String(o.variants).split(';').map((v) => v.trim()).filter(Boolean);
-function apply(v: string): void {
-  for (const kv of v.split(',')) {
-    const [k, val] = kv.split('=');
-    if (k === 'conv3d') a.setConv3dPath(Number(val));
-    else if (k === 'cache') a.setConvFilterCache(val === '1');
-  }
-}
-const per = new Map<string, Map<string, number[]>>(variants.map((v) => [v, new Map(tasks.map(([n]) => [n, [] as number[]]))]));
-for (const v of variants) { apply(v); for (const [, f] of tasks) for (let i = 0; i < 2; i++) f(); }
-for (let r = 0; r < rounds; r++) {
-  for (const v of variants) {
-    apply(v);
-    for (const [name, f] of tasks) {
-      f();
-      const c0 = process.cpuUsage();
-      for (let i = 0; i < calls; i++) f();
-      const c = process.cpuUsage(c0);
-      per.get(v)!.get(name)!.push((c.user + c.system) / calls);
-    }
-  }
-}
-const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-console.log(['kernel'.padEnd(28), ...variants.map((v) => v.padEnd(14))].join(' '));
-for (const [name] of tasks) console.log([name.padEnd(28), ...variants.map((v) => med(per.get(v)!.get(name)!).toFixed(0).padEnd(14))].join(' '));
-console.log(JSON.stringify({ side: 'ours', model: 'video3d', batch: 1, variants: Object.fromEntries(variants.map((v) => [v, Object.fromEntries([...per.get(v)!].map(([n, xs]) => [n, med(xs)]))])) }));
+profileLayers(a, layers, inputs, {
+  variants: String(o.variants), rounds, calls, warm: 2, prime: 1, only: String(o.only), width: 28, digits: 0, meta: { model: 'video3d', batch: 1 },
+  apply: (k, v) => { if (k === 'conv3d') a.setConv3dPath(Number(v)); else if (k === 'cache') a.setConvFilterCache(v === '1'); },
+});
