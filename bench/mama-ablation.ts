@@ -16,6 +16,7 @@ import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
 import { trainOptions } from './lib/options.js';
+import { isBaseline, makeBaseline } from './lib/detector.js';
 
 const ROWS: Record<string, Partial<CreateOptions>> = {
   AE: { variant: 'ae' },
@@ -42,7 +43,8 @@ const { values: a } = parseArgs({
 const datasets = a.data!.split(',');
 const seeds = parseList(a.seeds, [0]);
 const rowNames = a.rows!.split(',');
-for (const r of rowNames) if (!ROWS[r]) throw new Error(`unknown row ${r}; rows: ${Object.keys(ROWS).join(', ')}`);
+// the baselines (iforest, pca, knn) are rows too: fitted on the same training images, flattened
+for (const r of rowNames) if (!ROWS[r] && !isBaseline(r)) throw new Error(`unknown row ${r}; rows: ${Object.keys(ROWS).join(', ')}, iforest, pca, knn`);
 const epochs = Number(a.epochs), lr = Number(a.lr), batchSize = Number(a['batch-size']);
 const trainLimit = a['train-limit'] === 'all' ? Infinity : Number(a['train-limit']);
 const testLimit = a['test-limit'] === 'all' ? undefined : Number(a['test-limit']);
@@ -63,6 +65,18 @@ for (const dataName of datasets) {
       let train: Dataset = split.train;
       if (train.size > trainLimit) train = trainValSplit(train, 1 - trainLimit / train.size, seed + 1000).train;
       for (const row of rowNames) {
+        if (isBaseline(row)) {
+          const t0 = performance.now();
+          const base = makeBaseline(row, seed);
+          await base.fit(train);
+          const trainSec = (performance.now() - t0) / 1000;
+          const t1 = performance.now();
+          const scores = await base.decisionFunction(split.test);
+          const scoreSec = (performance.now() - t1) / 1000;
+          runs.push({ data: dataName, row, cls, seed, auroc: auroc(split.test.labels!, scores), trainSamplesPerSec: train.size / trainSec, scoreSamplesPerSec: split.test.size / scoreSec, finalLoss: null, trainSize: train.size, testSize: split.test.size });
+          console.log(`${dataName} class ${cls} seed ${seed} ${row.padEnd(16)} AUROC ${runs[runs.length - 1].auroc.toFixed(4)}`);
+          continue;
+        }
         const det = await MemAE.create({ kind: 'image', inputShape: train.sampleShape, seed, backend: a.backend as BackendChoice, ...ROWS[row] });
         const t0 = performance.now();
         const res = await det.fit(train, { epochs, batchSize, learningRate: lr, seed, progressBar: false, scoreTraining: false });
