@@ -19,7 +19,7 @@ import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc, reportAtThreshold, thresholdFromContamination } from '../packages/memae/src/metrics/index.js';
 import { fmt } from './lib/stats.js';
 import { markdownTable, writeResults } from './lib/results.js';
-import { fitDetector, isBaseline, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { fitBest, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
@@ -46,11 +46,9 @@ const encoderChannels = a.arch === 'paper' ? [120, 60, 30, 10, 3] : undefined;
 const ensemble = optionalNumber(a.members);
 const subsample = (d: Dataset, seed: number): Dataset => (evalLimit && d.size > evalLimit ? trainValSplit(d, evalLimit / d.size, seed).val : d);
 
-type Model = BenchVariant;
-const NAMES = VARIANT_NAMES;
-interface Run { variant: Model; seed: number; precision: number; recall: number; f1: number; auroc: number; threshold: number; valShuffledAuroc: number; valFprAt80: number; trainRows: number; lr: number; epochs: number; valMse: number; seconds: number }
+interface Run { variant: BenchVariant; seed: number; precision: number; recall: number; f1: number; auroc: number; threshold: number; valShuffledAuroc: number; valFprAt80: number; trainRows: number; lr: number; epochs: number; valMse: number; seconds: number }
 // --iforest: isolation forest on the same training rows, after the models
-const models: Model[] = [...variants, ...(a.iforest && !variants.includes('iforest') ? ['iforest' as const] : [])];
+const models: BenchVariant[] = [...variants, ...(a.iforest && !variants.includes('iforest') ? ['iforest' as const] : [])];
 const runs: Run[] = [];
 const started = Date.now();
 
@@ -66,30 +64,21 @@ for (const seed of seeds) {
   const val = split.val;
   for (const variant of models) {
     const t0 = performance.now();
-    let best: Awaited<ReturnType<typeof fitDetector>> | undefined;
-    let bestLr = isBaseline(variant) ? 0 : lrs[0];
-    for (const lr of isBaseline(variant) ? [0] : lrs) {
-      const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels, ensemble });
-      if (!best || det.valMse < best.valMse) {
-        best?.dispose();
-        best = det;
-        bestLr = lr;
-      } else det.dispose();
-    }
-    const r = await evaluate(variant, seed, best!.score, val, kdd, train.size, { lr: bestLr, epochs: best!.epochs, valMse: best!.valMse, t0 });
-    best!.dispose();
+    const { det: best, lr: bestLr } = await fitBest(variant, train, val, lrs, { seed, epochs, batchSize, patience, backend: a.backend, kind: 'tabular', encoderChannels, ensemble });
+    const r = await evaluate(variant, seed, best.score, val, kdd, train.size, { lr: bestLr, epochs: best.epochs, valMse: best.valMse, t0 });
+    best.dispose();
     report(r);
   }
 }
 
 function report(r: Run): void {
   runs.push(r);
-  console.log(`KDD seed ${r.seed} ${NAMES[r.variant]}: P ${r.precision.toFixed(4)} R ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)} AUROC ${r.auroc.toFixed(4)}; validation: shuffled-columns AUROC ${r.valShuffledAuroc.toFixed(4)}, FPR@80 ${r.valFprAt80.toFixed(4)} (${r.trainRows} training rows, lr ${r.lr}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`);
+  console.log(`KDD seed ${r.seed} ${VARIANT_NAMES[r.variant]}: P ${r.precision.toFixed(4)} R ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)} AUROC ${r.auroc.toFixed(4)}; validation: shuffled-columns AUROC ${r.valShuffledAuroc.toFixed(4)}, FPR@80 ${r.valFprAt80.toFixed(4)} (${r.trainRows} training rows, lr ${r.lr}, ${r.epochs} epochs, ${r.seconds.toFixed(0)} s)`);
 }
 
 // threshold at the contamination percentile of train + test scores; P / R / F1 / AUROC on the test rows
 async function evaluate(
-  variant: Model, seed: number, score: (d: Dataset) => Promise<Float32Array>, val: Dataset, kdd: KddData, trainRows: number,
+  variant: BenchVariant, seed: number, score: (d: Dataset) => Promise<Float32Array>, val: Dataset, kdd: KddData, trainRows: number,
   fit: { lr: number; epochs: number; valMse: number; t0: number },
 ): Promise<Run> {
   // validation criterion (training rows only): held-out rows vs the same rows with every raw column permuted apart
@@ -110,11 +99,11 @@ async function evaluate(
   };
 }
 
-const col = (v: Model, k: 'precision' | 'recall' | 'f1' | 'auroc' | 'valShuffledAuroc' | 'valFprAt80') => fmt(runs.filter((r) => r.variant === v).map((r) => r[k]));
+const col = (v: BenchVariant, k: 'precision' | 'recall' | 'f1' | 'auroc' | 'valShuffledAuroc' | 'valFprAt80') => fmt(runs.filter((r) => r.variant === v).map((r) => r[k]));
 const md = `# KDD Cup 99 (10% file), MemAE / DAGMM protocol\n\n` +
   `MLP ${encoderChannels ? encoderChannels.join('-') + ' (the paper\'s)' : 'the library default (sized from the feature count)'}, ${ensemble === undefined ? 'the library\'s default seed ensemble per model' : `${ensemble} network(s) per model`}; seeds ${seeds.join(',')}, up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the training rows` +
   `${a.log ? `, log1p columns: ${a.log}` : ''}${a.dedup ? ', distinct training rows only' : ''}${trainLimit ? `, at most ${trainLimit} training rows` : ''}${evalLimit ? `, scored on ${evalLimit} random train and ${evalLimit} random test rows (quick run)` : ''}; threshold at the 80th percentile of train + test scores. Mean ± sample std over seeds.\n\n` +
-  markdownTable(['model', 'precision', 'recall', 'F1', 'AUROC', 'val shuffled AUROC', 'val FPR@80'], models.map((v) => [NAMES[v], col(v, 'precision'), col(v, 'recall'), col(v, 'f1'), col(v, 'auroc'), col(v, 'valShuffledAuroc'), col(v, 'valFprAt80')])) +
+  markdownTable(['model', 'precision', 'recall', 'F1', 'AUROC', 'val shuffled AUROC', 'val FPR@80'], models.map((v) => [VARIANT_NAMES[v], col(v, 'precision'), col(v, 'recall'), col(v, 'f1'), col(v, 'auroc'), col(v, 'valShuffledAuroc'), col(v, 'valFprAt80')])) +
   `\nPaper (MemAE, ICCV 2019): AE 0.9328 / 0.9356 / 0.9342, MemAE 0.9627 / 0.9655 / 0.9641.\n` +
   `\nwall time ${((Date.now() - started) / 1000).toFixed(0)} s. Command: \`npx tsx bench/kdd.ts ${process.argv.slice(2).join(' ')}\`\n`;
 const out = writeResults(a.name!, { args: a, runs }, md);

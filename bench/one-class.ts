@@ -21,7 +21,7 @@ import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js'
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, resultsDir, writeResults } from './lib/results.js';
-import { fitDetector, isBaseline, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
+import { fitBest, meanScores, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
 const { values: a } = parseArgs({
@@ -82,24 +82,17 @@ for (const cls of classes) {
       }
       const t0 = performance.now();
       // model selection on the validation reconstruction error of normal images (never the test set)
-      let best: { lr: number; valMse: number; epochs: number; det: Awaited<ReturnType<typeof fitDetector>> } | undefined;
-      // a baseline has no learning rate: one fit (recorded as lr 0)
-      for (const lr of isBaseline(variant) ? [0] : lrs) {
-        const det = await fitDetector(variant, train, val, { seed, lr, epochs, batchSize, patience, backend: a.backend, members });
-        if (!best || det.valMse < best.valMse) {
-          best?.det.dispose();
-          best = { lr, valMse: det.valMse, epochs: det.epochs, det };
-        } else det.dispose();
-      }
-      const scores = await best!.det.score(split.test);
-      const valScores = await best!.det.score(valSet);
-      const perMember = members > 1 ? { memberAuroc: (await best!.det.memberScores(split.test)).map((s) => auroc(split.test.labels!, s)), memberValAuroc: (await best!.det.memberScores(valSet)).map((s) => auroc(valSet.labels!, s)) } : {};
-      best!.det.dispose();
+      const { det, lr } = await fitBest(variant, train, val, lrs, { seed, epochs, batchSize, patience, backend: a.backend, members });
+      // each network's scores once; the model's are their mean
+      const testEach = await det.memberScores(split.test), valEach = await det.memberScores(valSet);
+      const scores = meanScores(testEach), valScores = meanScores(valEach);
+      const perMember = members > 1 ? { memberAuroc: testEach.map((s) => auroc(split.test.labels!, s)), memberValAuroc: valEach.map((s) => auroc(valSet.labels!, s)) } : {};
+      det.dispose();
       const r: Run = {
         variant, cls, seed,
         auroc: auroc(split.test.labels!, scores),
         ap: averagePrecision(split.test.labels!, scores),
-        lr: best!.lr, epochs: best!.epochs, valMse: best!.valMse,
+        lr, epochs: det.epochs, valMse: det.valMse,
         trainSeconds: (performance.now() - t0) / 1000, trainSize: train.size,
         valAuroc: auroc(valSet.labels!, valScores), ...perMember,
       };

@@ -3,7 +3,7 @@
 // or one of the library's baselines (isolation forest, PCA, k-NN) with its defaults, fitted on the same rows.
 import { IsolationForest, KnnDetector, MemAE, PcaDetector, type BackendChoice, type Variant } from '../../packages/memae/src/index.js';
 import type { Dataset } from '../../packages/memae/src/data/dataset.js';
-import { memberSeed } from '../../packages/memae/src/detector/ensemble.js';
+import { meanOfResults, memberSeed } from '../../packages/memae/src/detector/ensemble.js';
 
 export type BaselineName = 'iforest' | 'pca' | 'knn';
 export type BenchVariant = Variant | BaselineName;
@@ -60,10 +60,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     const memberScores = (d: Dataset) => Promise.all(nets.map((n) => n.score(d)));
     return {
       valMse: nets[0].valMse, epochs: nets[0].epochs, memberScores,
-      score: async (d) => {
-        const all = await memberScores(d);
-        return all[0].map((_, i) => all.reduce((t, x) => t + x[i], 0) / all.length);
-      },
+      score: async (d) => meanScores(await memberScores(d)),
       dispose: () => nets.forEach((n) => n.dispose()),
     };
   }
@@ -96,4 +93,21 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     memberScores: async (d) => [await det.score(d, { batchSize: 1024 })],
     dispose: () => det.dispose(),
   };
+}
+
+/** The ensemble's score from its members' (`memberScores`): their mean, as the library's ensemble computes it. */
+export const meanScores = (each: Float32Array[]): Float32Array => meanOfResults(each.map((scores) => ({ scores }))).scores;
+
+/** Model selection on the validation split: one detector per learning rate of `lrs`, the one with the lowest
+ *  validation MSE kept (the others disposed); a baseline has no learning rate: one fit, recorded as lr 0. */
+export async function fitBest(variant: BenchVariant, train: Dataset, val: Dataset, lrs: number[], s: Omit<FitSettings, 'lr'>): Promise<{ det: FittedDetector; lr: number }> {
+  let best: { det: FittedDetector; lr: number } | undefined;
+  for (const lr of isBaseline(variant) ? [0] : lrs) {
+    const det = await fitDetector(variant, train, val, { ...s, lr });
+    if (!best || det.valMse < best.det.valMse) {
+      best?.det.dispose();
+      best = { det, lr };
+    } else det.dispose();
+  }
+  return best!;
 }
