@@ -4,10 +4,11 @@ import type { DataKind } from '../models/config.js';
 
 export const BASELINE_CHOICES = ['auto', 'none', 'iforest', 'knn', 'pca', 'frame-diff'] as const;
 export type BaselineChoice = (typeof BASELINE_CHOICES)[number];
-export const BASELINE_LABELS: Record<Exclude<BaselineChoice, 'auto' | 'none'>, string> = {
+export type BaselineName = Exclude<BaselineChoice, 'auto' | 'none'>;
+export const BASELINE_LABELS: Record<BaselineName, string> = {
   iforest: 'isolation forest', knn: 'k-NN distance', pca: 'PCA reconstruction error', 'frame-diff': 'frame differencing',
 };
 
-/** The baseline `auto` picks for a kind of data. */
-export const defaultBaseline = (kind: DataKind): Exclude<BaselineChoice, 'auto' | 'none'> =>
-  (kind === 'tabular' ? 'iforest' : kind === 'video' ? 'frame-diff' : 'knn');
+/** The baseline a choice means for a kind of data (`auto`: isolation forest, k-NN or frame differencing). */
+export const resolveBaseline = (choice: BaselineName | 'auto', kind: DataKind): BaselineName =>
+  (choice !== 'auto' ? choice : kind === 'tabular' ? 'iforest' : kind === 'video' ? 'frame-diff' : 'knn');

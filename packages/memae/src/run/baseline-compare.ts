@@ -15,13 +15,13 @@ import type { DataKind } from '../models/config.js';
 import { ClipDataset } from '../video/clips.js';
 import { evaluateClipScores, pooledFrames } from '../video/evaluate.js';
 import { evaluateScores } from './metrics-port.js';
-import { BASELINE_LABELS, defaultBaseline, type BaselineChoice } from './baseline-choice.js';
+import { BASELINE_LABELS, resolveBaseline, type BaselineChoice, type BaselineName } from './baseline-choice.js';
 
 /** k-NN keeps at most this many training samples (seeded), so its cost stays bounded on large training sets. */
 export const KNN_MAX_TRAIN = 10_000;
 
 export interface BaselineResult {
-  name: Exclude<BaselineChoice, 'auto' | 'none'>;
+  name: BaselineName;
   label: string;
   auroc: number | null;
   auprc: number | null;
@@ -40,7 +40,7 @@ export function checkBaseline(choice: BaselineChoice, kind: DataKind): void {
 /** Fits the chosen baseline on `train`, scores `test` and evaluates it as the model is evaluated; null for `none`. */
 export async function compareBaseline(choice: BaselineChoice, kind: DataKind, train: Dataset, test: Dataset, seed: number): Promise<BaselineResult | null> {
   if (choice === 'none') return null;
-  const name = choice === 'auto' ? defaultBaseline(kind) : choice;
+  const name = resolveBaseline(choice, kind);
   const t0 = performance.now();
   const done = (auroc: number | null, auprc: number | null, level: BaselineResult['level'], trainSamples: number): BaselineResult =>
     ({ name, label: BASELINE_LABELS[name], auroc, auprc, level, seconds: (performance.now() - t0) / 1000, trainSamples });

@@ -6,7 +6,7 @@ import { createDetector, type EpochRecord, type Kind } from '../../run/detector-
 import { RUN_FILES } from '../../run/run-files.js';
 import { writeBaseline, writeHistory, writeMemoryImages, writeMetrics, writeSamples, writeScores } from '../../run/write-run.js';
 import { checkBaseline, compareBaseline } from '../../run/baseline-compare.js';
-import { BASELINE_LABELS, defaultBaseline, type BaselineChoice } from '../../run/baseline-choice.js';
+import { BASELINE_LABELS, resolveBaseline, type BaselineChoice } from '../../run/baseline-choice.js';
 import { UserError } from '../../errors/user-error.js';
 import type { MemoryQuery } from '../../models/config.js';
 import { mergeConfig, parseRunConfig, readConfigFile, type RunConfig } from '../config.js';
@@ -155,7 +155,7 @@ export async function train(flags: TrainFlags): Promise<void> {
       if (metrics.auroc !== null && flags.baseline !== 'none') {
         // the reference beside the figure: a baseline on the same training data and test set
         const choice = flags.baseline ?? 'auto';
-        out.note(`baseline: fitting ${BASELINE_LABELS[choice === 'auto' ? defaultBaseline(kind) : choice]} on the same training data`);
+        out.note(`baseline: fitting ${BASELINE_LABELS[resolveBaseline(choice, kind)]} on the same training data`);
         const b = await compareBaseline(choice, kind, data.train, data.test, cfg.train.seed ?? 0);
         if (b) {
           writeBaseline(runDir, metrics, b);
