@@ -193,16 +193,17 @@ for (const seed of a.from ? [] : seeds) {
       const nets: { stats: Channels; val: Channels; test: Channels }[] = [];
       let res: Awaited<ReturnType<typeof trainModel>> | undefined;
       let trainSeconds = 0, scoreSeconds = 0;
+      const perEpoch = Math.ceil(trainClips.size / num('batch'));
+      const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
+      const validation = new ClipDataset([split.validation], { clipLength: 16, stride: 4 });
       for (let e = 0; e < members; e++) {
         const netSeed = memberSeed(seed, e);
         const cfg = resolveConfig({ kind: 'video', variant, inputShape: [16, size, size, 1], encoderChannels: widths, slots: num('slots'), seed: netSeed } as ModelOptions);
         const model = buildModel(cfg);
-        const perEpoch = Math.ceil(trainClips.size / num('batch'));
-        const epochs = Math.max(1, Math.ceil((a.steps ? num('steps') : videoSteps(trainClips.size, num('batch'))) / perEpoch));
         let t = performance.now();
         const r = await trainModel(model, cfg, trainClips, {
           epochs, batchSize: num('batch'), learningRate: num('lr'), seed: netSeed, progressBar: false,
-          validation: new ClipDataset([split.validation], { clipLength: 16, stride: 4 }), earlyStopping: { patience: num('patience') },
+          validation, earlyStopping: { patience: num('patience') },
         });
         res ??= r; // the first network's training is what the run reports
         trainSeconds += (performance.now() - t) / 1000;
