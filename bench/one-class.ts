@@ -4,7 +4,9 @@
 // Hyperparameters (learning-rate grid, early stopping) are chosen on a validation split of the normal training
 // images only; the test set is only scored once, with the chosen model.
 //
-//   npx tsx bench/one-class.ts --data mnist --classes 0-9 --seeds 0,1,2 --epochs 30
+//   npx tsx bench/one-class.ts --data mnist --classes 0-9 --seeds 0,1,2
+//   (--epochs, --lr, --batch-size: 'default', the library's image budget (train/defaults.ts: 10 passes at batch 64,
+//   lr 1e-3, at least 500 steps), unless given; --lr takes a grid, chosen on the validation split)
 //   quick: npx tsx bench/one-class.ts --data fashion-mnist --classes 0,1 --seeds 0 --epochs 1 --train-limit 500 --test-limit 1000
 //
 // Results are rewritten after every model, and a run with the --name of an earlier one (same data and recipe)
@@ -28,7 +30,7 @@ const { values: a } = parseArgs({
   options: {
     data: { type: 'string', default: 'mnist' },
     classes: { type: 'string', default: 'all' },
-    ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae-nonspar,memae', epochs: '30', lr: '1e-3,3e-4', batchSize: '64' }),
+    ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae-nonspar,memae', epochs: 'default', lr: 'default', batchSize: 'default' }),
     'test-limit': { type: 'string' },
     // networks per model (bench-level seed ensemble, scores averaged); the first network's figures are kept too
     members: { type: 'string', default: '1' },
@@ -116,6 +118,13 @@ function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
   return new ArrayDataset(x, val.sampleShape, labels);
 }
 
+/** The training budget in words: the library's default or the options given. */
+function budgetText(): string {
+  const lr = lrs.length === 1 && lrs[0] === undefined ? 'the library\'s lr' : `lr ${lrs.join('/')}`;
+  const length = epochs === undefined ? 'the library\'s default budget (10 passes, at least 500 steps)' : `up to ${epochs} epochs`;
+  return `${length}, ${lr}, batch ${batchSize ?? 'the library\'s'}`;
+}
+
 function report(): string {
   const pick = (v: BenchVariant, c?: number) => runs.filter((r) => r.variant === v && (c === undefined || r.cls === c));
   // mean over classes per seed, then mean ± std over seeds
@@ -123,7 +132,7 @@ function report(): string {
   const rows = classes.map((c) => [classNames[c] === String(c) ? String(c) : `${c} ${classNames[c]}`, ...variants.map((v) => fmt(pick(v, c).map((r) => r.auroc)))]);
   rows.push(['**mean**', ...variants.map((v) => fmt(perSeedMean(v)))]);
   const title = `# One-class AUROC, ${dataName}\n\n` +
-    `classes ${classes.join(',')}, seeds ${seeds.join(',')}, ${members > 1 ? `${members} networks per model (member seeds, scores averaged), ` : ''}up to ${epochs} epochs (early stopping, patience ${patience}), lr grid ${lrs.join('/')} chosen on a ${valFraction} validation split of the normal training images` +
+    `classes ${classes.join(',')}, seeds ${seeds.join(',')}, ${members > 1 ? `${members} networks per model (member seeds, scores averaged), ` : ''}${budgetText()} (early stopping, patience ${patience}, on a ${valFraction} validation split of the normal training images${lrs.length > 1 ? `; lr grid ${lrs.join('/')} chosen there` : ''})` +
     `${trainLimit ? `, at most ${trainLimit} training images per class` : ''}${testLimit ? `, first ${testLimit} test images` : ''}. Mean ± sample std over seeds; the mean row averages over classes within a seed first.\n\n`;
   const wallSeconds = prior.wallSeconds + (Date.now() - started) / 1000;
   // validation AUROC (training split only) and, for ensembles, the first network alone: mean over classes per seed

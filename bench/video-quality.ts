@@ -13,7 +13,7 @@ import { initBackend, type BackendChoice } from '../packages/memae/src/backend/s
 import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
 import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
-import { videoSteps } from '../packages/memae/src/train/video-budget.js';
+import { videoSteps } from '../packages/memae/src/train/defaults.js';
 import { DEFAULT_VIDEO_SCORE_WEIGHTS } from '../packages/memae/src/score/video-score.js';
 import { combineChannels, multiScaleClipScores, videoChannelScores, videoChannelStats, type ChannelScores } from '../packages/memae/src/score/video-channels.js';
 import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';

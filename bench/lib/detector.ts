@@ -18,11 +18,12 @@ export function makeBaseline(name: BaselineName, seed: number): IsolationForest 
   return name === 'iforest' ? new IsolationForest({ seed }) : name === 'pca' ? new PcaDetector() : new KnnDetector();
 }
 
+/** Training settings; an undefined lr / epochs / batchSize is the library's default budget for the kind. */
 export interface FitSettings {
   seed: number;
-  lr: number;
-  epochs: number;
-  batchSize: number;
+  lr?: number;
+  epochs?: number;
+  batchSize?: number;
   patience: number;
   backend?: string;
   kind?: 'image' | 'tabular';
@@ -40,6 +41,9 @@ export interface FittedDetector {
   /** mean reconstruction MSE on the validation split (the model-selection criterion) */
   valMse: number;
   epochs: number;
+  /** the learning rate and optimizer steps the training used (the library's when not given); 0 for a baseline */
+  lr: number;
+  steps: number;
   score(d: Dataset): Promise<Float32Array>;
   /** each network's scores (one entry for a single network) */
   memberScores(d: Dataset): Promise<Float32Array[]>;
@@ -51,7 +55,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     // no training options to choose: valMse is NaN, and the caller's learning-rate grid is moot
     const det = makeBaseline(variant, s.seed);
     await det.fit(train);
-    return { valMse: NaN, epochs: 0, score: (d) => det.decisionFunction(d), memberScores: async (d) => [await det.decisionFunction(d)], dispose: () => {} };
+    return { valMse: NaN, epochs: 0, lr: 0, steps: 0, score: (d) => det.decisionFunction(d), memberScores: async (d) => [await det.decisionFunction(d)], dispose: () => {} };
   }
   if ((s.members ?? 1) > 1) {
     // the library's image ensemble, member by member: member 0 is the one-network model
@@ -59,7 +63,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     for (let e = 0; e < s.members!; e++) nets.push(await fitDetector(variant, train, val, { ...s, members: 1, seed: memberSeed(s.seed, e) }));
     const memberScores = (d: Dataset) => Promise.all(nets.map((n) => n.score(d)));
     return {
-      valMse: nets[0].valMse, epochs: nets[0].epochs, memberScores,
+      valMse: nets[0].valMse, epochs: nets[0].epochs, lr: nets[0].lr, steps: nets[0].steps, memberScores,
       score: async (d) => meanScores(await memberScores(d)),
       dispose: () => nets.forEach((n) => n.dispose()),
     };
@@ -89,6 +93,8 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
   return {
     valMse: sum / v.length,
     epochs: res.epochsDone,
+    lr: res.learningRate,
+    steps: res.steps,
     score: (d) => det.score(d, { batchSize: 1024 }),
     memberScores: async (d) => [await det.score(d, { batchSize: 1024 })],
     dispose: () => det.dispose(),
@@ -100,13 +106,13 @@ export const meanScores = (each: Float32Array[]): Float32Array => meanOfResults(
 
 /** Model selection on the validation split: one detector per learning rate of `lrs`, the one with the lowest
  *  validation MSE kept (the others disposed); a baseline has no learning rate: one fit, recorded as lr 0. */
-export async function fitBest(variant: BenchVariant, train: Dataset, val: Dataset, lrs: number[], s: Omit<FitSettings, 'lr'>): Promise<{ det: FittedDetector; lr: number }> {
+export async function fitBest(variant: BenchVariant, train: Dataset, val: Dataset, lrs: (number | undefined)[], s: Omit<FitSettings, 'lr'>): Promise<{ det: FittedDetector; lr: number }> {
   let best: { det: FittedDetector; lr: number } | undefined;
   for (const lr of isBaseline(variant) ? [0] : lrs) {
     const det = await fitDetector(variant, train, val, { ...s, lr });
     if (!best || det.valMse < best.det.valMse) {
       best?.det.dispose();
-      best = { det, lr };
+      best = { det, lr: det.lr };
     } else det.dispose();
   }
   return best!;

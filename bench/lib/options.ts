@@ -27,13 +27,14 @@ export const selectionOptions = (d: { seeds: string; variants: string; epochs: s
   'train-limit': text(),
 });
 
-/** `selectionOptions` read as numbers (--lr: a comma-separated grid). */
+/** `selectionOptions` read as numbers (--lr: a comma-separated grid). `default` for --epochs, --lr or --batch-size
+ *  leaves the option out (undefined): the library's default budget for the data kind (train/defaults.ts). */
 export interface Selection {
   seeds: number[];
   variants: BenchVariant[];
-  lrs: number[];
-  epochs: number;
-  batchSize: number;
+  lrs: (number | undefined)[];
+  epochs?: number;
+  batchSize?: number;
   patience: number;
   valFraction: number;
   trainLimit?: number;
@@ -45,13 +46,16 @@ const str = (a: Values, k: string): string | undefined => (typeof a[k] === 'stri
 /** A numeric option that may be absent (undefined when not given or empty). */
 export const optionalNumber = (s: string | undefined): number | undefined => (s ? Number(s) : undefined);
 
+/** A number, or undefined for `default` (the library's choice). */
+const libraryDefault = (s: string | undefined): number | undefined => (s === undefined || s === 'default' ? undefined : Number(s));
+
 export function readSelection(a: Values): Selection {
   return {
     seeds: parseList(str(a, 'seeds'), [0]),
     variants: str(a, 'variants')!.split(',') as BenchVariant[],
-    lrs: str(a, 'lr')!.split(',').map(Number),
-    epochs: Number(str(a, 'epochs')),
-    batchSize: Number(str(a, 'batch-size')),
+    lrs: str(a, 'lr') === 'default' ? [undefined] : str(a, 'lr')!.split(',').map(Number),
+    epochs: libraryDefault(str(a, 'epochs')),
+    batchSize: libraryDefault(str(a, 'batch-size')),
     patience: Number(str(a, 'patience')),
     valFraction: Number(str(a, 'val-fraction')),
     trainLimit: optionalNumber(str(a, 'train-limit')),

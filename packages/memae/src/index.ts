@@ -36,7 +36,7 @@ export { encodeRecords } from './preprocess/encode.js';
 export { encodeImageFiles } from './preprocess/image-files.js';
 export { FrameDifference } from './baselines/frame-diff.js';
 export type { FrameDifferenceOptions } from './baselines/frame-diff.js';
-export { videoSteps } from './train/video-budget.js';
+export { imageSteps, videoSteps } from './train/defaults.js';
 export { DataParallel, distEnv, joinGroup, launchWorkers, shardOf } from './distributed/index.js';
 export type { DataParallelOptions, DistEnv, LaunchOptions } from './distributed/index.js';
 export type { ParallelStep } from './train/parallel.js';

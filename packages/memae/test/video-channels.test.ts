@@ -9,7 +9,6 @@ import { inferencePlanTensors } from '../src/models/inference-plan.js';
 import { scoreModel } from '../src/score/score.js';
 import { channelStats, combineChannels, multiScaleClipScores, videoChannelScores } from '../src/score/video-channels.js';
 import { UserError } from '../src/errors/user-error.js';
-import { videoSteps } from '../src/train/video-budget.js';
 import { ClipDataset } from '../src/video/clips.js';
 import { decodeVideoFile } from '../src/video/ffmpeg.js';
 import { useTestBackend } from './helpers/backend.js';
@@ -62,8 +61,3 @@ test('channel statistics, combination and multi-scale smoothing', () => {
   assert.throws(() => multiScaleClipScores(clips, s, [2]), (e: unknown) => e instanceof UserError && /odd/.test(e.message));
 });
 
-test('video training budget: 8 passes over the clips in steps, at least 300, at most 20,000', () => {
-  assert.equal(videoSteps(152, 4), 304); // vtest's training part in the video benchmark
-  assert.equal(videoSteps(63, 4), 300); // tree's: the floor
-  assert.equal(videoSteps(1e6, 14), 20000);
-});

@@ -11,7 +11,7 @@ import { BASELINE_CHOICES } from '../run/baseline-choice.js';
 const { image, video, tabular } = TRAIN_DEFAULTS;
 const byKind = (k: 'epochs' | 'batchSize'): string =>
   k === 'epochs'
-    ? `default: the library's for the data kind: ${image.epochs} images, ${video.epochs} video; tables count optimizer steps from the row count (${tabular.steps ? `${tabular.steps(0, 1)}-${tabular.steps(1e12, 1)} steps` : `${tabular.epochs} epochs`})`
+    ? `default: optimizer steps from the data size, in the library (train/defaults.ts): images 10 passes, video 8 passes over the clips, tables 8 passes; at least ${image.steps!(1, 1e9)} / ${video.steps!(1, 1e9)} / ${tabular.steps!(0, 1)} and at most ${tabular.steps!(1e12, 1)} steps`
     : `default: the library's for the data kind: ${image.batchSize} images, ${video.batchSize} video, ${tabular.batchFor ? `${tabular.batchFor(0)}-${tabular.batchFor(1e12)} tables (from the row count)` : `${tabular.batchSize} tables`}`;
 import { addDistributedOptions } from './distributed-options.js';
 import { VERSION } from '../version.js';
@@ -79,7 +79,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--variant <v>', 'model variant (mama: MAMA Net, image data only)').choices(VARIANTS))
     .option('--epochs <n>', `training epochs (${byKind('epochs')})`, intArg('--epochs', 1))
     .option('--batch-size <n>', `batch size (${byKind('batchSize')})`, intArg('--batch-size', 1))
-    .option('--lr <x>', 'learning rate', numArg('--lr'))
+    .option('--lr <x>', `Adam's learning rate (default: the library's: ${image.learningRate} images, ${video.learningRate} video, ${tabular.learningRate} tables, peak of a warm-up and cosine decay)`, numArg('--lr'))
     .option('--trim-fraction <x>', 'robust training: after warm-up each batch leaves this fraction [0, 0.5) of its highest-error samples out of the loss (default 0)', numArg('--trim-fraction'))
     .option('--input-noise <x>', 'denoising: std of Gaussian noise added to training inputs, not targets (default 0)', numArg('--input-noise'))
     .option('--refit-fraction <x>', 'train a second time without this fraction [0, 0.5) of the training samples the first model scored highest (default 0)', numArg('--refit-fraction'))

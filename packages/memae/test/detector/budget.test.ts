@@ -1,10 +1,11 @@
-// Training budgets: tables count optimizer steps scaled to the row count; warm-up then cosine decay; the trainer
+// Training budgets: every kind counts optimizer steps scaled to the data size (images and video in whole passes);
+// warm-up then cosine decay; the trainer
 // runs exactly the steps it resolved; explicit options win; one RNG drives the batch order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { MemAE } from '../../src/detector/memae.js';
-import { learningRateAt, resolveBudget } from '../../src/train/defaults.js';
+import { imageSteps, learningRateAt, resolveBudget, videoSteps } from '../../src/train/defaults.js';
 import { epochPermutation } from '../../src/train/shuffle.js';
 import { UserError } from '../../src/errors/user-error.js';
 import { useTestBackend } from '../helpers/backend.js';
@@ -17,13 +18,33 @@ test('tabular budgets scale with the data: more passes over small tables, fewer 
   assert.ok(b30k.steps! * b30k.batchSize <= 30 * 30000, 'mid tables: not hundreds of passes');
   assert.ok(b3m.steps! * b3m.batchSize <= 3 * 3_000_000 && b3m.steps! >= b30k.steps!, 'large tables: bounded, never fewer steps');
   for (const b of [b200, b30k, b3m]) assert.equal(b.epochs, Math.ceil(b.steps! / Math.ceil((b === b200 ? 200 : b === b30k ? 30000 : 3_000_000) / b.batchSize)));
-  // explicit options win; images and video keep counting epochs
+  // explicit options win
   assert.deepEqual(resolveBudget('tabular', 200, { epochs: 3 }).steps, undefined);
   assert.equal(resolveBudget('tabular', 200, { epochs: 3 }).epochs, 3);
   assert.equal(resolveBudget('tabular', 200, { steps: 10, batchSize: 50 }).epochs, 3);
-  assert.equal(resolveBudget('image', 1000).steps, undefined);
+  assert.equal(resolveBudget('image', 1000, { epochs: 4 }).steps, undefined);
+  assert.equal(resolveBudget('image', 1000, { epochs: 4 }).epochs, 4);
   assert.throws(() => resolveBudget('tabular', 200, { steps: 0 }), UserError);
   assert.throws(() => resolveBudget('tabular', 200, { warmup: 1 }), UserError);
+});
+
+test('image budgets: 10 whole passes at batch 64, at least 500 steps, at most 20,000', () => {
+  // one MNIST class in the one-class benchmark (90% of its training images): exactly its 10 epochs
+  assert.deepEqual([imageSteps(5331, 64), resolveBudget('image', 5331).epochs, resolveBudget('image', 5331).batchSize], [840, 10, 64]);
+  assert.equal(imageSteps(300, 64), 500); // 5 batches a pass: 100 passes
+  assert.equal(imageSteps(330, 64), 504); // 6 batches a pass: whole passes above the floor
+  assert.equal(imageSteps(60000, 64), 9380);
+  assert.equal(imageSteps(1e7, 64), 20000);
+  const b = resolveBudget('image', 300);
+  assert.deepEqual([b.steps, b.epochs, b.learningRate], [500, 100, 1e-3]);
+});
+
+test('video budgets: 8 whole passes over the clips at batch 4, lr 1e-3, at least 300 steps, at most 20,000', () => {
+  assert.equal(videoSteps(152, 4), 304); // vtest's training part in the video benchmark: 8 epochs of 38 batches
+  assert.equal(videoSteps(63, 4), 304); // tree's: the floor, 19 epochs of 16 batches
+  assert.equal(videoSteps(1e6, 14), 20000);
+  const b = resolveBudget('video', 152);
+  assert.deepEqual([b.steps, b.epochs, b.batchSize, b.learningRate], [304, 8, 4, 1e-3]);
 });
 
 test('learning rate: linear warm-up to the peak, cosine decay to 1%', () => {
