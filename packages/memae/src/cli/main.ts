@@ -104,8 +104,8 @@ ${EXIT_CODES_HELP}`,
       'after',
       `
 Examples:
-  memae train --epochs 3                           Fashion-MNIST, class 0 normal, 3 epochs (a few minutes)
-  memae train --variant ae --epochs 5 -o runs/ae   the plain autoencoder baseline
+  memae train                                      Fashion-MNIST, class 0 normal, the default budget (2-3 minutes)
+  memae train --variant ae -o runs/ae              the plain autoencoder baseline
   memae train --variant mama --no-hash-memory      MAMA Net with softmax addressing (ablation)
   memae train --train-limit 500 --test-limit 500 --epochs 1 --json   a quick scripted run
   memae train --data csv --data-path kdd.csv --label-column label
