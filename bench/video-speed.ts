@@ -1,7 +1,7 @@
 // Speed of the official MemAE 3D-conv architecture (encoder 96-128-256-256, memory 2000 x 256): clips/s for
 // training and scoring at 16x128x128 and scoring at 16x256x256, on memae's tfjs backend (libtorch when it loads)
 // and on PyTorch (Debian python3-torch, 2 threads, bench/video_speed_torch.py) in the same run.
-// Usage: npx tsx bench/video-speed.ts [--steps 2] [--cases train128,score128,score256] [--out bench/results]
+// Usage: npx tsx bench/video-speed.ts [--steps 2] [--cases train128,score128,score256] [--threads 2] [--name video-speed]
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';

@@ -78,9 +78,10 @@ export function loadAddon(): Addon {
     throw new LibtorchNotFoundError(`no prebuilt addon for ${process.platform}-${process.arch} and none built; then run "npm rebuild tfjs-backend-libtorch"`);
   }
   // Debian's libtorch links the pthreads OpenBLAS, whose own pool (one thread per core) starts when the library
-  // loads: with a thread count set for libtorch, give OpenBLAS the same unless the user chose one (read at load)
-  const threads = process.env.LIBTORCH_NUM_THREADS;
-  if (threads && Number(threads) > 0 && process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = threads;
+  // loads, beside libtorch's intra-op pool on the same cores: the two pools' threads spin against each other
+  // between calls (tabular training 2.9x slower, the 3D net at 2 threads 2.6x). libtorch parallelises around its
+  // BLAS calls, so OpenBLAS gets one thread unless the user chose a count (read at load; docs/engine.md)
+  if (process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = '1';
   try {
     cached = createRequire(import.meta.url)(where.file) as Addon;
   } catch (e) {

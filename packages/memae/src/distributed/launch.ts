@@ -48,11 +48,9 @@ export async function launchWorkers(o: LaunchOptions): Promise<number> {
         ...process.env, [LAUNCHED_ENV]: '1', RANK: String(rank), LOCAL_RANK: String(local), WORLD_SIZE: String(worldSize),
         LOCAL_WORLD_SIZE: String(o.nproc), GROUP_RANK: String(o.nodeRank), MASTER_ADDR: o.masterAddr, MASTER_PORT: String(port),
         LIBTORCH_NUM_THREADS: threads,
-        // the BLAS libtorch links (Debian: OpenBLAS, pthreads build) starts its own pool of cores - 1 threads
-        // unless told; a worker's pool steals the other workers' cores (measured: about a fifth of a core on the
-        // video model), so it gets the worker's share, as torchrun sets OMP_NUM_THREADS
+        // a worker's OpenMP pool gets the worker's share of the cores, as torchrun sets OMP_NUM_THREADS (OpenBLAS's
+        // own pool gets one thread when the addon loads: tfjs-backend-libtorch/src/native.ts)
         OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? threads,
-        OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? threads,
       };
       // rank 0 speaks for the run (progress, results, --json); the others only report errors
       const c = spawn(process.execPath, [...(o.execArgv ?? process.execArgv), ...o.argv.slice(1)], { env, stdio: ['ignore', rank === 0 ? 'inherit' : 'ignore', 'inherit'] });
