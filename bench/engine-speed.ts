@@ -9,8 +9,8 @@
 // its old generation at 128 MB (--max-old-space-size=128: V8 collects before growing its heap
 // to ~55 MB in the long training of the leak check, ~25 MB less peak RSS, same speed; the
 // heap in use stays under 50 MB); --runner tsx runs the sources through tsx with node's defaults instead.
-//   npx tsx bench/engine-speed.ts [--threads 2] [--train-steps 60] [--infer-steps 200] [--leak-steps 1000] [--rounds 3] [--nchw] [--runner node|tsx]
-// Prints a table and writes bench/results/engine-speed.json.
+//   npx tsx bench/engine-speed.ts [--threads 2] [--train-steps 60] [--infer-steps 200] [--leak-steps 1000] [--rounds 3] [--nchw] [--runner node|tsx] [--name engine-speed]
+// Prints a table and writes bench/results/<--name, default engine-speed>.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ const { values: o } = parseArgs({
     rounds: { type: 'string', default: '3' },
     nchw: { type: 'boolean', default: false },
     runner: { type: 'string', default: 'node' },
+    name: { type: 'string', default: 'engine-speed' },
   },
 });
 const threads = Number(o.threads), batch = Number(o.batch), rounds = Number(o.rounds);
@@ -83,7 +84,7 @@ row('  of which runtime loaded', a.baseRssMb ?? NaN, p.baseRssMb ?? NaN, false);
 row('  model + training', a.peakRssMb - (a.baseRssMb ?? NaN), p.peakRssMb - (p.baseRssMb ?? NaN));
 if (leakSteps > 0) console.log(`tensor counts over ${leakSteps} training steps (tfjs / native): ${counts.map((c) => `${c.step}: ${c.tfjs}/${c.native}`).join(', ')} -> ${flat ? 'flat' : 'GROWING'}`);
 
-const out = join(here, 'results', 'engine-speed.json');
+const out = join(here, 'results', `${o.name}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({
   date: new Date().toISOString(), batch, threads, trainSteps, inferSteps, rounds, runner: o.runner, layout: o.nchw ? 'nchw' : 'channels_last',
