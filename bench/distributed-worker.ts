@@ -4,7 +4,7 @@
 // WORLD_SIZE are set (the global batch split across ranks), and prints one JSON line: samples/s of the
 // whole group, the allreduce time and payload per step. LIBTORCH_NUM_THREADS sets the threads per process.
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { initBackend } from '../packages/memae/src/backend/select.js';
 import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
 import { DataParallel, distEnv, joinGroup, shardOf } from '../packages/memae/src/distributed/index.js';
@@ -14,7 +14,7 @@ import { trainModel } from '../packages/memae/src/train/index.js';
 import { StageTimer, threadCpu, threadDelta } from './lib/stage-timer.js';
 import { referenceModel } from './reference-model.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     model: { type: 'string', default: 'image' },
     batch: { type: 'string', default: '64' },

@@ -14,12 +14,12 @@
 //        [--name distributed]   (writes bench/results/<name>.json and .md after every row)
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { freePort } from '../packages/memae/src/distributed/launch.js';
 import { estimates, type Fit } from './lib/ring-estimate.js';
 import { markdownTable, writeResults } from './lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     models: { type: 'string', default: 'image,video' },
     scaling: { type: 'string', default: 'strong,weak' },

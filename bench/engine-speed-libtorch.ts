@@ -3,12 +3,12 @@
 // the libtorch backend; prints one JSON line: samples/s, peak RSS, and (with --leak-steps) the
 // tfjs and native tensor counts over that many training steps.
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { engineModelOptions } from './lib/engine-options.js';
 import { LibtorchBackend, loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from './reference-model.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     ...engineModelOptions,
     'leak-steps': { type: 'string', default: '0' },

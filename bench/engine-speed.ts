@@ -15,12 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { bundleBenchScript } from './lib/bundle.js';
 import { engineModelOptions } from './lib/engine-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     ...engineModelOptions,
     'leak-steps': { type: 'string', default: '1000' },

@@ -4,14 +4,14 @@
 //
 //   npx tsx bench/hash-vs-softmax.ts                      (N = 100,1000,10000, 1024 queries of dim 64, 16 bits)
 //   npx tsx bench/hash-vs-softmax.ts --slots 100,1000 --queries 256 --dim 64 --bits 16 --repeats 5
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { readMemory } from '../packages/memae/src/memory/addressing.js';
 import { hashReadMemory } from '../packages/memae/src/memory/hash-memory.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     slots: { type: 'string', default: '100,1000,10000' },
     queries: { type: 'string', default: '1024' },

@@ -11,7 +11,7 @@
 // --probe: one convolution only (run with ONEDNN_VERBOSE=1 to see oneDNN's ISA).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
 import { buildModel } from '../packages/memae/src/models/build.js';
@@ -20,7 +20,7 @@ import { scoreModel } from '../packages/memae/src/score/score.js';
 import { buildInferencePlan, inferenceOutputs, releaseInferencePlan } from '../packages/memae/src/models/inference-plan.js';
 import { referenceModel } from './reference-model.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     model: { type: 'string', default: 'ref' }, batch: { type: 'string', default: '64' }, path: { type: 'string', default: 'apply' },
     threads: { type: 'string', default: '2' }, first: { type: 'string', default: '50' }, warm: { type: 'string', default: '500' },

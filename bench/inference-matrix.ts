@@ -16,11 +16,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { bundleBenchScript, repoDir } from './lib/bundle.js';
 import { markdownTable, writeResults } from './lib/results.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     quick: { type: 'boolean', default: false }, models: { type: 'string' }, batches: { type: 'string' },
     paths: { type: 'string' }, threads: { type: 'string' }, isa: { type: 'string' }, rounds: { type: 'string' },

@@ -3,7 +3,7 @@
 // features in the squared error, and, for a model fitted on a train part of the training rows, which attack kinds
 // hold the highest-scored held-out (validation) rows. Test rows are never read past the split.
 //   npx tsx bench/kdd-diagnose.ts --seed 0 --train-limit 40000 --epochs 10
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { kddSplit, readKddTable } from '../packages/memae/src/data/kdd.js';
 import { trainValSplit } from '../packages/memae/src/data/split.js';
 import type { ArrayDataset } from '../packages/memae/src/data/dataset.js';
@@ -11,7 +11,7 @@ import { fitDetector, type BenchVariant } from './lib/detector.js';
 import { writeResults } from './lib/results.js';
 import { optionalNumber } from './lib/options.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     seed: { type: 'string', default: '0' },
     variant: { type: 'string', default: 'memae' },

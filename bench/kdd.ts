@@ -10,7 +10,7 @@
 // The README's recipe (log1p of heavy-tailed columns, distinct training rows, isolation forest beside):
 //   npx tsx bench/kdd.ts --seeds 0 --dedup --log auto --epochs 60 --patience 1000 --lr 1e-3 --batch-size 256 --iforest
 // Each model also prints a validation criterion from the training rows only (bench/lib/shuffled-columns.ts).
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { kddSplit, readKddTable, KDD_CONTAMINATION, type KddData } from '../packages/memae/src/data/kdd.js';
 import { select, trainValSplit } from '../packages/memae/src/data/split.js';
 import { distinctIndices } from '../packages/memae/src/data/distinct.js';
@@ -22,7 +22,7 @@ import { markdownTable, writeResults } from './lib/results.js';
 import { fitBest, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     ...selectionOptions({ seeds: '0,1,2', variants: 'ae,memae', epochs: '50', lr: '1e-4', batchSize: '1024' }),
     'eval-limit': { type: 'string' },

@@ -7,7 +7,7 @@
 //   quick (the figures in docs/mama.md):
 //     npx tsx bench/mama-ablation.ts --data mnist,fashion-mnist --classes 0,1 --epochs 3 --train-limit 2000 --test-limit 2000
 //   full:  npx tsx bench/mama-ablation.ts --data mnist,fashion-mnist --classes all --epochs 30 --seeds 0,1,2
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { MemAE, type BackendChoice, type CreateOptions } from '../packages/memae/src/index.js';
 import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
 import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
@@ -27,7 +27,7 @@ const ROWS: Record<string, Partial<CreateOptions>> = {
   MAMA: { variant: 'mama' },
 };
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     data: { type: 'string', default: 'mnist,fashion-mnist' },
     classes: { type: 'string', default: '0,1' },

@@ -3,7 +3,7 @@
 //   npx tsx bench/mnist-memae.ts [--variant memae|memae-nonspar|ae] [--epochs 5] [--limit 2000] [--digit 0]
 //                                [--batch 32] [--lr 0.001] [--seed 0] [--backend auto|libtorch|cpu] [--lambda 0.01] [--tag name]
 // Prints AUROC and writes bench/results/mnist-memae-<variant>[-<tag>].json (and .md).
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { MemAE, type Variant } from '../packages/memae/src/index.js';
 import { loadMnist } from '../packages/memae/src/data/mnist.js';
@@ -11,7 +11,7 @@ import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
 import { markdownTable, writeResults } from './lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     variant: { type: 'string', default: 'memae' }, epochs: { type: 'string', default: '5' }, limit: { type: 'string', default: '2000' },
     digit: { type: 'string', default: '0' }, batch: { type: 'string', default: '32' }, lr: { type: 'string', default: '0.001' },

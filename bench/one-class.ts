@@ -14,7 +14,7 @@
 // another recipe is never overwritten (the run stops and says so).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
 import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
 import { permutation } from '../packages/memae/src/data/random.js';
@@ -26,7 +26,7 @@ import { markdownTable, parseList, resultsDir, writeResults } from './lib/result
 import { fitBest, meanScores, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     data: { type: 'string', default: 'mnist' },
     classes: { type: 'string', default: 'all' },

@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { markdownTable, writeResults } from './lib/results.js';
 import { trainServeModel } from './lib/serve-model.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     rounds: { type: 'string', default: '5' },
     requests: { type: 'string', default: '20' },

@@ -6,13 +6,13 @@
 //   /usr/bin/python3 bench/tabular_baseline_check.py
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { KnnDetector, PcaDetector } from '../packages/memae/src/index.js';
 import { auroc } from '../packages/memae/src/metrics/index.js';
 import { initBackend } from '../packages/memae/src/backend/select.js';
 import { protocolSplit, readTable, TABLE_DIR } from './tabular-data.js';
 
-const { values: a } = parseArgs({ options: { sets: { type: 'string', default: 'kdd-http,kdd-smtp,kdd-sa,iris' }, seed: { type: 'string', default: '0' } } });
+const { values: a } = benchArgs(import.meta.url, { options: { sets: { type: 'string', default: 'kdd-http,kdd-smtp,kdd-sa,iris' }, seed: { type: 'string', default: '0' } } });
 await initBackend('auto');
 const out = join(TABLE_DIR, '..', 'tabular-check');
 mkdirSync(out, { recursive: true });

@@ -5,11 +5,11 @@
 //                                                         average precision is not in those lines)
 // Only sets with every method on every listed seed enter the table and means; the JSON keeps every row.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { listSets } from './tabular-data.js';
 import { report, type Row } from './tabular-report.js';
 
-const { values: a } = parseArgs({ options: { rows: { type: 'string' }, log: { type: 'string' }, name: { type: 'string' }, argv: { type: 'string', default: '' }, note: { type: 'string' }, validation: { type: 'boolean', default: false } } });
+const { values: a } = benchArgs(import.meta.url, { options: { rows: { type: 'string' }, log: { type: 'string' }, name: { type: 'string' }, argv: { type: 'string', default: '' }, note: { type: 'string' }, validation: { type: 'boolean', default: false } } });
 let rows: Row[];
 if (a.rows) rows = readFileSync(a.rows, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 else if (a.log) {

@@ -5,7 +5,7 @@
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/tabular.ts   # --seeds 0-4 --methods iforest,pca,knn,ae,memae --jobs 2
 // --validation: score the validation part of the training data instead of the test part (choosing settings).
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { report, type Row } from './tabular-report.js';
 import { listSets, protocolSplit, readTable } from './tabular-data.js';
 import { parseMethod, runMethodScores } from './tabular-methods.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     sets: { type: 'string', default: 'all' },
     seeds: { type: 'string', default: '0-4' },

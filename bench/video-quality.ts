@@ -8,7 +8,7 @@
 // Partial runs (e.g. one source per process) merge with --from a.json,b.json; results are written after every run.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { FrameDifference } from '../packages/memae/src/baselines/frame-diff.js';
 import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
@@ -24,7 +24,7 @@ import { loadSource, VIDEO_SOURCES, type SourceSplit } from './video/sources.js'
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, resultsDir, writeResults } from './lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     sources: { type: 'string', default: VIDEO_SOURCES.map((s) => s.name).join(',') },
     seeds: { type: 'string', default: '1,2,3,4,5' },

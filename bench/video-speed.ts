@@ -3,7 +3,7 @@
 // and on PyTorch (Debian python3-torch, 2 threads, bench/video_speed_torch.py) in the same run.
 // Usage: npx tsx bench/video-speed.ts [--steps 2] [--cases train128,score128,score256] [--threads 2] [--name video-speed]
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
@@ -13,7 +13,7 @@ import { VTEST_PATH } from './video/vtest-data.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { markdownTable, writeResults } from './lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     steps: { type: 'string', default: '2' },
     cases: { type: 'string', default: 'train128,score128,score256' },

@@ -6,7 +6,7 @@
 //   npx tsx bench/video-vtest.ts --variants ae,memae,memae-hash,memae-sw,mama   (the MAMA Net ablation, docs/mama.md)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { initBackend, type BackendChoice } from '../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/src/models/index.js';
 import { SW_WEIGHT } from '../packages/memae/src/models/config.js';
@@ -18,7 +18,7 @@ import { auroc } from '../packages/memae/src/metrics/roc.js';
 import { markdownTable, resultsDir, writeResults } from './lib/results.js';
 import { scorePlotSvg } from './lib/score-plot.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     data: { type: 'string', default: 'runs/vtest-bench' },
     'data-size': { type: 'string', default: '128' },

@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'packages', 'memae', 'bin', 'memae.mjs');
 const VTEST = '/usr/share/doc/opencv-doc/examples/data/vtest.avi';
-const { values: o } = parseArgs({ options: { frames: { type: 'string', default: '90000' }, model: { type: 'string' }, 'sample-s': { type: 'string', default: '5' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { frames: { type: 'string', default: '90000' }, model: { type: 'string' }, 'sample-s': { type: 'string', default: '5' } } });
 const total = Number(o.frames);
 const work = mkdtempSync(join(tmpdir(), 'memae-soak-'));
 const run = (cmd: string, args: string[]) => {

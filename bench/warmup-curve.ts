@@ -6,11 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './lib/args.js';
 import { bundleBenchScript, repoDir } from './lib/bundle.js';
 import { writeResults } from './lib/results.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     threads: { type: 'string', default: '2' }, phase: { type: 'string', default: 'infer' },
     chunks: { type: 'string', default: '16' }, chunk: { type: 'string', default: '50' }, child: { type: 'boolean', default: false },

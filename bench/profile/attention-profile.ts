@@ -4,14 +4,14 @@
 // Usage: npx tsx bench/profile/attention-profile.ts [--batch 32] [--steps 9] [--variant memae|mama|ae] [--no-attention]
 //   [--memory-query code|location] [--slots N] [--shapes] [--top 15]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { registerLibtorchBackend, fallbackKernelsUsed } from 'tfjs-backend-libtorch';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
 import { adam } from '../../packages/memae/src/train/adam.js';
 import { computeLoss } from '../../packages/memae/src/train/loss.js';
 import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     batch: { type: 'string', default: '32' },
     steps: { type: 'string', default: '9' },

@@ -5,10 +5,10 @@
 // setConvFilterCache, small = setConvSmallPath, see native/conv.cc). PyTorch's counterpart:
 // bench/profile/b1_kernels_torch.py (same shapes, NCHW).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/b1-kernels.ts [--model ref] [--batch 1] [--calls 300] [--rounds 7] [--variants ...]
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { profileAddon, profileLayers, type Layer } from './kernel-timing.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     batch: { type: 'string', default: '1' },
     calls: { type: 'string', default: '300' },

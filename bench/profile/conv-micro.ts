@@ -2,10 +2,10 @@
 // us per call, batch 64 (--batch N), NHWC, 'same' stride 2 as tfjs resolves it (pads 0/1 on even sizes).
 //   LIBTORCH_NUM_THREADS=2 npx tsx bench/profile/conv-micro.ts [--batch 64]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 
-const { values: o } = parseArgs({ options: { batch: { type: 'string', default: '64' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { batch: { type: 'string', default: '64' } } });
 
 registerLibtorchBackend();
 await tf.setBackend('libtorch');

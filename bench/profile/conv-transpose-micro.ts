@@ -3,11 +3,11 @@
 // PyTorch's nn.ConvTranspose2d on the same machine in the same run (bench/conv_transpose_torch.py).
 //   npx tsx bench/profile/conv-transpose-micro.ts [--threads 2]
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 
-const { values: a } = parseArgs({ options: { threads: { type: 'string', default: '2' }, python: { type: 'string', default: '/usr/bin/python3' } } });
+const { values: a } = benchArgs(import.meta.url, { options: { threads: { type: 'string', default: '2' }, python: { type: 'string', default: '/usr/bin/python3' } } });
 const threads = Number(a.threads);
 registerLibtorchBackend({ threads });
 await tf.setBackend('libtorch');

@@ -5,7 +5,7 @@
 // fixedCpuMs / perSampleCpuMs: the line through the two batch sizes' forward+backward CPU time (step = fixed + B * per sample).
 import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, readdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { initBackend } from '../../packages/memae/src/backend/select.js';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
 import { computeLoss } from '../../packages/memae/src/train/loss.js';
@@ -14,7 +14,7 @@ import { adam } from '../../packages/memae/src/train/adam.js';
 import { threadCpu, threadDelta } from '../lib/stage-timer.js';
 import { referenceModel } from '../reference-model.js';
 
-const { values: a } = parseArgs({ options: { model: { type: 'string', default: 'image' }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '20' }, size: { type: 'string', default: '32' }, json: { type: 'string' } } });
+const { values: a } = benchArgs(import.meta.url, { options: { model: { type: 'string', default: 'image' }, batch: { type: 'string', default: '64' }, steps: { type: 'string', default: '20' }, size: { type: 'string', default: '32' }, json: { type: 'string' } } });
 await initBackend('libtorch');
 const B = Number(a.batch), steps = Number(a.steps);
 let loss: (x: tf.Tensor) => tf.Scalar, vars: tf.Variable[], shape: number[];

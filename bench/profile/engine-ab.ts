@@ -3,11 +3,11 @@
 // machine mean little; the ratios between variants of one run are what this measures.
 //   npx tsx bench/profile/engine-ab.ts [--threads 2] [--rounds 5] [--steps 20] [--only adam,inputgrad,channel]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: { threads: { type: 'string', default: '2' }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '20' }, only: { type: 'string', default: '' } },
 });
 const steps = Number(o.steps), rounds = Number(o.rounds);

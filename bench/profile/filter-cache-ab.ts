@@ -3,12 +3,12 @@
 // alternating chunk by chunk (so the machine's load hits both alike); median of --rounds chunks of --calls calls.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/filter-cache-ab.ts [--batches 1,64] [--calls 30] [--rounds 11]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { buildInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
 import { referenceModel, trainer } from '../reference-model.js';
 
-const { values: o } = parseArgs({ options: { batches: { type: 'string', default: '1,64' }, calls: { type: 'string', default: '30' }, rounds: { type: 'string', default: '11' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { batches: { type: 'string', default: '1,64' }, calls: { type: 'string', default: '30' }, rounds: { type: 'string', default: '11' } } });
 const [calls, rounds] = [Number(o.calls), Number(o.rounds)];
 registerLibtorchBackend({ threads: Number(process.env.LIBTORCH_NUM_THREADS ?? 1) });
 await tf.setBackend('libtorch');

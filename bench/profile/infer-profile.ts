@@ -3,11 +3,11 @@
 //   npx tsx bench/profile/infer-profile.ts [--threads 2] [--steps 200] [--batch 64] [--per-call]
 import * as tf from '@tensorflow/tfjs-core';
 import { timeAddonCalls } from './addon-timer.js';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel } from '../reference-model.js';
 
-const { values: o } = parseArgs({ options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '200' }, batch: { type: 'string', default: '64' }, 'per-call': { type: 'boolean', default: false } } });
+const { values: o } = benchArgs(import.meta.url, { options: { threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '200' }, batch: { type: 'string', default: '64' }, 'per-call': { type: 'boolean', default: false } } });
 const steps = Number(o.steps);
 registerLibtorchBackend({ threads: Number(o.threads) });
 await tf.setBackend('libtorch');

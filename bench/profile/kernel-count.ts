@@ -4,7 +4,7 @@
 // model (batch 2, 8x32x32x1) as memae's trainer runs it.
 // Usage: npx tsx bench/profile/kernel-count.ts [--names]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
 import { adam } from '../../packages/memae/src/train/adam.js';
@@ -12,7 +12,7 @@ import { computeLoss } from '../../packages/memae/src/train/loss.js';
 import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
 
-const { values: o } = parseArgs({ options: { names: { type: 'boolean', default: false } } });
+const { values: o } = benchArgs(import.meta.url, { options: { names: { type: 'boolean', default: false } } });
 registerLibtorchBackend();
 await tf.setBackend('libtorch');
 const x = tf.randomUniform([64, IMAGE, IMAGE, 1], 0, 1, 'float32', 1);

@@ -6,7 +6,7 @@
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/plan-cache.ts [--rounds 10] [--chunk 40] [--batches 1,64]
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
 import { buildModel, resolveConfig, type ModelConfig } from '../../packages/memae/src/models/index.js';
@@ -15,7 +15,7 @@ import { scoreModel } from '../../packages/memae/src/score/score.js';
 import { markdownTable, writeResults } from '../lib/results.js';
 import { referenceModel } from '../reference-model.js';
 
-const { values: o } = parseArgs({ options: {
+const { values: o } = benchArgs(import.meta.url, { options: {
   rounds: { type: 'string', default: '10' }, chunk: { type: 'string', default: '40' }, batches: { type: 'string', default: '1,64' },
   name: { type: 'string', default: 'plan-cache' },
 } });

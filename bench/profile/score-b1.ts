@@ -2,13 +2,13 @@
 // --rounds chunks of --calls calls, the variants alternating chunk by chunk in this one process).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/score-b1.ts [--calls 300] [--rounds 7]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { cachedInferencePlan, inferenceOutputs, inferenceValues } from '../../packages/memae/src/models/inference-plan.js';
 import { errorMapAndScore, scoreOf } from '../../packages/memae/src/score/error-map.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 import { referenceBatch1 } from './reference-b1.js';
 
-const { values: o } = parseArgs({ options: { calls: { type: 'string', default: '300' }, rounds: { type: 'string', default: '7' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { calls: { type: 'string', default: '300' }, rounds: { type: 'string', default: '7' } } });
 const [calls, rounds] = [Number(o.calls), Number(o.rounds)];
 const { model, cfg, values, data, x } = await referenceBatch1();
 const plan = cachedInferencePlan(model);

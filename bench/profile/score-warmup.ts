@@ -2,12 +2,12 @@
 // replayed plan (the inference matrix's score and replay paths), to see where scoring's warm-up goes.
 //   npx tsx bench/profile/score-warmup.ts --path score|replay [--calls 300]   (bundle it to run as plain node)
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { buildInferencePlan, inferenceOutputs } from '../../packages/memae/src/models/inference-plan.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 import { referenceBatch1 } from './reference-b1.js';
 
-const { values: o } = parseArgs({ options: { path: { type: 'string', default: 'score' }, calls: { type: 'string', default: '300' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { path: { type: 'string', default: 'score' }, calls: { type: 'string', default: '300' } } });
 const { model, cfg, data, x } = await referenceBatch1();
 const plan = o.path === 'replay' ? buildInferencePlan(model, { unfolded: true }) : null;
 const step = o.path === 'replay'

@@ -13,7 +13,7 @@ import { timeAddonCalls } from './addon-timer.js';
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { KernelConfig, getKernelsForBackend } from '@tensorflow/tfjs-core';
 import { loadAddon, registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { IMAGE, infer, referenceModel, trainer } from '../reference-model.js';
@@ -21,7 +21,7 @@ import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
 import { resolveConfig } from '../../packages/memae/src/models/config.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 
-const { values: o } = parseArgs({ options: {
+const { values: o } = benchArgs(import.meta.url, { options: {
   batch: { type: 'string', default: '2' }, steps: { type: 'string', default: '300' }, warm: { type: 'string', default: '200' },
   json: { type: 'string' },
 } });

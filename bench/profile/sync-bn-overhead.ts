@@ -4,7 +4,7 @@
 // sync-BN cost in bench/distributed.ts beyond this is the collectives (2 per layer and step) and their waits.
 // Usage: npx tsx bench/profile/sync-bn-overhead.ts [--batch 32] [--blocks 6] [--steps 10]   [--model image|video] [--size 32]  (bench/results/sync-bn-overhead-<model>.json)
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { initBackend } from '../../packages/memae/src/backend/select.js';
 import { batchNormLayers, type BatchNormSync } from '../../packages/memae/src/models/batch-norm-layer.js';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
@@ -12,7 +12,7 @@ import { computeLoss } from '../../packages/memae/src/train/loss.js';
 import { adam } from '../../packages/memae/src/train/adam.js';
 import { markdownTable, writeResults } from '../lib/results.js';
 
-const { values: a } = parseArgs({
+const { values: a } = benchArgs(import.meta.url, {
   options: {
     model: { type: 'string', default: 'image' }, // image | video (the official 3D MemAE at --size, 16 frames)
     size: { type: 'string', default: '32' },

@@ -2,14 +2,14 @@
 // total ms per kernel name (and per input shape with --shapes), kernel count, step wall time.
 // Usage: LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/video-profile.ts [--mode train|score] [--size 128] [--batch 2] [--shapes]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { buildModel, resolveConfig } from '../../packages/memae/src/models/index.js';
 import { adam } from '../../packages/memae/src/train/adam.js';
 import { computeLoss } from '../../packages/memae/src/train/loss.js';
 import { lossWeights } from '../../packages/memae/src/train/trainer.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     mode: { type: 'string', default: 'train' }, size: { type: 'string', default: '128' },
     batch: { type: 'string', default: '2' }, shapes: { type: 'boolean', default: false },

@@ -5,10 +5,10 @@
 // `--variants "conv3d=0;conv3d=1"` (setConv3dPath, native/conv.cc). PyTorch's counterpart:
 // bench/profile/video3d_b1_kernels_torch.py (the same layers, NCDHW, with eval batch norm and LeakyReLU).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/video3d-b1-kernels.ts [--calls 5] [--rounds 5] [--variants ...]
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { profileAddon, profileLayers, type Layer } from './kernel-timing.js';
 
-const { values: o } = parseArgs({
+const { values: o } = benchArgs(import.meta.url, {
   options: {
     calls: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '5' },

@@ -2,14 +2,14 @@
 // inference matrix's video3d `score` cell, call by call: plan build + recording in the first, replays after).
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/profile/video3d-first-calls.ts [--calls 10]
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../lib/args.js';
 import { registerLibtorchBackend } from 'tfjs-backend-libtorch';
 import { ArrayDataset } from '../../packages/memae/src/data/dataset.js';
 import { buildModel } from '../../packages/memae/src/models/build.js';
 import { resolveConfig } from '../../packages/memae/src/models/config.js';
 import { scoreModel } from '../../packages/memae/src/score/score.js';
 
-const { values: o } = parseArgs({ options: { calls: { type: 'string', default: '10' } } });
+const { values: o } = benchArgs(import.meta.url, { options: { calls: { type: 'string', default: '10' } } });
 registerLibtorchBackend();
 await tf.setBackend('libtorch');
 const cfg = resolveConfig({ kind: 'video', variant: 'ae', inputShape: [16, 64, 64, 1] });
