@@ -1,6 +1,6 @@
 // The `memae` command line (commander). Subcommands load their code lazily so `--help` stays instant.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../errors/user-error.js';
+import { UserError, oneLine } from '../errors/user-error.js';
 import { MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { ExitCode } from './exit-codes.js';
 import { addCsvOptions } from './csv-flags.js';
@@ -244,11 +244,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.code === 'commander.help' ? ExitCode.Failure : ExitCode.Usage;
     }
     if ((e as Error)?.name === 'DistributedError') { // a peer left or timed out mid-run: one line, exit 1
-      process.stderr.write(`memae: ${(e as Error).message}\n`);
+      process.stderr.write(`memae: ${oneLine((e as Error).message)}\n`);
       return ExitCode.Failure;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`memae: ${e.message}\n`);
+      process.stderr.write(`memae: ${oneLine(e.message)}\n`);
       return ExitCode.Usage;
     }
     process.stderr.write(`memae: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -3,7 +3,7 @@
 // for missing numeric values, optional log1p of heavy-tailed numeric columns before min-max, and the label column's
 // name (never a feature). Pure code: runs in Node and the browser.
 import { z } from 'zod';
-import { UserError } from '../errors/user-error.js';
+import { UserError, quoted } from '../errors/user-error.js';
 import type { Table } from '../data/table.js';
 
 /** What to do with a category never seen in the training rows: all-zero one-hot ('ignore') or an error. */
@@ -170,8 +170,8 @@ export class TabularPreprocessor {
     const h = this.maps[k]!.get(v);
     if (h === undefined && this.spec.unseen === 'error') {
       const c = this.spec.columns[k] as Extract<ColumnSpec, { kind: 'categorical' }>;
-      const some = c.values.slice(0, 8).map((s) => `"${s}"`).join(', ');
-      throw new UserError(`${where()}: category "${v}" was not seen in training (known: ${some}${c.values.length > 8 ? ', ...' : ''})`);
+      const some = c.values.slice(0, 8).map((s) => quoted(s)).join(', ');
+      throw new UserError(`${where()}: category ${quoted(v)} was not seen in training (known: ${some}${c.values.length > 8 ? ', ...' : ''})`);
     }
     return h;
   }
@@ -250,7 +250,7 @@ export class TabularPreprocessor {
           else if (v === null || v === undefined || MISSING.has(String(v).trim().toLowerCase())) x = NaN;
           else {
             x = Number(String(v).trim());
-            if (!Number.isFinite(x)) throw new UserError(`${where()}: "${String(v)}" is not a number`);
+            if (!Number.isFinite(x)) throw new UserError(`${where()}: ${quoted(v)} is not a number`);
           }
           if (!Number.isNaN(x) && !Number.isFinite(x)) throw new UserError(`${where()}: ${x} is not a finite number`);
           out[o++] = this.numeric(k, x, where);

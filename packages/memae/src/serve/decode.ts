@@ -3,7 +3,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { decodeImageBuffer } from '../data/image-decode.js';
-import { UserError } from '../errors/user-error.js';
+import { UserError, quoted } from '../errors/user-error.js';
+import { DECIMAL } from '../data/table.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { TabularPreprocessor, type RawRecord } from '../preprocess/tabular.js';
 import { rowsToRecords } from '../preprocess/csv-records.js';
@@ -66,8 +67,6 @@ function checkValues(values: number[], shape: readonly number[], where: string):
   if (values.length !== size) throw new RequestError(400, `${where}: ${values.length} values, the model takes [${shape.join(', ')}] = ${size} per sample`);
 }
 
-/** A decimal number as CSV writes it (no '0x1F', '0b1', 'Infinity' or empty field, which Number() would take). */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Parses CSV rows: raw rows through the model's saved tabular preprocessing when it has one, else rows of already
@@ -92,7 +91,7 @@ export function decodeCsv(text: string, shape: readonly number[], maxRows: numbe
   rows.forEach((row, r) => {
     const vals = row.map(Number);
     const bad = vals.findIndex((v, i) => !Number.isFinite(v) || !DECIMAL.test(row[i]));
-    if (bad >= 0) throw new RequestError(400, `CSV row ${r + 1}, column ${bad + 1}: '${row[bad]}' is not a number`);
+    if (bad >= 0) throw new RequestError(400, `CSV row ${r + 1}, column ${bad + 1}: ${quoted(row[bad])} is not a number`);
     checkValues(vals, shape, `CSV row ${r + 1}`);
     x.set(vals, r * size);
   });

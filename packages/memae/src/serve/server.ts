@@ -7,7 +7,7 @@ import { MicroBatcher } from './batcher.js';
 import { checkBoundary, checkCsvShape, checkImageMagic, checkJsonCount, checkJsonDepth, parseContentType, utf8Text } from './body-guards.js';
 import { decodeCsv, decodeJson, RequestError, type Inputs } from './decode.js';
 import { MAX_INPUT_MAGNITUDE } from '../score/finite.js';
-import { UserError } from '../errors/user-error.js';
+import { UserError, oneLine } from '../errors/user-error.js';
 import { decodeImagesFast } from './png-fast.js';
 import { ServiceMetrics } from './prometheus.js';
 import { MODEL_NAME, type ServedModel } from './served-model.js';
@@ -145,7 +145,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err instanceof RequestError ? err.status : err instanceof UserError ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error(err);
-    void reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+    void reply.code(status).send({ error: status >= 500 ? 'internal error' : oneLine(err.message) });
   });
   app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }));
 

@@ -105,6 +105,8 @@ function csvCases(): HostileCase[] {
   return [
     ...ACCEPTED.map((v) => one('accepted', v, { ok: true, check: (x) => assert.equal(x, Number(v.trim())) })),
     ...NOT_NUMBERS.map((v) => one('refused', v, { error: new RegExp(`rows\\.csv:3: column "a": "${unquote(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not a number$`) })),
+    // a 1 MB field is echoed cut to 60 characters, not as a 1 MB error line
+    one('refused', `${'1'.repeat(1_000_000)}x`, { error: /rows\.csv:3: column "a": "1{60}"\.\.\. \(1000001 characters\) is not a number$/ }),
     ...MISSING.map((v) => one('missing', v, { error: /rows\.csv:3: column "a": ".*" is missing or non-finite value \(train with --missing impute to impute the training median\)$/ })),
   ];
 }

@@ -80,6 +80,8 @@ test('bad records are a 400 naming the record and the column', async () => {
     [{ records: [objects[0], { ...objects[1], src_bytes: 'lots' }] }, /records 1, column "src_bytes": "lots" is not a number/],
     [{ records: [{ ...objects[0], extra: 1 }] }, /records 0: unknown column "extra"/],
     [{ records: [rows[0].slice(0, 5)] }, /records 0: 5 values, expected 41/],
+    // a huge value is echoed cut and quoted, line breaks escaped: the error stays one short line
+    [{ records: [{ ...objects[0], src_bytes: `9\n${'x'.repeat(1_000_000)}` }] }, /^records 0, column "src_bytes": "9\\nx{58}"\.\.\. \(1000002 characters\) is not a number$/],
   ];
   for (const [body, re] of cases) {
     const r = await postJson(body);
