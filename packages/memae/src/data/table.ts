@@ -79,7 +79,7 @@ function resolveColumn(ref: ColumnRef, names: string[], path: string, what: stri
 }
 
 class GrowF64 {
-  a = new Float64Array(1024);
+  a = new Float64Array(16); // small: a table of 200,000 columns holds that many of these
   n = 0;
   push(v: number): void {
     if (this.n === this.a.length) {
