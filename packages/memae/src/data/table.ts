@@ -137,8 +137,9 @@ export async function readTable(path: string, o: ReadTableOptions = {}): Promise
     featureIdx = names.map((_, i) => i).filter((i) => i !== labelCol);
     if (o.expectColumns) {
       const have = featureIdx.map((i) => names![i]);
-      const extra = have.filter((n) => !o.expectColumns!.includes(n));
-      const missing = o.expectColumns.filter((n) => !have.includes(n));
+      const [haveSet, expectSet] = [new Set(have), new Set(o.expectColumns)]; // not includes per column: wide tables
+      const extra = have.filter((n) => !expectSet.has(n));
+      const missing = o.expectColumns.filter((n) => !haveSet.has(n));
       const list = (a: string[]) => a.map((n) => `"${n}"`).join(', ');
       if (missing.length) throw new UserError(`${path}: column${missing.length > 1 ? 's' : ''} ${list(missing)} (used by the model) missing`);
       if (extra.length) throw new UserError(`${path}: column${extra.length > 1 ? 's' : ''} ${list(extra)} not in the model's columns (${o.expectColumns.join(', ')})`);

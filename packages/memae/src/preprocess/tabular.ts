@@ -182,10 +182,14 @@ export class TabularPreprocessor {
    */
   columnIndex(table: Table): number[] {
     const names = this.spec.columns.map((c) => c.name);
-    const extra = table.names.filter((n) => !names.includes(n));
+    // sets and maps, not includes / indexOf per column: a table of 200,000 columns took minutes here
+    const known = new Set(names);
+    const extra = table.names.filter((n) => !known.has(n));
     if (extra.length) throw new UserError(`${table.path}: column${extra.length > 1 ? 's' : ''} ${extra.map((n) => `"${n}"`).join(', ')} not in the model's columns (${names.join(', ')})`);
+    const at = new Map<string, number>();
+    table.names.forEach((n, j) => { if (!at.has(n)) at.set(n, j); });
     return this.spec.columns.map((c) => {
-      const j = table.names.indexOf(c.name);
+      const j = at.get(c.name) ?? -1;
       if (j < 0) throw new UserError(`${table.path}: column "${c.name}" (used by the model) is missing`);
       if (table.kinds[j] !== c.kind) throw new UserError(`${table.path}: column "${c.name}" is ${table.kinds[j]} here but was ${c.kind} in training`);
       return j;
