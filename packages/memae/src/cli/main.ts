@@ -125,7 +125,7 @@ Config file (YAML; every key optional, unknown keys are errors):
   addCsvOptions(addDataOptions(commonOptions(program.command('score'))), false)
     .description('Score inputs with a saved model (through its saved preprocessing): one anomaly score per image file, table row or sample.')
     .argument('<model-dir>', 'a saved model directory')
-    .argument('[inputs...]', "image files, folders (searched recursively for images), CSV/TSV files, '-' (CSV on stdin), or video files and frame folders (video models: per-frame scores)")
+    .argument('[inputs...]', "image files, folders (searched recursively for images; links to folders not followed), CSV/TSV files, '-' (CSV on stdin), or video files and frame folders (video models: per-frame scores)")
     .option('--csv', 'print the results as CSV (id,score,anomaly) on stdout')
     .option('-o, --out <file>', 'write the scores as JSON to this file')
     .addHelpText('after', `

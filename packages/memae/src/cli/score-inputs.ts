@@ -65,10 +65,32 @@ async function table(path: string, ctx: ScoreContext): Promise<InputBatch> {
   return { dataset: e.dataset, ids: e.ids };
 }
 
-/** Image files under `dir`, recursively, sorted (hidden entries skipped). */
+/**
+ * Image files under `dir`, recursively, sorted (hidden entries skipped). Symbolic links to folders are not followed
+ * (a link to a parent folder would list the same images again and again); a link to an image file is read, and a
+ * broken one is an error naming it.
+ */
 function imagesUnder(dir: string): string[] {
-  const all = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.split(/[\\/]/).some((s) => s.startsWith('.'))).sort();
-  return all.filter((f) => isImageFile(f)).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const r = rel ? join(rel, e.name) : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (isImageFile(e.name) && (e.isFile() || (e.isSymbolicLink() && linkedFile(join(dir, r))))) found.push(r);
+    }
+  };
+  walk('');
+  return found.sort().map((f) => join(dir, f));
+}
+
+/** Whether a symbolic link leads to a regular file (false for a folder or device); a broken link is an error. */
+function linkedFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    throw new UserError(`${path}: broken symbolic link (its target does not exist)`);
+  }
 }
 
 /** The samples of one input, in order. */

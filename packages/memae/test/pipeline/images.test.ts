@@ -3,7 +3,7 @@
 // folders (recursively) with ids, equal to the library's scores of the same files; a wrong size under resize
 // "none" is one line naming the file, in the CLI and the service; an older model (no preprocessing) gets a note.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -64,6 +64,27 @@ describe('image pipelines', () => {
     assert.equal(big.code, 2);
     assert.match(big.stderr, /big\.png: image is 32x32x1, the model takes 28x28x1 \(resize policy "none"\)/);
     assert.equal(big.stderr.trim().split('\n').length, 1, big.stderr);
+  });
+
+  it('folders: a link to a parent folder is not followed, a linked file is read, a line break in a name stays on one line, a broken link is one line', async () => {
+    const d = join(root, 'links');
+    mkdirSync(join(d, 'sub'), { recursive: true });
+    copyFileSync(join(loose, 'x.png'), join(d, 'a.png'));
+    copyFileSync(join(loose, 'x.png'), join(d, 'sub', 'b\nc.png'));
+    symlinkSync('..', join(d, 'sub', 'loop')); // was followed round and round: the same images listed many times
+    symlinkSync(join(loose, 'a/b/y.png'), join(d, 'linked.png'));
+    const r = await runCli(['score', model, d, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const ids = (JSON.parse(r.stdout) as { results: { id: string }[] }).results.map((x) => x.id);
+    assert.deepEqual(ids, [join(d, 'a.png'), join(d, 'linked.png'), join(d, 'sub', 'b\nc.png')]);
+    const table = await runCli(['score', model, d]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^"[^\n]*sub\/b\\nc\.png" +[0-9.]+ +(yes|no)$/m);
+    symlinkSync(join(d, 'gone.png'), join(d, 'broken.png'));
+    const broken = await runCli(['score', model, d]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /broken\.png: broken symbolic link/);
+    assert.equal(broken.stderr.trim().split('\n').length, 1, broken.stderr);
   });
 
   it('the service refuses a wrong-size image under resize "none" with a 400 naming it', async () => {

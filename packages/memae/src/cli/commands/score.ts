@@ -63,9 +63,11 @@ export async function score(modelDir: string, flags: ScoreFlags): Promise<void> 
       return;
     }
     if (inputs.length && !flags.quiet && !flags.json) {
-      const w = Math.max(2, ...rows.map((r) => r.id.length));
+      // one line per sample: a file name with a line break or other control character is shown JSON-quoted
+      const shown = rows.map((r) => (/[\u0000-\u001f\u007f]/.test(r.id) ? JSON.stringify(r.id) : r.id));
+      const w = Math.max(2, ...shown.map((id) => id.length));
       out.result(`${'id'.padEnd(w)}  ${'score'.padStart(11)}  anomaly`);
-      for (const r of rows) out.result(`${r.id.padEnd(w)}  ${r.score.toPrecision(5).padStart(11)}  ${r.anomaly === null ? '-' : r.anomaly ? 'yes' : 'no'}`);
+      rows.forEach((r, i) => out.result(`${shown[i].padEnd(w)}  ${r.score.toPrecision(5).padStart(11)}  ${r.anomaly === null ? '-' : r.anomaly ? 'yes' : 'no'}`));
     }
     const mean = scores.reduce((a, s) => a + s / scores.length, 0);
     out.result(`${rows.length} samples scored, mean score ${mean.toPrecision(4)}` + (t === null ? '' : `, ${anomalies} above the threshold ${t.toPrecision(4)}`));
