@@ -64,7 +64,8 @@ export async function score(modelDir: string, flags: ScoreFlags): Promise<void> 
     }
     if (inputs.length && !flags.quiet && !flags.json) {
       // one line per sample: a file name with a line break or other control character is shown JSON-quoted
-      const shown = rows.map((r) => (/[\u0000-\u001f\u007f]/.test(r.id) ? JSON.stringify(r.id) : r.id));
+      const control = (id: string) => [...id].some((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127);
+      const shown = rows.map((r) => (control(r.id) ? JSON.stringify(r.id) : r.id));
       const w = Math.max(2, ...shown.map((id) => id.length));
       out.result(`${'id'.padEnd(w)}  ${'score'.padStart(11)}  anomaly`);
       rows.forEach((r, i) => out.result(`${shown[i].padEnd(w)}  ${r.score.toPrecision(5).padStart(11)}  ${r.anomaly === null ? '-' : r.anomaly ? 'yes' : 'no'}`));
