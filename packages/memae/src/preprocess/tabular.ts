@@ -4,7 +4,7 @@
 // name (never a feature). Pure code: runs in Node and the browser.
 import { z } from 'zod';
 import { UserError, quoted } from '../errors/user-error.js';
-import type { Table } from '../data/table.js';
+import { firstIndexOf, type Table } from '../data/table.js';
 
 /** What to do with a category never seen in the training rows: all-zero one-hot ('ignore') or an error. */
 export const UNSEEN_POLICIES = ['ignore', 'error'] as const;
@@ -91,10 +91,13 @@ export class TabularPreprocessor {
     const rows = o.rows ?? Int32Array.from({ length: table.rows }, (_, i) => i);
     if (rows.length === 0) throw new UserError(`${table.path}: cannot fit preprocessing on 0 rows`);
     const logNamed = Array.isArray(o.log) ? new Set(o.log) : undefined;
-    for (const n of logNamed ?? []) {
-      const j = table.names.indexOf(n);
-      if (j < 0) throw new UserError(`${table.path}: log column "${n}" is not a column (columns: ${table.names.join(', ')})`);
-      if (table.kinds[j] !== 'numeric') throw new UserError(`${table.path}: log column "${n}" is categorical, not numeric`);
+    if (logNamed) {
+      const at = firstIndexOf(table.names);
+      for (const n of logNamed) {
+        const j = at.get(n) ?? -1;
+        if (j < 0) throw new UserError(`${table.path}: log column "${n}" is not a column (columns: ${table.names.join(', ')})`);
+        if (table.kinds[j] !== 'numeric') throw new UserError(`${table.path}: log column "${n}" is categorical, not numeric`);
+      }
     }
     const columns: ColumnSpec[] = table.names.map((name, j) => {
       const col = table.columns[j];
@@ -182,12 +185,11 @@ export class TabularPreprocessor {
    */
   columnIndex(table: Table): number[] {
     const names = this.spec.columns.map((c) => c.name);
-    // sets and maps, not includes / indexOf per column: a table of 200,000 columns took minutes here
+    // a set and a map, not includes / indexOf per column: a table of 200,000 columns took minutes here
     const known = new Set(names);
     const extra = table.names.filter((n) => !known.has(n));
     if (extra.length) throw new UserError(`${table.path}: column${extra.length > 1 ? 's' : ''} ${extra.map((n) => `"${n}"`).join(', ')} not in the model's columns (${names.join(', ')})`);
-    const at = new Map<string, number>();
-    table.names.forEach((n, j) => { if (!at.has(n)) at.set(n, j); });
+    const at = firstIndexOf(table.names);
     return this.spec.columns.map((c) => {
       const j = at.get(c.name) ?? -1;
       if (j < 0) throw new UserError(`${table.path}: column "${c.name}" (used by the model) is missing`);

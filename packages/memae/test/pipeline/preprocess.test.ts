@@ -57,6 +57,11 @@ describe('tabular preprocessing', () => {
     assert.equal(pre.featureCount, cols);
     // value (i + r) % 7 at row r, column i: c6 holds 6, 0, 1 (row 0 encodes 1); c1 holds 1, 2, 3 (row 1 encodes 0.5)
     assert.deepEqual([x[6], x[cols + 1]], [1, 0.5]);
+    // every column named categorical: one name lookup each (was indexOf per name: 12.7 s at 100,000 columns)
+    const t1 = performance.now();
+    const cat = await readTable(wide, { labelColumn: 'label', categorical: names });
+    assert.ok(performance.now() - t1 < 20_000, `took ${Math.round(performance.now() - t1)} ms`);
+    assert.ok(cat.kinds.every((k) => k === 'categorical'));
   });
 
   it('log columns: log1p before min-max, saved in the JSON; a record alone equals the same row inside the file', async () => {
