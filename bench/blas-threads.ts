@@ -33,9 +33,7 @@ if (o.child) {
   const det = await MemAE.create({ kind: 'tabular', inputShape: [d], ensemble: 1, seed: 0 });
   const t0 = performance.now();
   await det.fit(rows, { epochs: Number(o.epochs), batchSize: Number(o.batch) });
-  const fitS = (performance.now() - t0) / 1000;
-  const cpuS = process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-  console.log(JSON.stringify({ fitS, cpuS, openblas: process.env.OPENBLAS_NUM_THREADS }));
+  console.log(JSON.stringify({ fitS: (performance.now() - t0) / 1000, openblas: process.env.OPENBLAS_NUM_THREADS }));
   process.exit(0);
 }
 
@@ -51,8 +49,9 @@ for (let r = 0; r < rounds; r++) {
       env: { ...process.env, LIBTORCH_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: ob }, encoding: 'utf8',
     });
     if (p.status !== 0) throw new Error(`child with OPENBLAS_NUM_THREADS=${ob} failed: ${p.stderr}`);
-    const line = p.stdout.trim().split('\n').pop()!;
-    times[ob].push(JSON.parse(line).fitS);
+    const child = JSON.parse(p.stdout.trim().split('\n').pop()!) as { fitS: number; openblas: string };
+    if (child.openblas !== ob) throw new Error(`child ran with OPENBLAS_NUM_THREADS=${child.openblas}, not ${ob}`);
+    times[ob].push(child.fitS);
     process.stderr.write(`round ${r + 1}/${rounds}, OpenBLAS ${ob}: fit ${times[ob].at(-1)!.toFixed(2)} s\n`);
   }
 }
