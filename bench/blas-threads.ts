@@ -32,8 +32,9 @@ if (o.child) {
   const rows = Array.from({ length: n }, () => Array.from({ length: d }, rnd));
   const det = await MemAE.create({ kind: 'tabular', inputShape: [d], ensemble: 1, seed: 0 });
   const t0 = performance.now();
-  await det.fit(rows, { epochs: Number(o.epochs), batchSize: Number(o.batch) });
-  console.log(JSON.stringify({ fitS: (performance.now() - t0) / 1000, openblas: process.env.OPENBLAS_NUM_THREADS }));
+  const res = await det.fit(rows, { epochs: Number(o.epochs), batchSize: Number(o.batch) });
+  const loss = res.history.at(-1)!.loss; // the same to the last bit whatever OpenBLAS's thread count (checked below)
+  console.log(JSON.stringify({ fitS: (performance.now() - t0) / 1000, openblas: process.env.OPENBLAS_NUM_THREADS, loss }));
   process.exit(0);
 }
 
@@ -41,6 +42,7 @@ const cores = availableParallelism();
 const settings = ['1', String(cores)];
 const rounds = Number(o.rounds);
 const times: Record<string, number[]> = Object.fromEntries(settings.map((k) => [k, []]));
+const losses = new Set<number>();
 const self = fileURLToPath(import.meta.url);
 const pass = ['rows', 'features', 'epochs', 'batch'].flatMap((k) => [`--${k}`, String(o[k as keyof typeof o])]);
 for (let r = 0; r < rounds; r++) {
@@ -49,9 +51,10 @@ for (let r = 0; r < rounds; r++) {
       env: { ...process.env, LIBTORCH_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: ob }, encoding: 'utf8',
     });
     if (p.status !== 0) throw new Error(`child with OPENBLAS_NUM_THREADS=${ob} failed: ${p.stderr}`);
-    const child = JSON.parse(p.stdout.trim().split('\n').pop()!) as { fitS: number; openblas: string };
+    const child = JSON.parse(p.stdout.trim().split('\n').pop()!) as { fitS: number; openblas: string; loss: number };
     if (child.openblas !== ob) throw new Error(`child ran with OPENBLAS_NUM_THREADS=${child.openblas}, not ${ob}`);
     times[ob].push(child.fitS);
+    losses.add(child.loss);
     process.stderr.write(`round ${r + 1}/${rounds}, OpenBLAS ${ob}: fit ${times[ob].at(-1)!.toFixed(2)} s\n`);
   }
 }
@@ -59,6 +62,6 @@ const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length
 const m1 = median(times['1']), mc = median(times[String(cores)]);
 const md = `# OpenBLAS threads beside libtorch's: tabular MemAE training\n\n${o.rows} x ${o.features} rows, ${o.epochs} epochs, batch ${o.batch}, libtorch ${o.threads} threads, ${rounds} rounds (fresh processes, alternating), fit seconds\n\n` +
   markdownTable(['OPENBLAS_NUM_THREADS', 'median s', 'rounds s'], settings.map((k) => [k, median(times[k]).toFixed(2), times[k].map((t) => t.toFixed(2)).join(', ')])) +
-  `\n\nspeed-up of one OpenBLAS thread over ${cores}: ${(mc / m1).toFixed(2)}x\n\nCommand: \`npx tsx bench/blas-threads.ts ${process.argv.slice(2).join(' ')}\`\n`;
+  `\n\nspeed-up of one OpenBLAS thread over ${cores}: ${(mc / m1).toFixed(2)}x; final training loss ${losses.size === 1 ? 'bit-identical in every process' : `differs: ${[...losses].join(', ')}`}\n\nCommand: \`npx tsx bench/blas-threads.ts ${process.argv.slice(2).join(' ')}\`\n`;
 process.stdout.write(md);
-writeResults(String(o.name), { date: new Date().toISOString(), cores, threads: Number(o.threads), rows: Number(o.rows), features: Number(o.features), epochs: Number(o.epochs), batch: Number(o.batch), fitSeconds: times, speedup: mc / m1 }, md);
+writeResults(String(o.name), { date: new Date().toISOString(), cores, threads: Number(o.threads), rows: Number(o.rows), features: Number(o.features), epochs: Number(o.epochs), batch: Number(o.batch), fitSeconds: times, speedup: mc / m1, finalLosses: [...losses] }, md);

@@ -79,7 +79,7 @@ export function loadAddon(): Addon {
   }
   // Debian's libtorch links the pthreads OpenBLAS, whose own pool (one thread per core) starts when the library
   // loads, beside libtorch's intra-op pool on the same cores: the two pools' threads spin against each other
-  // between calls (tabular training 2.9x slower, the 3D net at 2 threads 2.6x). libtorch parallelises around its
+  // between calls (tabular training 2.3-2.8x slower, the 3D net at batch 1 and 2 threads up to 2.6x). libtorch parallelises around its
   // BLAS calls, so OpenBLAS gets one thread unless the user chose a count (read at load; docs/engine.md)
   if (process.env.OPENBLAS_NUM_THREADS === undefined) process.env.OPENBLAS_NUM_THREADS = '1';
   try {
