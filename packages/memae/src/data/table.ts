@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { isGzip } from './idx.js';
 import { UserError, quoted } from '../errors/user-error.js';
+import { firstIndexOf } from './column-index.js';
 
 export type ColumnRef = string | number;
 
@@ -65,14 +66,6 @@ function parseNumber(s: string): number | undefined {
   if (MISSING.has(t.toLowerCase()) || !DECIMAL.test(t)) return undefined;
   const v = Number(t);
   return Number.isFinite(v) ? v : undefined; // "1e400" overflows: not a usable number
-}
-
-/** Each column name's first index (what `names.indexOf` gives), built once per table: a lookup per column stays
- *  linear on a table of 100,000 columns, where `indexOf` per column took minutes. */
-export function firstIndexOf(names: readonly string[]): Map<string, number> {
-  const at = new Map<string, number>();
-  names.forEach((n, i) => { if (!at.has(n)) at.set(n, i); });
-  return at;
 }
 
 function resolveColumn(ref: ColumnRef, names: string[], at: Map<string, number>, path: string, what: string): number {

@@ -4,7 +4,8 @@
 // name (never a feature). Pure code: runs in Node and the browser.
 import { z } from 'zod';
 import { UserError, quoted } from '../errors/user-error.js';
-import { firstIndexOf, type Table } from '../data/table.js';
+import { firstIndexOf } from '../data/column-index.js';
+import type { Table } from '../data/table.js';
 
 /** What to do with a category never seen in the training rows: all-zero one-hot ('ignore') or an error. */
 export const UNSEEN_POLICIES = ['ignore', 'error'] as const;
