@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adam } from '../packages/memae/src/train/adam.js';
+import { TrainStep } from '../packages/memae/src/train/step.js';
 
 export const IMAGE = 28;
 
@@ -33,15 +34,19 @@ export function referenceModel(seed = 1): tfl.LayersModel {
 
 /**
  * One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back).
- * The optimizer is memae's (tfjs' Adam with one fused native update on libtorch), or tf.train.adam.
+ * 'memae': memae's training step (train/step.ts: tfjs' Adam with one fused native update on libtorch, and each batch
+ * shape's step recorded and replayed natively from its third step; MEMAE_REPLAY=0 runs it op by op);
+ * 'tfjs': tf.train.adam's minimize, op by op.
  */
 export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 'tfjs' = 'memae'): (x: tf.Tensor) => void {
-  const opt = optimizer === 'memae' ? adam(lr) : tf.train.adam(lr);
-  return (x) => {
-    tf.tidy(() => {
-      opt.minimize(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false);
-    });
-  };
+  const loss = (x: tf.Tensor) => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+  if (optimizer === 'tfjs') {
+    const opt = tf.train.adam(lr);
+    return (x) => { tf.tidy(() => { opt.minimize(() => loss(x), false); }); };
+  }
+  const step = new TrainStep(model.trainableWeights.map((w) => w.read() as tf.Variable), model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
+    adam(lr), (x) => ({ total: loss(x), parts: [] }), { parts: 0 });
+  return (x) => { tf.dispose(tf.tidy(() => step.run(x, lr))); };
 }
 
 /** Inference on a batch (BN uses its moving statistics). */

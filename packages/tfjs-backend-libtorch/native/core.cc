@@ -90,6 +90,12 @@ double D(const Napi::CallbackInfo& info, size_t i) {
   if (rp::active) rp::note(i, {rp::Kind::Double, 0, v});
   return v;
 }
+double P(const Napi::CallbackInfo& info, size_t i) {
+  if (rp::active && rp::playing) return rp::param(i);
+  double v = info[i].As<Napi::Number>().DoubleValue();
+  if (rp::active) rp::noteParam(i, v);
+  return v;
+}
 bool B(const Napi::CallbackInfo& info, size_t i) {
   if (rp::active && rp::playing) return rp::arg(i).i != 0;
   bool v = info[i].ToBoolean().Value();

@@ -26,6 +26,9 @@ uint64_t inPlaceWrites();
 const at::Tensor& T(const Napi::CallbackInfo& info, size_t i);  // tensor whose id is argument i
 int64_t I(const Napi::CallbackInfo& info, size_t i);
 double D(const Napi::CallbackInfo& info, size_t i);
+// A double that may change from one replay of a plan to the next (a learning rate): recorded as the plan's next
+// parameter, replaced by the value `replay` is given for it (replay.cc).
+double P(const Napi::CallbackInfo& info, size_t i);
 bool B(const Napi::CallbackInfo& info, size_t i);
 std::vector<int64_t> V(const Napi::CallbackInfo& info, size_t i);  // JS number array
 // Stores t and returns its id; its dtype code, rank and sizes go to the shape buffer (setShapeBuffer)
@@ -47,10 +50,11 @@ at::ScalarType scalarType(int64_t code);
 int64_t dtypeCode(at::ScalarType t);
 
 using Fn = std::function<Napi::Value(const Napi::CallbackInfo&)>;
-// How a function takes part in a recording (replay.cc): Kernel (recorded, replayed), Source (its results are
-// constants: write), Ignored (no tensor results: free, queries, settings), Barrier (ends the recording as
-// unsupported: reads back to JS, in-place updates, collectives).
-enum class Replay { Kernel, Source, Ignored, Barrier };
+// How a function takes part in a recording (replay.cc): Kernel (recorded, replayed), InPlace (recorded and replayed
+// although it returns no tensor: it writes into its arguments, the fused Adam), Source (its results are constants:
+// write), Ignored (no tensor results: free, queries, settings), Barrier (ends the recording as unsupported: reads back
+// to JS, collectives).
+enum class Replay { Kernel, InPlace, Source, Ignored, Barrier };
 // Registers a JS-callable function; C++ exceptions (c10::Error included) become JS errors.
 void def(const char* name, Fn fn, Replay how = Replay::Kernel);
 void exportAll(Napi::Env env, Napi::Object exports);

@@ -5,10 +5,11 @@
 
 namespace ltb::rp {
 
-enum class Kind : uint8_t { None, Tensor, Tensors, Int, Double, Bool, Vec, String };
+enum class Kind : uint8_t { None, Tensor, Tensors, Int, Double, Param, Bool, Vec, String };
 
 // One argument of a recorded call, by position. Tensors are refs: >= 0 a value slot of the plan (slot 0 the
 // plan's input, the others kernel results), < 0 the constant -ref - 1 (a tensor that existed before recording).
+// A Param is a double whose value `replay` may replace: i is its index among the plan's parameters, d the recorded value.
 struct Arg {
   Kind kind = Kind::None;
   int64_t i = 0;
@@ -26,12 +27,16 @@ const Arg& arg(size_t i);
 const at::Tensor& tensor(size_t i);
 std::vector<at::Tensor> tensors(size_t i);
 bool take(const at::Tensor& t);
+double param(size_t i);
 
 // while recording
 void note(size_t i, Arg a);
 void noteTensors(size_t i, const std::vector<int32_t>& ids, Kind kind);
 void notePut(int32_t id);
 void noteRelease(int32_t id);
+void noteParam(size_t i, double v);
+// the recording cannot be replayed faithfully (e.g. an in-place kernel had to copy a tensor the plan already holds)
+void fail(const std::string& why);
 Napi::Value recorded(size_t index, Replay how, const Fn& f, const Napi::CallbackInfo& info);
 
 }  // namespace ltb::rp

@@ -138,24 +138,30 @@ export class LibtorchBackend extends KernelBackend {
   /**
    * Runs `forward` on (a view of) x with recording on (native/replay.cc): returns its outputs and either a native
    * plan that `replay` runs in one native call for inputs of x's shape and dtype, or, when a kernel of the forward
-   * has no native form (it read values back to JS, wrote in place), the reason as a string.
+   * has no native form (it read values back to JS), the reason as a string. A training step also returns
+   * `writeBack`: pairs [variable's earlier tensor, the value the step computed for it] (batch norm's moving
+   * statistics): the value is copied into the earlier tensor now and after every run, so the caller points the
+   * variable back at that tensor.
    */
-  record(x: Tensor, forward: (x: Tensor) => Tensor[]): { outputs: Tensor[]; plan: NativePlan | string } {
+  record(x: Tensor, forward: (x: Tensor) => Tensor[] | { outputs: Tensor[]; writeBack: [TensorInfo, TensorInfo][] }): { outputs: Tensor[]; plan: NativePlan | string } {
     // a fresh tensor without cached views: every native id the forward derives from the input is then recorded
     const input = engine().makeTensorFromTensorInfo(this.known(this.addon.reshape(this.id(x), x.shape) as number, x.shape.slice(), x.dtype), this);
     this.addon.recordBegin(this.id(input));
     let outputs: Tensor[];
     let handle: number | string;
     try {
-      outputs = forward(input);
-      handle = this.addon.recordEnd(outputs.map((o) => this.id(o))) as number | string;
+      const r = forward(input);
+      const writeBack = Array.isArray(r) ? [] : r.writeBack;
+      outputs = Array.isArray(r) ? r : r.outputs;
+      handle = this.addon.recordEnd(outputs.map((o) => this.id(o)), writeBack.flatMap(([to, from]) => [this.data.get(to.dataId).id, this.id(from)])) as number | string;
+      if (writeBack.length > 0) this.inPlaceWrites++;
     } catch (e) {
       this.addon.recordAbort();
       input.dispose();
       throw e;
     }
     input.dispose();
-    return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle, x.shape.slice(), x.dtype) };
+    return { outputs, plan: typeof handle === 'string' ? handle : new NativePlan(this, handle, x.shape.slice(), x.dtype, this.addon.planWrites(handle) as boolean) };
   }
 
   /**
@@ -295,16 +301,20 @@ export class NativePlan {
   private handle: number;
   private readonly size: number;
 
-  /** `shape` and `dtype`: the recorded input's */
-  constructor(private readonly backend: LibtorchBackend, handle: number, readonly shape: number[], readonly dtype: DataType) {
+  /** `shape` and `dtype`: the recorded input's; `writes`: a run changes tensors outside the plan (a training step:
+   *  the fused Adam's in-place update, batch norm's moving statistics) */
+  constructor(private readonly backend: LibtorchBackend, handle: number, readonly shape: number[], readonly dtype: DataType, readonly writes = false) {
     this.handle = handle;
     this.size = shape.reduce((a, b) => a * b, 1);
   }
 
-  /** The plan's outputs for x (same shape and dtype as the recorded input), as tensors of the tfjs engine. */
-  run(x: Tensor): Tensor[] {
+  /** The plan's outputs for x (same shape and dtype as the recorded input), as tensors of the tfjs engine; `params`
+   *  replace the recorded parameters (a training step's learning rate). */
+  run(x: Tensor, params?: number[]): Tensor[] {
     if (this.handle === 0) throw new Error('libtorch backend: the native plan was freed');
-    const ids = this.backend.addon.replay(this.handle, this.backend.id(x)) as number[];
+    const ids = this.backend.addon.replay(this.handle, this.backend.id(x), params) as number[];
+    // values cached against the variables' tensors (memae's inference plan) must see the change, as after adamUpdate
+    if (this.writes) this.backend.inPlaceWrites++;
     return this.backend.outs(ids).map((t) => engine().makeTensorFromTensorInfo(t, this.backend));
   }
 

@@ -63,6 +63,23 @@ export class FusedAdam extends tf.AdamOptimizer {
     return backend.adamUpdate(params, grads, m, v, s.accBeta1, s.accBeta2,
       { learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon });
   }
+
+  /** The tensors an update writes into besides the parameters: both moments of every variable updated so far and
+   *  the accumulated betas (a recorded training step checks they are still the ones it recorded). */
+  stateVariables(): tf.Variable[] {
+    const s = this as unknown as AdamState;
+    return [...s.accumulatedFirstMoment.map((m) => m.variable), ...s.accumulatedSecondMoment.map((v) => v.variable), s.accBeta1, s.accBeta2];
+  }
+
+  /** The learning rate of the next updates (a schedule sets it per step). */
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+
+  /** Counts an update that ran natively outside applyGradients (a replayed training step). */
+  countStep(): void {
+    this.incrementIterations();
+  }
 }
 
 /** tf.train.adam with the fused update where the backend has one. */

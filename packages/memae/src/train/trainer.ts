@@ -12,6 +12,7 @@ import { computeLoss, type LossWeights } from './loss.js';
 import type { ParallelStep } from './parallel.js';
 import { syncBatchNormLayers } from '../distributed/sync-batch-norm.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
+import { TrainStep } from './step.js';
 import { batches, epochPermutation } from './shuffle.js';
 import { mixSeeds, permutation } from '../data/random.js';
 import { select } from '../data/split.js';
@@ -176,7 +177,16 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
   const bar: ProgressBar | undefined = opts.progressBar === false ? undefined : await terminalProgressBar();
   const nBatches = Math.ceil(data.size / batchSize);
   const totalSteps = budget.steps ?? epochs * nBatches;
-  const lr = optimizer as unknown as { learningRate: number }; // read by every Adam update
+  let step = 0;
+  const robustAt = (s: number) => ({ trim: s >= Math.floor(budget.warmup * totalSteps) ? budget.trimFraction : 0, noise: budget.inputNoise, noiseSeed: mixSeeds(seed, 0x6e015e, s) });
+  const stepper = new TrainStep(vars, nonTrainable, optimizer, (x) => {
+    const l = computeLoss(model, x, lossWeights(cfg), true, robustAt(step));
+    return { total: l.total, parts: [l.mse, l.entropy] };
+  }, {
+    parts: 2,
+    // a step that differs from call to call (noise, a trimmed loss, gradients averaged over ranks) runs op by op
+    replay: !par && !syncedBn && budget.trimFraction === 0 && budget.inputNoise === 0,
+  });
   const runStart = performance.now();
   let runSamples = 0;
   let stoppedEarly = false;
@@ -189,40 +199,13 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
       const t0 = performance.now();
       let sum = 0, sumMse = 0, sumEnt = 0, seen = 0, b = 0;
       for (const batch of batches(epochPermutation(data.size, seed, epoch), batchSize)) {
-        const step = (epoch - 1) * nBatches + b;
+        step = (epoch - 1) * nBatches + b;
         if (step >= totalSteps) break;
-        lr.learningRate = learningRateAt(budget, step, totalSteps);
         const idx = par ? par.shard(batch) : batch; // a rank may get no sample of a tiny last batch
         const values = idx.length > 0 ? data.gather(idx) : undefined;
-        const parts = tf.tidy(() => {
-          let mse: tf.Tensor | undefined, ent: tf.Tensor | undefined, value: tf.Tensor;
-          let grads: tf.Tensor[];
-          if (values) {
-            const x = tf.tensor(values, [idx.length, ...cfg.inputShape]);
-            const r = tf.variableGrads(() => {
-              const robust = { trim: step >= Math.floor(budget.warmup * totalSteps) ? budget.trimFraction : 0, noise: budget.inputNoise, noiseSeed: mixSeeds(seed, 0x6e015e, step) };
-              const l = computeLoss(model, x, lossWeights(cfg), true, robust);
-              // kept copies escape every tidy scope; readScalars disposes them
-              mse = tf.keep(tf.clone(l.mse));
-              ent = tf.keep(tf.clone(l.entropy));
-              return l.total;
-            }, vars);
-            value = r.value;
-            grads = vars.map((v) => r.grads[v.name] ?? tf.zerosLike(v));
-          } else {
-            [value, mse, ent] = [tf.scalar(0), tf.keep(tf.scalar(0)), tf.keep(tf.scalar(0))];
-            grads = vars.map((v) => tf.zerosLike(v));
-          }
-          if (par) {
-            const r = par.reduce([...grads, value, mse!, ent!], idx.length, batch.length);
-            tf.dispose([mse!, ent!]);
-            grads = r.slice(0, vars.length);
-            [value, mse, ent] = r.slice(vars.length);
-          }
-          // fixed order, so Adam's positional slots match the checkpointed ones
-          optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
-          return [value, mse!, ent!];
-        });
+        // [loss, mse, entropy]; readScalars disposes them
+        const parts = tf.tidy(() => stepper.run(values && tf.tensor(values, [idx.length, ...cfg.inputShape]), learningRateAt(budget, step, totalSteps),
+          par && ((ts) => par.reduce(ts, idx.length, batch.length))));
         par?.afterStep(nonTrainable);
         const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
@@ -265,6 +248,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     if (opts.restoreBest && best.length > 0) model.setWeights(best);
   } finally {
     unsync?.();
+    stepper.dispose();
     bar?.stop();
     optimizer.dispose();
     tf.dispose(best);
