@@ -7,7 +7,8 @@
 // same with the plan built again for every call (scoreModel before the plan was cached per model); folded = the
 // inference plan (batch norm folded into the convolutions) in tidy, read back, op by op (MEMAE_REPLAY=0); replay = the
 // same plan replayed natively (one N-API call per batch after the first, which records it). score and rebuild replay
-// unless MEMAE_REPLAY=0 is in the environment.
+// unless MEMAE_REPLAY=0 is in the environment. train = one training step (mean squared reconstruction error, Adam 1e-3)
+// through memae's training step (train/step.ts: recorded at the second step, replayed natively from the third).
 // --probe: one convolution only (run with ONEDNN_VERBOSE=1 to see oneDNN's ISA).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -18,7 +19,7 @@ import { buildModel } from '../packages/memae/src/models/build.js';
 import { resolveConfig, type ModelConfig } from '../packages/memae/src/models/config.js';
 import { scoreModel } from '../packages/memae/src/score/score.js';
 import { buildInferencePlan, inferenceOutputs, releaseInferencePlan } from '../packages/memae/src/models/inference-plan.js';
-import { referenceModel } from './reference-model.js';
+import { referenceModel, trainer } from './reference-model.js';
 
 const { values: o } = benchArgs(import.meta.url, {
   options: {
@@ -61,7 +62,9 @@ const steps: Record<string, () => Promise<void> | void> = {
   rebuild: async () => { releaseInferencePlan(model); await scoreModel(model, cfg, data, { batchSize: batch }); },
   folded: () => readBack(tf.tidy(() => inferenceOutputs(model, plan, x)[0])),
   replay: () => readBack(tf.tidy(() => inferenceOutputs(model, plan, x)[0])),
+  train: () => train(x),
 };
+const train = o.path === 'train' ? trainer(model) : () => {};
 const plan = o.path === 'folded' || o.path === 'replay' ? buildInferencePlan(model, { unfolded: true }) : null;
 const step = steps[String(o.path)];
 if (!step) throw new Error(`unknown path ${o.path}`);

@@ -11,7 +11,9 @@
 //          --isa native,avx2 --rounds 3 --name inference-matrix; per model steps: --first 50 --warm 500 --steady 100
 //          (video3d: a tenth). Path rebuild = score with the inference plan built again for every call (not in the
 //          defaults: memae's scoring before the plan was cached per model). folded = the inference plan op by op,
-//          replay = the same plan replayed natively (score replays too). --help prints this.
+//          replay = the same plan replayed natively (score replays too). train = one training step (MSE, Adam 1e-3; not in
+//          the defaults): memae's training step, recorded natively at its second step and replayed from the third
+//          (MEMAE_REPLAY=0 for op by op), against PyTorch's loss.backward() + Adam.step() in train mode. --help prints this.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

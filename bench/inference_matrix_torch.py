@@ -6,7 +6,8 @@ Models (written from docs/method.md and bench/engine_speed_torch.py, not from me
           ConvT 256-128-128-3 (3x3, s2), BN + LeakyReLU(0.2) after every layer but the last
   video3d the official 3D video net (bench/video_speed_torch.py) without memory, clips 16x64x64x1
 Paths: predict, apply, folded and replay = model(x) under no_grad with the output read into numpy (PyTorch has one inference
-call); score = the same plus the per-sample mean squared error read back as a list (memae's image score).
+call); score = the same plus the per-sample mean squared error read back as a list (memae's image score); train = one
+training step in train mode (batch norm on batch statistics): mean squared reconstruction error, backward, Adam(1e-3).
 Regimes: `first` = mean us per batch over the first --first batches of the process; `steady` = mean over
 --steady batches after --warm batches; steadyFaults = minor page faults per steady batch (getrusage: glibc's slow
 malloc mode shows as hundreds per batch, see torch_setup.py). Prints one JSON line.
@@ -41,17 +42,17 @@ def cifar_model() -> nn.Module:
     return nn.Sequential(*layers)
 
 
-def build(name: str):
-    """(forward function, input shape without batch)"""
+def build(name: str, train: bool):
+    """(module, forward function, input shape without batch); the module in train or eval mode"""
     if name == 'ref':
-        m = reference_model().eval()
-        return (lambda x: ref_forward(m, x)), (1, 28, 28)
+        m = reference_model().train(train)
+        return m, (lambda x: ref_forward(m, x)), (1, 28, 28)
     if name == 'cifar':
-        m = cifar_model().eval()
-        return m, (3, 32, 32)
+        m = cifar_model().train(train)
+        return m, m, (3, 32, 32)
     if name == 'video3d':
-        m = MemAE3D(memory=False).eval()
-        return (lambda x: m(x)[0]), (1, 16, 64, 64)
+        m = MemAE3D(memory=False).train(train)
+        return m, (lambda x: m(x)[0]), (1, 16, 64, 64)
     raise SystemExit(f'unknown model {name}')
 
 
@@ -59,7 +60,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument('--model', default='ref')
     p.add_argument('--batch', type=int, default=64)
-    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'replay', 'score', 'rebuild'])
+    p.add_argument('--path', default='apply', choices=['predict', 'apply', 'folded', 'replay', 'score', 'rebuild', 'train'])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--first', type=int, default=50)
     p.add_argument('--warm', type=int, default=500)
@@ -67,10 +68,16 @@ def main() -> None:
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    f, shape = build(a.model)
+    m, f, shape = build(a.model, a.path == 'train')
     x = torch.rand(a.batch, *shape)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-3)
 
     def step() -> None:
+        if a.path == 'train':
+            opt.zero_grad()
+            ((f(x) - x) ** 2).mean().backward()
+            opt.step()
+            return
         with torch.no_grad():
             y = f(x)
             if a.path in ('score', 'rebuild'):
