@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 #include "core.h"
+#include "replay.h"
 #ifdef USE_C10D_GLOO
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -51,11 +52,15 @@ std::vector<uint8_t> bytes(const std::string& s) { return std::vector<uint8_t>(s
 std::string text(const std::vector<uint8_t>& b) { return std::string(b.begin(), b.end()); }
 
 // The slot's tensor, safe to write in place: contiguous and the only user of its storage
-// (as optimizer.cc's `owned`). Collectives need float32 or int32.
+// (as optimizer.cc's `own`). Collectives need float32 or int32. A recording cannot keep a copy made here (the plan
+// may hold the old tensor already).
 at::Tensor& owned(int32_t id) {
   auto& t = mut(id);
   if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kInt) throw std::runtime_error("distributed: tensors must be float32 or int32");
-  if (!t.is_contiguous() || t.storage().use_count() != 1) t = t.clone(at::MemoryFormat::Contiguous);
+  if (!t.is_contiguous() || t.storage().use_count() != 1) {
+    t = t.clone(at::MemoryFormat::Contiguous);
+    if (rp::active) rp::fail("a collective copying a shared tensor");
+  }
   noteInPlaceWrite();
   return t;
 }
@@ -177,10 +182,15 @@ int reg() {
     return Napi::Number::New(info.Env(), h);
   }, Replay::Barrier);
 
-  // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place (see bucketed).
+  // distAllreduce(handle, ids[], op 0 sum | 1 avg, bucketBytes, timeoutMs): in place (see bucketed). A recorded
+  // training step replays it (Replay::InPlace: every rank runs the same collectives, replayed or not).
   def("distAllreduce", [](const Napi::CallbackInfo& info) -> Napi::Value {
     auto& g = group(info);
-    auto ts = owned(ids(info, 1));
+    if (!rp::playing) owned(ids(info, 1));
+    auto ts = TS(info, 1);
+    for (const auto& t : ts)
+      if (!t.is_contiguous()) throw std::runtime_error("distributed: a replayed collective's tensor is not contiguous");
+    noteInPlaceWrite();
     const int op = static_cast<int>(I(info, 2));
     c10d::AllreduceOptions o;
     o.reduceOp = c10d::ReduceOp::SUM;
@@ -188,7 +198,7 @@ int reg() {
     bucketed(ts, I(info, 3), o.timeout, [&](std::vector<at::Tensor>& b) { return g.pg->allreduce(b, o); });
     if (op == 1) for (auto& t : ts) t.div_(g.size);
     return info.Env().Undefined();
-  }, Replay::Barrier);
+  }, Replay::InPlace);
 
   // distBroadcast(handle, ids[], root, bucketBytes, timeoutMs): in place, root's values to every rank
   // (coalesced into flat buckets, as DDP's buffer broadcast).

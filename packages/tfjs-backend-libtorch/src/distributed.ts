@@ -115,6 +115,11 @@ export class ProcessGroup {
     return this.call('store get', () => loadAddon().distStoreGet(this.handle, key, this.timeoutMs)) as string;
   }
 
+  /** A failure of `what` (a collective run inside a replayed native plan) described as this group's own calls describe theirs. */
+  failure(e: unknown, what: string): DistributedError {
+    return explain(e, what, this.rank);
+  }
+
   destroy(): void {
     if (this.handle === 0) return;
     loadAddon().distDestroy(this.handle);

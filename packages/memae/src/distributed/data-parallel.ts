@@ -22,11 +22,13 @@ export interface DataParallelOptions {
 
 export class DataParallel implements ParallelStep {
   /** collectives per step, their time and payload bytes, for benchmarks */
-  readonly stats = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0 };
+  readonly stats = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0, replayedSteps: 0 };
   /** the batch-norm statistics seen by the first afterStep; later steps carry them in reduce */
   private buffers: tf.Variable[] | undefined;
   /** synchronised batch norm, while a fit with syncBatchNorm runs on more than one rank */
   private bn: SyncBatchNorm | undefined;
+  /** payload bytes of the last reduce (a replayed step's) */
+  private lastBytes = 0;
 
   constructor(readonly group: ProcessGroup, private readonly o: DataParallelOptions = {}) {}
 
@@ -65,9 +67,27 @@ export class DataParallel implements ParallelStep {
     this.stats.reduceMs += performance.now() - t0;
     this.stats.steps++;
     this.stats.collectives++;
-    this.stats.bytes += [...scaled, ...carried].reduce((a, t) => a + t.size * 4, 0);
+    this.lastBytes = [...scaled, ...carried].reduce((a, t) => a + t.size * 4, 0);
+    this.stats.bytes += this.lastBytes;
     if (this.rank !== 0) bufs.forEach((v, i) => v.assign(carried[i]));
     return scaled;
+  }
+
+  /** Recordable once the statistics ride in the allreduce (from the second step) and without synchronised batch
+   *  norm (whose collectives run inside the layers, per layer). */
+  get replayable(): boolean {
+    return this.bn === undefined && this.buffers !== undefined;
+  }
+
+  /** A replayed step: its allreduce ran inside the native plan, not timed apart, so it is counted on its own
+   *  (`steps`, `reduceMs`, `bytes` and `collectives` stay per step that ran op by op). */
+  replayed(): void {
+    this.stats.replayedSteps++;
+    this.group.bytesReduced += this.lastBytes;
+  }
+
+  explain(e: unknown): Error {
+    return this.group.failure(e, 'allreduce');
   }
 
   afterStep(nonTrainable: tf.Variable[]): void {
@@ -77,7 +97,7 @@ export class DataParallel implements ParallelStep {
       nonTrainable = nonTrainable.filter((v) => !synced.has(v));
       if (nonTrainable.length === 0) { this.buffers = []; return; }
     }
-    if (nonTrainable.length === 0) return;
+    if (nonTrainable.length === 0) { this.buffers = []; return; }
     // first step: a broadcast of its own; from now on reduce carries them
     const t0 = performance.now();
     this.group.broadcast(nonTrainable, 0);

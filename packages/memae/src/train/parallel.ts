@@ -13,6 +13,13 @@ export interface ParallelStep {
    * the whole batch (every rank gets the same values). Runs inside the step's tf.tidy.
    */
   reduce(local: tf.Tensor[], count: number, total: number): tf.Tensor[];
+  /** whether `reduce` may be recorded into a native training step and replayed (its collectives in place, the same
+   *  on every call of a batch shape) */
+  readonly replayable?: boolean;
+  /** a step whose `reduce` ran inside a replayed plan (its JavaScript did not run): count it */
+  replayed?(count: number, total: number): void;
+  /** the failure of a replayed step (a collective inside the plan), described as `reduce`'s own failures are */
+  explain?(e: unknown): Error;
   /** after the optimizer step: non-trainable state (batch-norm statistics) made equal on every rank */
   afterStep(nonTrainable: tf.Variable[]): void;
   /** synchronised batch norm on these layers until the returned function is called (fit's syncBatchNorm) */

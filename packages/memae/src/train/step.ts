@@ -5,7 +5,9 @@
 // own tensors, the learning rate is the plan's parameter, and batch norm's moving statistics are written back into
 // their variables' tensors. A replay needs every variable, moment and statistic to be the tensor it recorded, held by
 // nothing else (a clone of a weight would see the in-place update): otherwise that step runs op by op (the fused Adam
-// copies a shared variable) and the next one records again. MEMAE_REPLAY=0 runs every step op by op.
+// copies a shared variable) and the next one records again. Distributed steps are recorded with their gradient
+// allreduce (the collective runs in place inside the plan, as every rank runs it once per step either way).
+// MEMAE_REPLAY=0 runs every step op by op.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativePlan } from 'tfjs-backend-libtorch';
 import { replayEnabled } from '../models/inference-plan.js';
@@ -32,11 +34,25 @@ const MAX_SHAPES = 4;
 /** Recordings of a shape that came out unusable (a variable replaced during the step) before it stays op by op. */
 const MAX_ATTEMPTS = 3;
 
+/** Gradient averaging across ranks (distributed training), as the trainer passes it for one step. */
+export interface StepReduce {
+  /** [...gradients, total, ...parts] -> their means over the ranks */
+  reduce(ts: tf.Tensor[]): tf.Tensor[];
+  /** what the reduction depends on besides the batch shape (recordings are kept per shape and key) */
+  key: string;
+  /** whether the reduction may be recorded into the step */
+  replayable: boolean;
+  /** counts a replayed step's reduction (its JavaScript did not run) */
+  replayed(): void;
+  /** the failure of a replayed step, described as the reduction describes its own */
+  explain(e: unknown): Error;
+}
+
 export interface TrainStepOptions {
   /** how many loss parts (run without a batch returns zeros for each) */
   parts: number;
   /** record and replay steps where the backend can (default true; the trainer turns it off for steps that differ
-   *  from one call to the next: input noise, trimmed losses, distributed gradient averaging) */
+   *  from one call to the next: input noise, trimmed losses, synchronised batch norm) */
   replay?: boolean;
 }
 
@@ -56,33 +72,40 @@ export class TrainStep {
     private readonly loss: (x: tf.Tensor) => StepLoss, private readonly opts: TrainStepOptions) {}
 
   /**
-   * One step on batch x at learning rate lr: returns [total loss, ...parts] (the caller disposes them). `reduce`
-   * (distributed training) maps [...gradients, total, ...parts] to their averages over ranks before the update; x
-   * undefined (a rank without a sample of a tiny batch) contributes zeros.
+   * One step on batch x at learning rate lr: returns [total loss, ...parts] (the caller disposes them). `par`
+   * (distributed training) averages [...gradients, total, ...parts] over the ranks before the update; x undefined
+   * (a rank without a sample of a tiny batch) contributes zeros.
    */
-  run(x: tf.Tensor | undefined, lr: number, reduce?: (ts: tf.Tensor[]) => tf.Tensor[]): tf.Tensor[] {
+  run(x: tf.Tensor | undefined, lr: number, par?: StepReduce): tf.Tensor[] {
     this.optimizer.setLearningRate(lr);
-    const rec = x && !reduce && (this.opts.replay ?? true) ? recorder() : null;
+    const reduce = par && ((ts: tf.Tensor[]) => par.reduce(ts));
+    const rec = x && (par?.replayable ?? true) && (this.opts.replay ?? true) ? recorder() : null;
     if (!x || !rec) return this.opByOp(x, reduce);
-    const key = `${x.dtype}:${x.shape.join(',')}`;
+    const key = `${x.dtype}:${x.shape.join(',')}${par ? `:${par.key}` : ''}`;
     const r = this.recorded.get(key);
-    if (typeof r === 'string') return this.opByOp(x);
+    if (typeof r === 'string') return this.opByOp(x, reduce);
     if (r) {
       if (this.intact(r, rec)) {
-        const out = r.plan.run(x, [lr]);
+        let out: tf.Tensor[];
+        try {
+          out = r.plan.run(x, [lr]);
+        } catch (e) {
+          throw par ? par.explain(e) : e;
+        }
+        par?.replayed();
         this.optimizer.countStep();
         this.replays++;
         return out;
       }
       r.plan.free();
       this.recorded.delete(key);
-      return this.opByOp(x); // the fused Adam copies what is shared; the next step records again
+      return this.opByOp(x, reduce); // the fused Adam copies what is shared; the next step records again
     }
     if (!this.seen.has(key)) {
       this.seen.add(key);
-      return this.opByOp(x);
+      return this.opByOp(x, reduce);
     }
-    return this.record(rec, key, x);
+    return this.record(rec, key, x, reduce);
   }
 
   /** Steps replayed so far, and the shapes' recordings: a plan's kernel count, or why it could not be recorded. */
@@ -121,14 +144,14 @@ export class TrainStep {
     return [value, ...parts];
   }
 
-  private record(rec: StepRecorder, key: string, x: tf.Tensor): tf.Tensor[] {
+  private record(rec: StepRecorder, key: string, x: tf.Tensor, reduce?: (ts: tf.Tensor[]) => tf.Tensor[]): tf.Tensor[] {
     const fixed = [...this.vars, ...this.optimizer.stateVariables()];
     const before = fixed.map((v) => v.dataId);
     // each statistic's tensor before the step, kept alive: the step's new value is written back into it
     const holds = this.state.map((v) => tf.keep(tf.clone(v)));
     try {
       const { outputs, plan } = rec.record(x, (input) => {
-        const outputs = this.opByOp(input);
+        const outputs = this.opByOp(input, reduce);
         const writeBack: [tf.TensorInfo, tf.TensorInfo][] = [];
         this.state.forEach((v, i) => { if (v.dataId !== holds[i].dataId) writeBack.push([holds[i], v]); });
         return { outputs, writeBack };

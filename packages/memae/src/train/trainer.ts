@@ -184,8 +184,8 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     return { total: l.total, parts: [l.mse, l.entropy] };
   }, {
     parts: 2,
-    // a step that differs from call to call (noise, a trimmed loss, gradients averaged over ranks) runs op by op
-    replay: !par && !syncedBn && budget.trimFraction === 0 && budget.inputNoise === 0,
+    // a step that differs from call to call (noise, a trimmed loss, synchronised batch norm) runs op by op
+    replay: !syncedBn && budget.trimFraction === 0 && budget.inputNoise === 0,
   });
   const runStart = performance.now();
   let runSamples = 0;
@@ -204,8 +204,14 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
         const idx = par ? par.shard(batch) : batch; // a rank may get no sample of a tiny last batch
         const values = idx.length > 0 ? data.gather(idx) : undefined;
         // [loss, mse, entropy]; readScalars disposes them
-        const parts = tf.tidy(() => stepper.run(values && tf.tensor(values, [idx.length, ...cfg.inputShape]), learningRateAt(budget, step, totalSteps),
-          par && ((ts) => par.reduce(ts, idx.length, batch.length))));
+        const reduce = par && {
+          reduce: (ts: tf.Tensor[]) => par.reduce(ts, idx.length, batch.length),
+          key: `${idx.length}/${batch.length}`, // the weights of the average
+          replayable: par.replayable ?? false,
+          replayed: () => par.replayed?.(idx.length, batch.length),
+          explain: (e: unknown) => par.explain?.(e) ?? (e as Error),
+        };
+        const parts = tf.tidy(() => stepper.run(values && tf.tensor(values, [idx.length, ...cfg.inputShape]), learningRateAt(budget, step, totalSteps), reduce));
         par?.afterStep(nonTrainable);
         const v = await readScalars(parts);
         if (!Number.isFinite(v[0])) throw new UserError(`training diverged at epoch ${epoch} (loss ${v[0]}); lower the learning rate`);
