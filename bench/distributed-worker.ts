@@ -38,7 +38,7 @@ let stamps: number[] = [];
 const stage = new StageTimer();
 let threads0: ReturnType<typeof threadCpu> = [];
 let params: number;
-const ZERO = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0 };
+const ZERO = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0, replayedSteps: 0 };
 
 if (a.model === 'image') {
   const model = referenceModel(1);
@@ -114,11 +114,14 @@ if (group) {
   latencyCpuMs = cpuMs;
   tf.dispose([...gs, ...one]);
 }
-const perStep = (v: number) => (dp && dp.stats.steps > 0 ? v / dp.stats.steps : 0);
+// replayed steps (the allreduce inside the native plan) are not timed apart: the allreduce time is per step that ran
+// op by op (undefined when every step replayed), bytes and collectives per step
+const allSteps = dp ? dp.stats.steps + dp.stats.replayedSteps : 0;
+const perStep = (v: number) => (allSteps > 0 ? v / allSteps : 0);
 process.stdout.write(JSON.stringify({
   engine: 'memae', model: a.model, rank, world, globalBatch: B, localBatch: local, steps, seconds, samplesPerSec: (B * steps) / seconds,
-  params, reduceMsPerStep: perStep(dp?.stats.reduceMs ?? 0), payloadBytesPerStep: perStep(dp?.stats.bytes ?? 0),
-  collectivesPerStep: perStep(dp?.stats.collectives ?? 0), syncBnMsPerStep: perStep(dp?.stats.syncBnMs ?? 0), reduceOnlyMs, latencyMs, latencyCpuMs,
+  params, reduceMsPerStep: dp && dp.stats.steps > 0 ? dp.stats.reduceMs / dp.stats.steps : dp ? undefined : 0, payloadBytesPerStep: perStep(dp?.stats.bytes ?? 0),
+  replayedSteps: dp?.stats.replayedSteps, collectivesPerStep: perStep(dp?.stats.collectives ?? 0), syncBnMsPerStep: perStep(dp?.stats.syncBnMs ?? 0), reduceOnlyMs, latencyMs, latencyCpuMs,
   stagesMs: stage.perStep(steps), threadCpuMs: threadDelta(threads0, threadCpu()), wallMs: seconds * 1000,
 }) + '\n');
 group?.destroy();

@@ -59,7 +59,8 @@ at::Tensor& owned(int32_t id) {
   if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kInt) throw std::runtime_error("distributed: tensors must be float32 or int32");
   if (!t.is_contiguous() || t.storage().use_count() != 1) {
     t = t.clone(at::MemoryFormat::Contiguous);
-    if (rp::active) rp::fail("a collective copying a shared tensor");
+    // a result of the recorded step is copied again on replay (below); a constant the plan holds cannot be
+    if (rp::active && !rp::isSlot(id)) rp::fail("a collective copying a shared tensor");
   }
   noteInPlaceWrite();
   return t;
@@ -188,8 +189,13 @@ int reg() {
     auto& g = group(info);
     if (!rp::playing) owned(ids(info, 1));
     auto ts = TS(info, 1);
-    for (const auto& t : ts)
-      if (!t.is_contiguous()) throw std::runtime_error("distributed: a replayed collective's tensor is not contiguous");
+    // replaying: what `owned` copied when recorded is copied again (a result in another layout, or sharing storage)
+    if (rp::playing)
+      for (size_t k = 0; k < ts.size(); ++k)
+        if (!ts[k].is_contiguous() || ts[k].storage().use_count() != 1) {
+          ts[k] = ts[k].clone(at::MemoryFormat::Contiguous);
+          rp::replaceTensor(1, k, ts[k]);
+        }
     noteInPlaceWrite();
     const int op = static_cast<int>(I(info, 2));
     c10d::AllreduceOptions o;

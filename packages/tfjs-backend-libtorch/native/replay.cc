@@ -239,6 +239,12 @@ double param(size_t i) {
   return static_cast<size_t>(a.i) < player.params.size() ? player.params[a.i] : a.d;
 }
 
+void replaceTensor(size_t i, size_t k, at::Tensor t) {
+  int32_t r = arg(i).refs.at(k);
+  if (r < 0) throw std::runtime_error("replay: " + functionName(player.step->fn) + " would replace a constant");
+  player.values[r] = std::move(t);
+}
+
 bool take(const at::Tensor& t) {
   if (!playing) return false;
   player.results.push_back(t);
@@ -275,6 +281,8 @@ void noteParam(size_t i, double v) {
   a.d = v;
   note(i, std::move(a));
 }
+
+bool isSlot(int32_t id) { return rec && rec->slotOf.count(id) > 0; }
 
 void fail(const std::string& why) {
   if (rec && rec->failed.empty()) rec->failed = why;

@@ -28,6 +28,8 @@ const at::Tensor& tensor(size_t i);
 std::vector<at::Tensor> tensors(size_t i);
 bool take(const at::Tensor& t);
 double param(size_t i);
+// an in-place kernel that had to copy its argument i's k-th tensor (a result of the plan) continues on the copy
+void replaceTensor(size_t i, size_t k, at::Tensor t);
 
 // while recording
 void note(size_t i, Arg a);
@@ -35,6 +37,8 @@ void noteTensors(size_t i, const std::vector<int32_t>& ids, Kind kind);
 void notePut(int32_t id);
 void noteRelease(int32_t id);
 void noteParam(size_t i, double v);
+// whether id is a result of the recording so far (a slot), not a tensor the plan would hold as a constant
+bool isSlot(int32_t id);
 // the recording cannot be replayed faithfully (e.g. an in-place kernel had to copy a tensor the plan already holds)
 void fail(const std::string& why);
 Napi::Value recorded(size_t index, Replay how, const Fn& f, const Napi::CallbackInfo& info);

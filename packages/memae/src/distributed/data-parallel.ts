@@ -79,10 +79,12 @@ export class DataParallel implements ParallelStep {
     return this.bn === undefined && this.buffers !== undefined;
   }
 
-  /** A replayed step: its allreduce ran inside the native plan, not timed apart, so it is counted on its own
-   *  (`steps`, `reduceMs`, `bytes` and `collectives` stay per step that ran op by op). */
+  /** A replayed step: its allreduce ran inside the native plan, not timed apart, so the step is counted on its own
+   *  (`steps` and `reduceMs` are the steps that ran op by op; `bytes` and `collectives` count every step). */
   replayed(): void {
     this.stats.replayedSteps++;
+    this.stats.collectives++;
+    this.stats.bytes += this.lastBytes;
     this.group.bytesReduced += this.lastBytes;
   }
 
