@@ -1,0 +1,94 @@
+// Per-pixel standardised reconstruction errors for images, on the validation split (issue 14 item 3): the tables'
+// score (each feature's residual standardised by the training rows' median and MAD, score/residual-scale.ts) applied
+// to pixels, beside the plain mean squared error, from the same trained MemAE (the library's image defaults and
+// budget). Scores: mse; scaled = mean z^2; clip25 / clip9 = mean min(z^2, 25 | 9) (the tables' cap is 25); abs =
+// mean |z|. Validation set as bench/one-class.ts: held-out normal training images against 4x as many training images
+// of the other classes (training split only); test AUROC beside it, not used to choose.
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-pixel-scale.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-pixel-scale-fashion
+// Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
+import { benchArgs } from './lib/args.js';
+import { loadFashionMnist, loadMnist } from '../packages/memae/src/data/mnist.js';
+import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { permutation } from '../packages/memae/src/data/random.js';
+import { ArrayDataset, sampleSize, type Dataset } from '../packages/memae/src/data/dataset.js';
+import { auroc } from '../packages/memae/src/metrics/index.js';
+import { MemAE } from '../packages/memae/src/index.js';
+import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
+import { markdownTable, parseList, writeResults } from './lib/results.js';
+
+const { values: a } = benchArgs(import.meta.url, {
+  options: {
+    data: { type: 'string', default: 'fashion-mnist' },
+    seeds: { type: 'string', default: '0,1' },
+    classes: { type: 'string', default: 'all' },
+    name: { type: 'string' },
+  },
+});
+if (a.data !== 'mnist' && a.data !== 'fashion-mnist') throw new Error('--data must be mnist or fashion-mnist');
+const seeds = parseList(a.seeds, [0]);
+const classes = parseList(a.classes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+const name = a.name ?? `one-class-pixel-scale-${a.data}`;
+const load = a.data === 'mnist' ? loadMnist : loadFashionMnist;
+const trainAll = await load({ split: 'train' });
+const testAll = await load({ split: 'test' });
+const SCORES = ['mse', 'scaled', 'clip25', 'clip9', 'abs'] as const;
+type Score = typeof SCORES[number];
+interface Row { cls: number; seed: number; val: Record<Score, number>; test: Record<Score, number> }
+const rows: Row[] = [];
+
+function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
+  const others = indicesOfClasses(trainAll, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((c) => c !== cls));
+  const pick = permutation(others.length, seed + 2000).subarray(0, Math.min(others.length, 4 * val.size));
+  const n = val.size, m = pick.length, per = sampleSize(val);
+  const x = new Float32Array((n + m) * per);
+  x.set(val.gather(Array.from({ length: n }, (_, i) => i)));
+  x.set(trainAll.gather(Array.from(pick, (k) => others[k])), n * per);
+  return new ArrayDataset(x, val.sampleShape, new Uint8Array(n + m).fill(1, n));
+}
+const all = (d: Dataset) => d.gather(Array.from({ length: d.size }, (_, i) => i));
+
+for (const cls of classes) for (const seed of seeds) {
+  const split = oneClassSplit(trainAll, testAll, cls);
+  const { train, val } = trainValSplit(split.train, 0.1, seed);
+  const valSet = validationSet(val, cls, seed);
+  const det = await MemAE.create({ kind: 'image', inputShape: train.sampleShape, variant: 'memae', seed });
+  await det.fit(train, { seed, validation: val, earlyStopping: { patience: 5 }, progressBar: false, scoreTraining: false });
+  const residuals = async (d: Dataset) => {
+    const x = all(d), r = (await det.scoreDetailed(d, { batchSize: 1024, reconstructions: true })).reconstructions!;
+    return Float32Array.from(x, (v, i) => v - r[i]);
+  };
+  const f = sampleSize(train);
+  const scale = residualScaleOf(await residuals(train), f);
+  const scores = (res: Float32Array, kind: Score): Float32Array => {
+    const n = res.length / f, s = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < f; j++) {
+        const r = res[i * f + j], z = (r - scale.center[j]) / scale.spread[j];
+        acc += kind === 'mse' ? r * r : kind === 'scaled' ? z * z : kind === 'clip25' ? Math.min(z * z, 25) : kind === 'clip9' ? Math.min(z * z, 9) : Math.abs(z);
+      }
+      s[i] = acc / f;
+    }
+    return s;
+  };
+  const [rv, rt] = [await residuals(valSet), await residuals(split.test)];
+  const row: Row = { cls, seed, val: {} as Row['val'], test: {} as Row['test'] };
+  for (const k of SCORES) {
+    row.val[k] = auroc(valSet.labels!, scores(rv, k));
+    row.test[k] = auroc(split.test.labels!, scores(rt, k));
+  }
+  det.dispose();
+  rows.push(row);
+  console.log(`${a.data} class ${cls} seed ${seed}: ${SCORES.map((k) => `${k} val ${row.val[k].toFixed(4)} test ${row.test[k].toFixed(4)}`).join(', ')}`);
+  report();
+}
+
+function report(): void {
+  const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
+  const table = markdownTable(['score', ...seeds.map((s) => `seed ${s}: validation / test (mean over classes)`)],
+    SCORES.map((k) => [k, ...seeds.map((s) => {
+      const r = rows.filter((x) => x.seed === s);
+      return r.length ? `${mean(r.map((x) => x.val[k])).toFixed(4)} / ${mean(r.map((x) => x.test[k])).toFixed(4)} (${r.length} classes)` : '-';
+    })]));
+  writeResults(name, { args: a, rows }, `# ${name}\n\n${a.data}, classes ${classes.join(',')}, MemAE with the library's image defaults\n\n${table}`);
+}
