@@ -3,7 +3,7 @@
 // moving statistics written back, the learning rate as the plan's parameter). Training with replay must give what
 // training op by op (MEMAE_REPLAY=0) gives: the same per-epoch losses and every weight, moving statistics and Adam's
 // state included, for an image MemAE (batch norm, memory, a smaller last batch), a tabular MemAE under the cosine
-// schedule (the learning rate changes every step) and a 3D video AE; with far fewer engine kernels (replay ran);
+// schedule (the learning rate changes every step), a 3D video AE and MAMA Net; with far fewer engine kernels (replay ran);
 // tensors flat; a weight held elsewhere (restoreBest's copies) is never written in place.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,10 +50,11 @@ async function train(o: ModelOptions, data: Dataset, topts: TrainOptions, replay
 
 /** Replay and op by op: same losses and weights (exactly: the same kernels with the same arguments), and replay ran. */
 async function checkSame(o: ModelOptions, data: Dataset, topts: TrainOptions, what: string): Promise<void> {
+  // op by op first: what a model kind caches once per process (MAMA's projection directions) exists before counting
+  const opByOp = await train(o, data, topts, false);
   const before = tf.memory().numTensors;
   const replayed = await train(o, data, topts, true);
   assert.equal(tf.memory().numTensors, before, `${what}: tensors flat after training with replay`);
-  const opByOp = await train(o, data, topts, false);
   assert.deepEqual(replayed.result.history.map((h) => [h.loss, h.mse, h.entropy, h.valLoss]), opByOp.result.history.map((h) => [h.loss, h.mse, h.entropy, h.valLoss]), `${what}: per-epoch losses`);
   assert.equal(replayed.weights.length, opByOp.weights.length);
   replayed.weights.forEach((w, i) => assert.deepEqual(Array.from(w), Array.from(opByOp.weights[i]), `${what}: weight ${i}`));
@@ -84,6 +85,12 @@ test('3D video AE: replayed training equals op by op', { timeout: 300_000 }, asy
   const x = new Float32Array(n * 8 * 16 * 16);
   for (let i = 0; i < x.length; i++) x[i] = 0.5 + 0.5 * Math.sin(i * 0.013 + (i % 256) * 0.1);
   await checkSame({ kind: 'video', inputShape: shape, variant: 'memae', seed: 2, encoderChannels: [4, 8, 8, 8], slots: 20 }, new ArrayDataset(x, shape), { epochs: 3, batchSize: 2, learningRate: 1e-3 }, 'video MemAE');
+});
+
+test('MAMA Net (attention, hash memory, sliced Wasserstein loss): replayed training equals op by op', { timeout: 300_000 }, async (t) => {
+  if (!(await libtorch(t))) return;
+  const data = await mnistSlice({ split: 'train', digits: [1], limit: 48 });
+  await checkSame({ kind: 'image', inputShape: [28, 28, 1], variant: 'mama', seed: 6 }, data, { epochs: 4, batchSize: 16, learningRate: 1e-3 }, 'MAMA');
 });
 
 test('restoreBest keeps copies of the weights: no replay writes into them, and the result equals op by op', { timeout: 300_000 }, async (t) => {
