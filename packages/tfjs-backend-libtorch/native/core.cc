@@ -69,6 +69,14 @@ std::atomic<uint64_t> writes{0};
 void noteInPlaceWrite() { writes.fetch_add(1, std::memory_order_relaxed); }
 uint64_t inPlaceWrites() { return writes.load(std::memory_order_relaxed); }
 
+at::Tensor& writable(int32_t id) {
+  auto& t = mut(id);
+  if (t.is_contiguous() && t.storage().use_count() == 1) return t;
+  t = t.clone(at::MemoryFormat::Contiguous);
+  if (rp::active && !rp::isSlot(id)) rp::fail("an in-place kernel copying a shared tensor");
+  return t;
+}
+
 // Each helper reads argument i of the JS call, except while a recorded plan replays (rp::playing: the argument
 // comes from the recording); while recording, what was read is noted (rp::note*).
 const at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {

@@ -21,6 +21,11 @@ size_t count();
 // are valid only while inPlaceWrites() is unchanged. Process-wide: a Worker's update invalidates every cache.
 void noteInPlaceWrite();
 uint64_t inPlaceWrites();
+// The slot's tensor made safe to write in place (the fused Adam, the collectives): contiguous and the only user of its
+// storage; a tensor that shares storage with another id (a view) is replaced by a copy. While recording, a copy of a
+// tensor the plan would hold as a constant cannot be replayed (the plan keeps the old one): the recording is refused.
+// A result of the recorded step may be copied (its kernel copies it again on replay). Callers noteInPlaceWrite.
+at::Tensor& writable(int32_t id);
 
 // Argument helpers.
 const at::Tensor& T(const Napi::CallbackInfo& info, size_t i);  // tensor whose id is argument i

@@ -51,19 +51,12 @@ std::chrono::milliseconds ms(double v) { return std::chrono::milliseconds(static
 std::vector<uint8_t> bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 std::string text(const std::vector<uint8_t>& b) { return std::string(b.begin(), b.end()); }
 
-// The slot's tensor, safe to write in place: contiguous and the only user of its storage
-// (as optimizer.cc's `own`). Collectives need float32 or int32. A recording cannot keep a copy made here (the plan
-// may hold the old tensor already).
+// The slot's tensor made safe to write in place (core.cc writable). Collectives need float32 or int32.
 at::Tensor& owned(int32_t id) {
-  auto& t = mut(id);
-  if (t.scalar_type() != at::kFloat && t.scalar_type() != at::kInt) throw std::runtime_error("distributed: tensors must be float32 or int32");
-  if (!t.is_contiguous() || t.storage().use_count() != 1) {
-    t = t.clone(at::MemoryFormat::Contiguous);
-    // a result of the recorded step is copied again on replay (below); a constant the plan holds cannot be
-    if (rp::active && !rp::isSlot(id)) rp::fail("a collective copying a shared tensor");
-  }
+  const auto type = get(id).scalar_type();
+  if (type != at::kFloat && type != at::kInt) throw std::runtime_error("distributed: tensors must be float32 or int32");
   noteInPlaceWrite();
-  return t;
+  return writable(id);
 }
 
 std::vector<int32_t> ids(const Napi::CallbackInfo& info, size_t i) {

@@ -10,15 +10,10 @@ using namespace ltb;
 
 namespace {
 
-// The slot's tensor made safe to update in place: float32, contiguous and the only user of its storage (a tensor
-// that shares storage with another id, e.g. a view, is replaced by a copy). A recording cannot keep a copy made
-// here: the plan may already hold the old tensor (the forward read it), so it would update one and read the other.
+// The slot's float32 tensor made safe to update in place (core.cc writable).
 void own(int32_t id) {
-  auto& t = mut(id);
-  if (t.scalar_type() != at::kFloat) throw std::runtime_error("adamUpdate: variables must be float32");
-  if (t.is_contiguous() && t.storage().use_count() == 1) return;
-  t = t.clone(at::MemoryFormat::Contiguous);
-  if (rp::active) rp::fail("adamUpdate copying a shared variable");
+  if (get(id).scalar_type() != at::kFloat) throw std::runtime_error("adamUpdate: variables must be float32");
+  writable(id);
 }
 
 void ownAll(const Napi::Value& ids) {

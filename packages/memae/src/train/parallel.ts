@@ -17,7 +17,7 @@ export interface ParallelStep {
    *  on every call of a batch shape) */
   readonly replayable?: boolean;
   /** a step whose `reduce` ran inside a replayed plan (its JavaScript did not run): count it */
-  replayed?(count: number, total: number): void;
+  replayed?(): void;
   /** the failure of a replayed step (a collective inside the plan), described as `reduce`'s own failures are */
   explain?(e: unknown): Error;
   /** after the optimizer step: non-trainable state (batch-norm statistics) made equal on every rank */

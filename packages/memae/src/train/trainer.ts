@@ -208,7 +208,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
           reduce: (ts: tf.Tensor[]) => par.reduce(ts, idx.length, batch.length),
           key: `${idx.length}/${batch.length}`, // the weights of the average
           replayable: par.replayable ?? false,
-          replayed: () => par.replayed?.(idx.length, batch.length),
+          replayed: () => par.replayed?.(),
           explain: (e: unknown) => par.explain?.(e) ?? (e as Error),
         };
         const parts = tf.tidy(() => stepper.run(values && tf.tensor(values, [idx.length, ...cfg.inputShape]), learningRateAt(budget, step, totalSteps), reduce));
