@@ -3,7 +3,9 @@
 // to pixels, beside the plain mean squared error, from the same trained MemAE (the library's image defaults and
 // budget). Scores: mse; scaled = mean z^2; clip25 / clip9 = mean min(z^2, 25 | 9) (the tables' cap is 25); abs =
 // mean |z|. Validation set as bench/one-class.ts: held-out normal training images against 4x as many training images
-// of the other classes (training split only); test AUROC beside it, not used to choose.
+// of the other classes (training split only); test AUROC beside it, not used to choose. The baselines k-NN distance
+// and isolation forest (library defaults, bench/lib/detector.ts) are fitted on the same training images and scored
+// on the same validation and test sets in the same run.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-pixel-scale.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-pixel-scale-fashion
 // Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
 import { benchArgs } from './lib/args.js';
@@ -15,6 +17,7 @@ import { auroc } from '../packages/memae/src/metrics/index.js';
 import { MemAE } from '../packages/memae/src/index.js';
 import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
 import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { makeBaseline } from './lib/detector.js';
 
 const { values: a } = benchArgs(import.meta.url, {
   options: {
@@ -32,7 +35,8 @@ const load = a.data === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
 const testAll = await load({ split: 'test' });
 const SCORES = ['mse', 'scaled', 'clip25', 'clip9', 'abs'] as const;
-type Score = typeof SCORES[number];
+const BASELINES = ['knn', 'iforest'] as const;
+type Score = typeof SCORES[number] | typeof BASELINES[number];
 interface Row { cls: number; seed: number; val: Record<Score, number>; test: Record<Score, number> }
 const rows: Row[] = [];
 
@@ -78,15 +82,21 @@ for (const cls of classes) for (const seed of seeds) {
     row.test[k] = auroc(split.test.labels!, scores(rt, k));
   }
   det.dispose();
+  for (const b of BASELINES) {
+    const base = makeBaseline(b, seed);
+    await base.fit(train);
+    row.val[b] = auroc(valSet.labels!, await base.decisionFunction(valSet));
+    row.test[b] = auroc(split.test.labels!, await base.decisionFunction(split.test));
+  }
   rows.push(row);
-  console.log(`${a.data} class ${cls} seed ${seed}: ${SCORES.map((k) => `${k} val ${row.val[k].toFixed(4)} test ${row.test[k].toFixed(4)}`).join(', ')}`);
+  console.log(`${a.data} class ${cls} seed ${seed}: ${[...SCORES, ...BASELINES].map((k) => `${k} val ${row.val[k].toFixed(4)} test ${row.test[k].toFixed(4)}`).join(', ')}`);
   report();
 }
 
 function report(): void {
   const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
   const table = markdownTable(['score', ...seeds.map((s) => `seed ${s}: validation / test (mean over classes)`)],
-    SCORES.map((k) => [k, ...seeds.map((s) => {
+    [...SCORES, ...BASELINES].map((k) => [k, ...seeds.map((s) => {
       const r = rows.filter((x) => x.seed === s);
       return r.length ? `${mean(r.map((x) => x.val[k])).toFixed(4)} / ${mean(r.map((x) => x.test[k])).toFixed(4)} (${r.length} classes)` : '-';
     })]));
