@@ -87,7 +87,9 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     progressBar: false,
     scoreTraining: false,
   });
-  const v = await det.score(val, { batchSize: 1024 });
+  // images score by their codes by default (score/code-index.ts): the selection criterion stays the reconstruction
+  // error (the mean of the error maps); tables keep their score's mean, as before
+  const v = s.kind === 'tabular' ? await det.score(val, { batchSize: 1024 }) : (await det.scoreDetailed(val, { batchSize: 1024, errorMaps: true })).errorMaps!;
   let sum = 0;
   for (const x of v) sum += x;
   return {

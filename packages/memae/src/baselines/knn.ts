@@ -1,12 +1,12 @@
 // k-NN distance (Ramaswamy et al. 2000, PyOD's KNN with method 'largest'): score = Euclidean distance to the
 // k-th nearest training sample. A training sample's own score leaves itself out, as PyOD's decision_scores_ do.
-// Distances run as tfjs matrix products (native on libtorch) over chunks of queries.
-import * as tf from '@tensorflow/tfjs-core';
+// Distances run as tfjs matrix products (native on libtorch) over chunks of queries (score/neighbours.ts).
 import { UserError } from '../errors/user-error.js';
 import { initBackend } from '../backend/select.js';
 import { Baseline, type StateArrays } from './baseline.js';
 import type { Dataset } from '../data/dataset.js';
 import { allRows } from './baseline.js';
+import { neighbourDistances } from '../score/neighbours.js';
 
 export interface KnnOptions {
   /** neighbours (default 5) */
@@ -55,30 +55,6 @@ export class KnnDetector extends Baseline {
 
   /** k-th (or mean of k) nearest training distances; `skipSelf` drops the nearest one (the sample itself). */
   private kth(x: Float32Array, rows: number, skipSelf: boolean): Float32Array {
-    const f = this.features, k = this.nNeighbors + (skipSelf ? 1 : 0);
-    const out = new Float32Array(rows);
-    const train = tf.tensor2d(this.train, [this.rows, f]);
-    const trainSq = tf.tidy(() => tf.sum(tf.square(train), 1));
-    const chunk = Math.max(1, Math.floor(4_000_000 / this.rows));
-    try {
-      for (let s = 0; s < rows; s += chunk) {
-        const n = Math.min(chunk, rows - s);
-        const d = tf.tidy(() => {
-          const q = tf.tensor2d(x.subarray(s * f, (s + n) * f), [n, f]);
-          // |q|^2 + |t|^2 - 2 q.t, clamped at 0 against rounding
-          const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, train, false, true), 2)), trainSq));
-          const nearest = tf.neg(tf.topk(tf.neg(sq), k, true).values); // ascending squared distances
-          const kept = skipSelf ? tf.slice(nearest, [0, 1], [n, k - 1]) : nearest;
-          const dist = tf.sqrt(kept) as tf.Tensor2D;
-          const cols = k - (skipSelf ? 1 : 0);
-          return this.method === 'largest' ? tf.squeeze(tf.slice(dist, [0, cols - 1], [n, 1]), [1]) : tf.mean(dist, 1);
-        });
-        out.set(d.dataSync(), s);
-        d.dispose();
-      }
-    } finally {
-      tf.dispose([train, trainSq]);
-    }
-    return out;
+    return neighbourDistances(this.train, this.rows, this.features, x, rows, { k: this.nNeighbors, method: this.method, skipSelf });
   }
 }

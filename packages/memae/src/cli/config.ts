@@ -80,6 +80,8 @@ export const TrainSchema = z.strictObject({
   refitFraction: z.number().min(0).lt(0.5).optional(),
   /** tables: score residuals standardised per feature (default true for tables; false: plain mean squared error) */
   residualScore: z.boolean().optional(),
+  /** images: score by the distance to the training images' codes (default true for images; false: reconstruction error) */
+  codeScore: z.boolean().optional(),
   seed: int(0).default(1),
 });
 

@@ -13,12 +13,14 @@ import { MANIFEST_LIMITS } from '../io/manifest.js';
 import type { DataKind, ModelConfig } from '../models/config.js';
 import type { ScoreResult } from '../score/score.js';
 import type { ResidualScale } from '../score/residual-scale.js';
+import type { CodeIndex } from '../score/code-index.js';
 
 /** The most members a model may have (a manifest is untrusted input). */
 export const MAX_ENSEMBLE = MANIFEST_LIMITS.members;
 
-/** One network of an ensemble, with the residual statistics its scores are standardised by. */
-export interface Member { config: ModelConfig; net: tfl.LayersModel; residualScale: ResidualScale | null }
+/** One network of an ensemble, with the residual statistics its scores are standardised by (tables) or the
+ *  training codes its scores measure distances to (images). */
+export interface Member { config: ModelConfig; net: tfl.LayersModel; residualScale: ResidualScale | null; codeIndex: CodeIndex | null }
 
 /** Member e's directory inside the model directory (member 0 is the directory itself). */
 export const memberDir = (e: number): string => `members/${e}`;

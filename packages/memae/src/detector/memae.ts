@@ -18,6 +18,7 @@ import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { trainWithRefit } from './refit.js';
 import { fitResidualScale } from '../score/residual-fit.js';
 import type { ResidualScale } from '../score/residual-scale.js';
+import { codeScores, codeWidth, fitCodeIndex, indexedRows, type CodeIndex } from '../score/code-index.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { videoPreprocessingFor } from '../preprocess/video.js';
@@ -53,6 +54,9 @@ export interface FitOptions extends TrainOptions {
   /** tables: score each feature's residual standardised by the training rows' median and MAD (default: the kind's,
    *  train/defaults.ts; see score/residual-scale.ts); false: the plain mean squared error */
   residualScore?: boolean;
+  /** images: score by the distance from an image's code to the 5th nearest training image's code (default for
+   *  images, train/defaults.ts; see score/code-index.ts); false: the mean squared reconstruction error */
+  codeScore?: boolean;
 }
 
 export type { ThresholdRule };
@@ -72,6 +76,8 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   preprocessing: Preprocessing | null = null;
   /** tables: the residual statistics the score standardises by (null: the plain mean squared error) */
   private residualScale: ResidualScale | null = null;
+  /** images: the training codes the score measures distances to (null: the reconstruction error) */
+  private codeIndex: CodeIndex | null = null;
   /** an ensemble's members after the first (this.net, this.config, this.residualScale); empty for one network */
   private others: Member[] = [];
   /** the ensemble size came from the kind's default, not from the caller (see fit: checkpoint / parallel) */
@@ -101,7 +107,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     det.ensembleDefaulted = ensemble === undefined;
     for (let e = 1; e < k; e++) {
       const mc = resolveConfig({ ...modelOpts, seed: memberSeed(config.seed, e) });
-      det.others.push({ config: mc, net: buildModel(mc), residualScale: null });
+      det.others.push({ config: mc, net: buildModel(mc), residualScale: null, codeIndex: null });
     }
     return det;
   }
@@ -123,6 +129,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     }
     det.residualScale = rs ?? null;
     try {
+      det.codeIndex = await codeIndexOf(dir, manifest, model, config);
       await det.loadMembers(dir, manifest, loadModelDir);
     } catch (e) {
       det.dispose();
@@ -142,11 +149,13 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       const sub = join(dir, memberDir(e));
       resolveInside(dir, memberDir(e), join(dir, MANIFEST_FILE)); // inside the model folder, symlinks included
       const m = await loadModelDir(sub);
-      const member: Member = { config: m.config, net: m.model, residualScale: m.manifest.tabularScore ?? null };
+      const member: Member = { config: m.config, net: m.model, residualScale: m.manifest.tabularScore ?? null, codeIndex: null };
       this.others.push(member);
+      member.codeIndex = await codeIndexOf(sub, m.manifest, m.model, m.config);
       if (m.manifest.contentSha256 !== ens.memberSha256[e - 1]) throw new UserError(`${sub}: this member's manifest is not the one ${dir}'s manifest lists (replaced or edited)`);
       if (!sameArchitecture(m.config, this.config)) throw new UserError(`${sub}: this member's model differs from the first member's`);
       if (!member.residualScale !== !this.residualScale) throw new UserError(`${sub}: this member's tabularScore disagrees with the first member's`);
+      if (!member.codeIndex !== !this.codeIndex) throw new UserError(`${sub}: this member's codeScore disagrees with the first member's`);
     }
   }
 
@@ -169,6 +178,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const t0 = performance.now();
     const data = toDataset(x, this.config.inputShape, 'training data');
     const residual = this.residualScoreOf(opts);
+    const code = this.codeScoreOf(opts);
     if (this.others.length && (opts.checkpoint || opts.parallel)) {
       // checkpointed and data-parallel training make one network: the default ensemble gives way, an asked-for one is refused
       if (!this.ensembleDefaulted) throw new UserError('an ensemble cannot be trained with checkpoint or parallel training: create it with ensemble: 1');
@@ -179,11 +189,13 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k, network: e + 1, networks: k }) : report);
     const res = await this.fitDataset(data, { ...opts, onProgress: progress(0) });
     this.residualScale = residual ? await fitResidualScale(this.net, this.config, data) : null;
+    this.codeIndex = code ? fitCodeIndex(this.net, this.config, data, this.config.seed) : null;
     for (const [i, m] of this.others.entries()) {
       // the same rows and budget, each member's own seed (weights and, unless opts.seed is given, batch order)
       const seed = opts.seed === undefined ? undefined : memberSeed(opts.seed, i + 1);
       await trainWithRefit(m.net, m.config, data, { ...opts, seed, onProgress: progress(i + 1) }, this.trainingSummary?.robust?.refitFraction ?? 0, residual);
       m.residualScale = residual ? await fitResidualScale(m.net, m.config, data) : null;
+      m.codeIndex = code ? fitCodeIndex(m.net, m.config, data, this.config.seed) : null;
     }
     if (this.trainingSummary && this.others.length) this.trainingSummary.seconds = (performance.now() - t0) / 1000;
     if (this.config.kind === 'video') {
@@ -193,7 +205,9 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       this.preprocessing = score ? { ...spec, score } : spec;
     }
     if (opts.scoreTraining !== false) {
-      const scores = await this.score(data, { batchSize: opts.batchSize });
+      // a code score leaves each training image's own code out of its score (as the k-NN baseline's training scores)
+      const self = this.codeIndex ? indexedRows(data.size, this.codeIndex.width, this.config.seed) : undefined;
+      const scores = (await this.scoreDetailed(data, { batchSize: opts.batchSize, self })).scores;
       this.trainingScoreStats = { ...scoreStats(scores), quantiles: quantileTable(scores) };
       this.setTrainingScores(scores);
     }
@@ -201,6 +215,13 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   }
 
   protected sampleShape(): number[] { return this.config.inputShape; }
+
+  /** Whether fit keeps the training codes to score images by (the option, else the kind's default). */
+  private codeScoreOf(opts: FitOptions): boolean {
+    const code = opts.codeScore ?? TRAIN_DEFAULTS[this.config.kind].codeScore;
+    if (code && this.config.kind !== 'image') throw new UserError('codeScore is for image models only');
+    return code;
+  }
 
   /** Whether fit standardises tabular residuals (the option, else the kind's default); checked before training. */
   private residualScoreOf(opts: FitOptions): boolean {
@@ -237,13 +258,18 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   }
 
   /** Scores plus, on request, reconstructions and per-pixel error maps. */
-  async scoreDetailed(x: DetectorInput, opts: ScoreOptions = {}): Promise<ScoreResult> {
+  async scoreDetailed(x: DetectorInput, opts: ScoreOptions & { self?: Uint8Array } = {}): Promise<ScoreResult> {
     this.alive();
     const data = toDataset(x, this.config.inputShape, 'scoring data');
     const p = this.preprocessing;
     if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return scoreVideoClips(this.net, this.config, data, p.score, opts);
-    const one = (m: Member) => scoreModel(m.net, m.config, data, m.residualScale ? { ...opts, residualScale: m.residualScale } : opts);
-    const first = await one({ config: this.config, net: this.net, residualScale: this.residualScale });
+    const one = async (m: Member): Promise<ScoreResult> => {
+      if (!m.codeIndex) return scoreModel(m.net, m.config, data, m.residualScale ? { ...opts, residualScale: m.residualScale } : opts);
+      // the code score; reconstructions and error maps, when asked for, still come from the decoder
+      const scores = codeScores(m.net, m.config, m.codeIndex, data, { batchSize: opts.batchSize, keepNonFinite: opts.keepNonFinite, self: opts.self });
+      return opts.reconstructions || opts.errorMaps ? { ...await scoreModel(m.net, m.config, data, { ...opts, keepNonFinite: true }), scores } : { scores };
+    };
+    const first = await one({ config: this.config, net: this.net, residualScale: this.residualScale, codeIndex: this.codeIndex });
     if (!this.others.length) return first;
     const rest: ScoreResult[] = [];
     for (const m of this.others) rest.push(await one(m));
@@ -259,11 +285,15 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const { saveModelDir } = await import('../io/model-dir.js');
     const { join } = await import('node:path');
     const memberSha256: string[] = [];
+    const { writeCodeIndex } = await import('../io/code-file.js');
+    const codes = (d: string, c: CodeIndex | null) => (c ? { codeScore: writeCodeIndex(d, c) } : {});
     for (const [i, m] of this.others.entries()) {
-      const saved = await saveModelDir(join(dir, memberDir(i + 1)), m.net, {
+      const sub = join(dir, memberDir(i + 1));
+      const saved = await saveModelDir(sub, m.net, {
         library: { name: 'memae', version: VERSION }, kind: m.config.kind, variant: m.config.variant, config: m.config,
         normalization: this.normalization, training: null, trainingScores: null, threshold: null,
         ...(m.residualScale ? { tabularScore: m.residualScale } : {}),
+        ...codes(sub, m.codeIndex),
       });
       memberSha256.push(saved.contentSha256!);
     }
@@ -274,6 +304,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
       threshold: this.thresholdState ?? null,
       ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
       ...(this.residualScale ? { tabularScore: this.residualScale } : {}),
+      ...codes(dir, this.codeIndex),
       ...(memberSha256.length ? { ensemble: { members: this.members, memberSha256 } } : {}),
     });
   }
@@ -289,6 +320,14 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   private alive(): void {
     if (this.disposed) throw new UserError('this detector was disposed');
   }
+}
+
+/** The code index a model folder's manifest lists (null when it has none), checked against the network's code. */
+async function codeIndexOf(dir: string, manifest: Manifest, net: tfl.LayersModel, config: ModelConfig): Promise<CodeIndex | null> {
+  if (!manifest.codeScore) return null;
+  if (config.kind !== 'image') throw new UserError(`${dir}: manifest codeScore is for image models, this is a ${config.kind} model`);
+  const { readCodeIndex } = await import('../io/code-file.js');
+  return readCodeIndex(dir, manifest.codeScore, codeWidth(net, config));
 }
 
 /** Number of live tfjs tensors (for leak checks). */

@@ -58,6 +58,12 @@ export const manifestSchema = z.object({
   preprocessing: preprocessingSchema.optional(),
   /** tables: the residual statistics of the score (score/residual-scale.ts); absent: the plain mean squared error */
   tabularScore: residualScaleSchema.optional(),
+  /** images: the training codes the score measures distances to (score/code-index.ts, io/code-file.ts); absent:
+   *  the reconstruction error */
+  codeScore: z.object({
+    file: z.string().min(1).max(1024), k: z.number().int().positive().max(1000), rows: z.number().int().positive().max(1 << 24),
+    width: dim, bytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), sha256: sha,
+  }).optional(),
   /** a seed ensemble (detector/ensemble.ts): members 2..k in members/1 .. members/k-1, their manifests' checksums */
   ensemble: z.object({ members: z.number().int().min(2).max(MANIFEST_LIMITS.members), memberSha256: z.array(sha).max(MANIFEST_LIMITS.members) }).optional(),
   training: z.object({

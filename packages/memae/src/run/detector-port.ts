@@ -69,6 +69,8 @@ export interface FitOptions {
   refitFraction?: number;
   /** tables: standardised per-feature residuals as the score (default true for tables) */
   residualScore?: boolean;
+  /** images: the code score (default true for images) */
+  codeScore?: boolean;
   seed?: number;
   onProgress?: (p: FitProgress) => void;
   /** data-parallel training (distributed/) */
@@ -169,6 +171,7 @@ class MemAEPort implements DetectorPort {
       inputNoise: o.inputNoise,
       refitFraction: o.refitFraction,
       residualScore: o.residualScore,
+      codeScore: o.codeScore,
       seed: o.seed,
       parallel: o.parallel,
       syncBatchNorm: o.syncBatchNorm,

@@ -35,6 +35,7 @@ export interface TrainFlags extends CsvFlags, VideoFlags, DistributedFlags {
   inputNoise?: number;
   refitFraction?: number;
   residualScore?: boolean;
+  codeScore?: boolean;
   memorySize?: number;
   shrink?: number;
   entropyWeight?: number;
@@ -58,7 +59,7 @@ export function trainConfig(f: TrainFlags): RunConfig {
       variant: f.variant, memorySize: f.memorySize, shrinkThreshold: f.shrink, entropyWeight: f.entropyWeight, memoryQuery: f.memoryQuery,
       attention: f.attention, hashMemory: f.hashMemory, wassersteinWeight: f.wassersteinWeight, encoderChannels: f.encoderChannels, ensemble: f.ensemble,
     },
-    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, residualScore: f.residualScore, seed: f.seed },
+    train: { epochs: f.epochs, batchSize: f.batchSize, learningRate: f.lr, trimFraction: f.trimFraction, inputNoise: f.inputNoise, refitFraction: f.refitFraction, residualScore: f.residualScore, codeScore: f.codeScore, seed: f.seed },
     out: f.out,
   };
   return parseRunConfig(mergeConfig(file, flags), f.config ? `config ${f.config}` : 'options');
@@ -89,8 +90,8 @@ export async function train(flags: TrainFlags): Promise<void> {
   checkBaseline(flags.baseline ?? 'auto', kind); // before training: a baseline that does not fit the data wastes no run
   // the library's budget for this kind and data size unless given (train/defaults.ts), so CLI and library agree;
   // fit() gets the user's options as given and resolves the same budget
-  const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore } = cfg.train;
-  const given = { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore };
+  const { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore, codeScore } = cfg.train;
+  const given = { epochs, batchSize: batch, learningRate, trimFraction, inputNoise, refitFraction, residualScore, codeScore };
   const budget = resolveBudget(kind, data.train.size, given);
   const { batchSize } = budget;
   const totalSteps = budget.steps ?? budget.epochs * Math.ceil(data.train.size / batchSize);

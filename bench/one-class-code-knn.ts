@@ -1,0 +1,127 @@
+// k-NN distance in MemAE's code space for images, on the validation split (issue 14 item 3): the trained encoder's
+// code (the memory's query, before the memory) of every training image is kept, and an image is scored by the
+// distance of its code to the 5th nearest training code; alone and added to the reconstruction error. From the same
+// trained MemAE (the library's image defaults and budget; `--variant ae`: the AE without memory; fitted with
+// codeScore: false, the benchmark computes the code score itself, as the library's default does). Scores:
+//   mse          the default (mean squared reconstruction error)
+//   code-knn     distance to the 5th nearest training code (the library's KnnDetector on the codes)
+//   mse+code-knn z(log mse) + z(log code-knn), each standardised by its training scores (mean / sd of the logs;
+//                the k-NN's training scores leave each image itself out)
+//   knn, iforest the baselines on pixels (library defaults), fitted and scored on the same images in the same run
+//   mse+knn      z(log mse) + z(log pixel k-NN): a hybrid with the baseline, reported to size what the model adds
+// Validation set as bench/one-class.ts: held-out normal training images against 4x as many training images of the
+// other classes (training split only); test AUROC beside it, not used to choose.
+//   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-code-knn.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-code-knn-fashion
+// Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { benchArgs } from './lib/args.js';
+import { loadFashionMnist, loadMnist } from '../packages/memae/src/data/mnist.js';
+import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { permutation } from '../packages/memae/src/data/random.js';
+import { ArrayDataset, sampleSize, type Dataset } from '../packages/memae/src/data/dataset.js';
+import { auroc } from '../packages/memae/src/metrics/index.js';
+import { KnnDetector, MemAE } from '../packages/memae/src/index.js';
+import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { makeBaseline } from './lib/detector.js';
+
+const { values: a } = benchArgs(import.meta.url, {
+  options: {
+    data: { type: 'string', default: 'fashion-mnist' },
+    seeds: { type: 'string', default: '0,1' },
+    classes: { type: 'string', default: 'all' },
+    variant: { type: 'string', default: 'memae' },
+    name: { type: 'string' },
+  },
+});
+if (a.data !== 'mnist' && a.data !== 'fashion-mnist') throw new Error('--data must be mnist or fashion-mnist');
+if (a.variant !== 'memae' && a.variant !== 'ae') throw new Error('--variant must be memae or ae');
+const seeds = parseList(a.seeds, [0]);
+const classes = parseList(a.classes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+const name = a.name ?? `one-class-code-knn-${a.data}`;
+const load = a.data === 'mnist' ? loadMnist : loadFashionMnist;
+const trainAll = await load({ split: 'train' });
+const testAll = await load({ split: 'test' });
+const SCORES = ['mse', 'code-knn', 'mse+code-knn', 'knn', 'iforest', 'mse+knn'] as const;
+type Score = typeof SCORES[number];
+interface Row { cls: number; seed: number; val: Record<Score, number>; test: Record<Score, number> }
+const rows: Row[] = [];
+
+function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
+  const others = indicesOfClasses(trainAll, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((c) => c !== cls));
+  const pick = permutation(others.length, seed + 2000).subarray(0, Math.min(others.length, 4 * val.size));
+  const n = val.size, m = pick.length, per = sampleSize(val);
+  const x = new Float32Array((n + m) * per);
+  x.set(val.gather(Array.from({ length: n }, (_, i) => i)));
+  x.set(trainAll.gather(Array.from(pick, (k) => others[k])), n * per);
+  return new ArrayDataset(x, val.sampleShape, new Uint8Array(n + m).fill(1, n));
+}
+
+/** the encoder's code of every image of `d`, flattened, as a dataset of vectors */
+function codes(net: tfl.LayersModel, layers: number, d: Dataset): ArrayDataset {
+  const probe = tfl.model({ inputs: net.inputs, outputs: net.getLayer(`enc${layers}_act`).output as tfl.SymbolicTensor });
+  const parts: Float32Array[] = [];
+  let width = 0;
+  for (let s = 0; s < d.size; s += 1024) {
+    const idx = Array.from({ length: Math.min(1024, d.size - s) }, (_, i) => s + i);
+    const out = tf.tidy(() => tf.reshape(probe.apply(tf.tensor(d.gather(idx), [idx.length, ...d.sampleShape]), { training: false }) as tf.Tensor, [idx.length, -1]));
+    width = out.shape[1]!;
+    parts.push(out.dataSync() as Float32Array);
+    out.dispose();
+  }
+  const x = new Float32Array(d.size * width);
+  let o = 0;
+  for (const p of parts) { x.set(p, o); o += p.length; }
+  return new ArrayDataset(x, [width], d.labels);
+}
+
+/** z(log s) with the mean and sd of log(training scores) */
+function zLog(s: Float32Array, train: Float32Array): Float64Array {
+  const lt = Array.from(train, (v) => Math.log(v + 1e-12));
+  const m = lt.reduce((p, v) => p + v, 0) / lt.length;
+  const sd = Math.sqrt(lt.reduce((p, v) => p + (v - m) ** 2, 0) / lt.length) || 1;
+  return Float64Array.from(s, (v) => (Math.log(v + 1e-12) - m) / sd);
+}
+const plus = (x: Float64Array, y: Float64Array) => Float32Array.from(x, (v, i) => v + y[i]);
+
+for (const cls of classes) for (const seed of seeds) {
+  const split = oneClassSplit(trainAll, testAll, cls);
+  const { train, val } = trainValSplit(split.train, 0.1, seed);
+  const valSet = validationSet(val, cls, seed);
+  const det = await MemAE.create({ kind: 'image', inputShape: train.sampleShape, variant: a.variant as 'memae' | 'ae', seed });
+  await det.fit(train, { seed, validation: val, earlyStopping: { patience: 5 }, progressBar: false, scoreTraining: false, codeScore: false });
+  const net = (det as unknown as { net: tfl.LayersModel }).net;
+  const layers = det.config.encoderChannels.length;
+  const sets = { val: valSet, test: split.test };
+  const mseTrain = await det.score(train, { batchSize: 1024 });
+  const codeKnn = new KnnDetector();
+  await codeKnn.fit(codes(net, layers, train));
+  const pixKnn = makeBaseline('knn', seed), forest = makeBaseline('iforest', seed);
+  await pixKnn.fit(train);
+  await forest.fit(train);
+  const row: Row = { cls, seed, val: {} as Row['val'], test: {} as Row['test'] };
+  for (const [k, d] of Object.entries(sets) as ['val' | 'test', Dataset][]) {
+    const mse = await det.score(d, { batchSize: 1024 });
+    const ck = await codeKnn.decisionFunction(codes(net, layers, d));
+    const pk = await pixKnn.decisionFunction(d);
+    const s: Record<Score, Float32Array> = {
+      mse, 'code-knn': ck, 'mse+code-knn': plus(zLog(mse, mseTrain), zLog(ck, codeKnn.decisionScores!)),
+      knn: pk, iforest: await forest.decisionFunction(d), 'mse+knn': plus(zLog(mse, mseTrain), zLog(pk, pixKnn.decisionScores!)),
+    };
+    for (const sc of SCORES) row[k][sc] = auroc(d.labels!, s[sc]);
+  }
+  det.dispose();
+  rows.push(row);
+  console.log(`${a.data} class ${cls} seed ${seed}: ${SCORES.map((k) => `${k} val ${row.val[k].toFixed(4)} test ${row.test[k].toFixed(4)}`).join(', ')}`);
+  report();
+}
+
+function report(): void {
+  const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
+  const table = markdownTable(['score', ...seeds.map((s) => `seed ${s}: validation / test (mean over classes)`)],
+    SCORES.map((k) => [k, ...seeds.map((s) => {
+      const r = rows.filter((x) => x.seed === s);
+      return r.length ? `${mean(r.map((x) => x.val[k])).toFixed(4)} / ${mean(r.map((x) => x.test[k])).toFixed(4)} (${r.length} classes)` : '-';
+    })]));
+  writeResults(name, { args: a, rows }, `# ${name}\n\n${a.data}, classes ${classes.join(',')}, ${a.variant === 'ae' ? 'AE' : 'MemAE'} with the library's image defaults\n\n${table}`);
+}

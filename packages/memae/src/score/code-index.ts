@@ -1,0 +1,112 @@
+// The image models' default score: how far an image's code (the encoder's output, what the memory is queried with)
+// lies from the codes of the training images, as the distance to the k-th nearest of them (k = 5). A trained
+// encoder maps images of the normal class close together and other images away from them, even where the decoder
+// still reconstructs those well; on the validation parts of MNIST and Fashion-MNIST this beat the reconstruction
+// error and the k-NN baseline on pixels on every seed (docs/accuracy.md "The code score"). The index keeps the
+// training codes (at most CODE_INDEX_MAX_BYTES of them: a seeded subset of a larger set) and is saved with the
+// model (io/code-file.ts). Node-free: the browser scores with it too.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset.js';
+import { permutation } from '../data/random.js';
+import type { ModelConfig } from '../models/config.js';
+import { checkInputsFinite, checkScoresFinite } from './finite.js';
+import { neighbourDistances } from './neighbours.js';
+
+export interface CodeIndex {
+  /** which nearest training code the score is the distance to */
+  k: number;
+  rows: number;
+  /** values per code */
+  width: number;
+  /** rows x width, row-major */
+  codes: Float32Array;
+}
+
+/** Neighbour the score measures (the k-NN baseline's default). */
+export const CODE_INDEX_K = 5;
+/** The most bytes of training codes an index keeps (a larger training set keeps a seeded subset of its codes). */
+export const CODE_INDEX_MAX_BYTES = 32 * 2 ** 20;
+
+// one probe model per network: shares the network's layers (never dispose it: that would free their weights)
+const probes = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
+
+/** The encoder's output layer: the memory's query (image and video: after the last block's activation). */
+const codeLayer = (cfg: ModelConfig): string => (cfg.kind === 'tabular' ? `enc${cfg.encoderChannels.length}` : `enc${cfg.encoderChannels.length}_act`);
+
+function probe(net: tfl.LayersModel, cfg: ModelConfig): tfl.LayersModel {
+  let p = probes.get(net);
+  if (!p) {
+    p = tfl.model({ inputs: net.inputs, outputs: net.getLayer(codeLayer(cfg)).output as tfl.SymbolicTensor });
+    probes.set(net, p);
+  }
+  return p;
+}
+
+/** Values in one code of the network. */
+export function codeWidth(net: tfl.LayersModel, cfg: ModelConfig): number {
+  return (probe(net, cfg).outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+}
+
+/** The codes of `n` samples (row-major values of the model's input shape), in batches. */
+function codesOf(net: tfl.LayersModel, cfg: ModelConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
+  const p = probe(net, cfg), per = cfg.inputShape.reduce((a, b) => a * b, 1), width = codeWidth(net, cfg);
+  const out = new Float32Array(n * width);
+  for (let s = 0; s < n; s += batchSize) {
+    const m = Math.min(batchSize, n - s);
+    const c = tf.tidy(() => p.apply(tf.tensor(values.subarray(s * per, (s + m) * per), [m, ...cfg.inputShape]), { training: false }) as tf.Tensor);
+    out.set(c.dataSync() as Float32Array, s * width);
+    c.dispose();
+  }
+  return out;
+}
+
+const indices = (s: number, n: number): number[] => Array.from({ length: n }, (_, i) => s + i);
+
+/** Which of `size` training samples an index keeps (all, or a seeded subset when their codes exceed the cap). */
+export function indexedRows(size: number, width: number, seed: number): Uint8Array {
+  const keep = Math.min(size, Math.max(CODE_INDEX_K + 1, Math.floor(CODE_INDEX_MAX_BYTES / (4 * width))));
+  const mask = new Uint8Array(size);
+  if (keep === size) mask.fill(1);
+  else for (const i of permutation(size, seed).subarray(0, keep)) mask[i] = 1;
+  return mask;
+}
+
+/** The index of a trained network's training codes (`seed` picks the subset when the set is over the cap). */
+export function fitCodeIndex(net: tfl.LayersModel, cfg: ModelConfig, data: Dataset, seed: number, batchSize = 256): CodeIndex {
+  const width = codeWidth(net, cfg), mask = indexedRows(data.size, width, seed);
+  const rows = mask.reduce((a, v) => a + v, 0);
+  const codes = new Float32Array(rows * width);
+  let r = 0;
+  for (let s = 0; s < data.size; s += 4096) {
+    const idx = indices(s, Math.min(4096, data.size - s)).filter((i) => mask[i]);
+    if (!idx.length) continue;
+    codes.set(codesOf(net, cfg, data.gather(idx), idx.length, batchSize), r * width);
+    r += idx.length;
+  }
+  return { k: CODE_INDEX_K, rows, width, codes };
+}
+
+export interface CodeScoreOptions {
+  batchSize?: number;
+  keepNonFinite?: boolean;
+  /** the samples are the index's training set in order, `self[i]` = 1 where sample i is in the index: its own code
+   *  is left out of its score (the training scores, as the k-NN baseline's) */
+  self?: Uint8Array;
+}
+
+/** Each sample's distance from its code to the index's k-th nearest training code. */
+export function codeScores(net: tfl.LayersModel, cfg: ModelConfig, index: CodeIndex, data: Dataset, opts: CodeScoreOptions = {}): Float32Array {
+  const per = cfg.inputShape.reduce((a, b) => a * b, 1), batch = opts.batchSize ?? 256, chunk = Math.max(batch, 1024);
+  const scores = new Float32Array(data.size);
+  for (let s = 0; s < data.size; s += chunk) {
+    const n = Math.min(chunk, data.size - s);
+    const values = data.gather(indices(s, n));
+    checkInputsFinite(values, per, s);
+    const codes = codesOf(net, cfg, values, n, batch);
+    const d = neighbourDistances(index.codes, index.rows, index.width, codes, n, { k: index.k, method: 'largest', skipSelf: opts.self?.subarray(s, s + n) });
+    if (!opts.keepNonFinite) checkScoresFinite(d, s);
+    scores.set(d, s);
+  }
+  return scores;
+}
