@@ -37,6 +37,7 @@ console.log(`backend ${backend}; model ${variant}: encoder [${det.config.encoder
 const t0 = performance.now();
 const fit = await det.fit(train, {
   epochs: Number(a.epochs), batchSize: Number(a.batch), learningRate: Number(a.lr), seed: Number(a.seed),
+  codeScore: false, // the paper's score, the reconstruction error (what docs/api.md's figures measure)
   onProgress: (e) => { if (e.phase === 'epoch') console.log(`epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(5)} (mse ${e.mse.toFixed(5)}, entropy ${e.entropy.toFixed(4)}), ${e.samplesPerSec.toFixed(1)} samples/s`); },
 });
 const trainSeconds = (performance.now() - t0) / 1000;

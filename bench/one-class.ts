@@ -34,6 +34,9 @@ const { values: a } = benchArgs(import.meta.url, {
     'test-limit': { type: 'string' },
     // networks per model (bench-level seed ensemble, scores averaged); the first network's figures are kept too
     members: { type: 'string', default: '1' },
+    // images' score: 'code' (the library's default: distance to the 5th nearest training code) or 'mse' (the
+    // reconstruction error, the default of versions before it; the README's older tables)
+    score: { type: 'string', default: 'code' },
     backend: { type: 'string' },
     name: { type: 'string' },
   },
@@ -47,6 +50,7 @@ const { seeds, variants, lrs, epochs, batchSize, patience, valFraction, trainLim
 const testLimit = optionalNumber(a['test-limit']);
 const members = Number(a.members);
 if (!Number.isInteger(members) || members < 1) throw new Error(`--members must be a whole number >= 1, got ${a.members}`);
+if (a.score !== 'code' && a.score !== 'mse') throw new Error(`--score must be code or mse, got ${a.score}`);
 
 const load = dataName === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
@@ -61,7 +65,7 @@ interface Run {
 }
 const name = a.name ?? `one-class-${dataName}`;
 // the recipe a reused result must share with this invocation (seeds, classes and variants may differ)
-const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit', 'members'] as const;
+const recipeKeys = ['data', 'epochs', 'lr', 'batch-size', 'patience', 'val-fraction', 'train-limit', 'test-limit', 'members', 'score'] as const;
 const selected = (r: { variant: BenchVariant; cls: number; seed: number }) => variants.includes(r.variant) && classes.includes(r.cls) && seeds.includes(r.seed);
 const runKey = (r: { variant: BenchVariant; cls: number; seed: number }) => `${r.variant}/${r.cls}/${r.seed}`;
 const prior = readPrior();
@@ -84,7 +88,7 @@ for (const cls of classes) {
       }
       const t0 = performance.now();
       // model selection on the validation reconstruction error of normal images (never the test set)
-      const { det, lr } = await fitBest(variant, train, val, lrs, { seed, epochs, batchSize, patience, backend: a.backend, members });
+      const { det, lr } = await fitBest(variant, train, val, lrs, { seed, epochs, batchSize, patience, backend: a.backend, members, codeScore: a.score === 'code' });
       // each network's scores once; the model's are their mean
       const testEach = await det.memberScores(split.test), valEach = await det.memberScores(valSet);
       const scores = meanScores(testEach), valScores = meanScores(valEach);
@@ -160,7 +164,8 @@ function readPrior(): { runs: Run[]; wallSeconds: number } {
   const old = JSON.parse(readFileSync(file, 'utf8')) as { args: Record<string, unknown>; runs: Run[]; wallSeconds?: number };
   const args = a as Record<string, unknown>;
   // files written before --members existed hold one-network models
-  const was = (k: string) => old.args[k] ?? (k === 'members' ? '1' : null);
+  // and before --score existed, reconstruction errors
+  const was = (k: string) => old.args[k] ?? (k === 'members' ? '1' : k === 'score' ? 'mse' : null);
   const differs = recipeKeys.filter((k) => was(k) !== (args[k] ?? null));
   if (differs.length) {
     // never overwrite results made with another recipe

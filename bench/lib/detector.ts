@@ -35,6 +35,8 @@ export interface FitSettings {
    *  the library's `ensemble: k` computes, trained here one detector per member so that `memberScores` gives each
    *  network's own scores too (the first is the one-network model) */
   members?: number;
+  /** images: the code score (the library's default) or, false, the reconstruction error */
+  codeScore?: boolean;
 }
 
 export interface FittedDetector {
@@ -86,6 +88,7 @@ export async function fitDetector(variant: BenchVariant, train: Dataset, val: Da
     earlyStopping: { patience: s.patience },
     progressBar: false,
     scoreTraining: false,
+    ...(s.codeScore !== undefined ? { codeScore: s.codeScore } : {}),
   });
   // images score by their codes by default (score/code-index.ts): the selection criterion stays the reconstruction
   // error (the mean of the error maps); tables keep their score's mean, as before

@@ -9,9 +9,12 @@ import { imageToSample } from './image.js';
 import { csvRecords } from './table.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { TabularPreprocessor, type RawRecord, type TabularPreprocessing } from '../preprocess/tabular.js';
+import { codeScoresOf, type CodeIndex } from '../score/code-index.js';
+import { storeCodes } from './code-store.js';
 
 export interface BrowserScores {
-  /** one anomaly score per sample (mean of the error map; higher = more anomalous) */
+  /** one anomaly score per sample (higher = more anomalous): the mean of the error map, or for an image model saved
+   *  with a code index the distance from its code to the training codes (score/code-index.ts), as in Node */
   scores: Float32Array;
   /** 1 where the score is above the threshold (all 0 when the model has none) */
   anomalous: Uint8Array;
@@ -22,12 +25,12 @@ export interface BrowserScores {
   reconstructions: Float32Array;
 }
 
-/** An ensemble's network after the first, with its residual statistics (detector/ensemble.ts). */
-export interface Member { model: tfl.LayersModel; tabularScore: Manifest['tabularScore'] }
+/** One network with its residual statistics (tables) or training codes (images) (detector/ensemble.ts). */
+export interface Member { model: tfl.LayersModel; tabularScore: Manifest['tabularScore']; codeIndex: CodeIndex | null }
 
 export class BrowserDetector {
   /** `others`: an ensemble's members 2..k; the scores are the mean of every member's, as in Node */
-  constructor(readonly model: tfl.LayersModel, readonly manifest: Manifest, private readonly others: Member[] = []) {}
+  constructor(readonly model: tfl.LayersModel, readonly manifest: Manifest, private readonly others: Member[] = [], private readonly codeIndex: CodeIndex | null = null) {}
 
   get kind(): Manifest['kind'] { return this.manifest.kind; }
   get variant(): Manifest['variant'] { return this.manifest.variant; }
@@ -85,7 +88,7 @@ export class BrowserDetector {
       reconstructions: new Float32Array(n * per),
     };
     const batch = opts.batchSize ?? (this.kind === 'video' ? 4 : 64);
-    const members: Member[] = [{ model: this.model, tabularScore: this.manifest.tabularScore }, ...this.others];
+    const members: Member[] = [{ model: this.model, tabularScore: this.manifest.tabularScore, codeIndex: this.codeIndex }, ...this.others];
     for (let s = 0; s < n; s += batch) {
       const m = Math.min(batch, n - s);
       const r = tf.tidy(() => {
@@ -99,7 +102,12 @@ export class BrowserDetector {
         const mean = (ts: tf.Tensor[]) => tf.div(tf.addN(ts), ts.length);
         return { rec: mean(each.map((e) => e.rec)), map: mean(each.map((e) => e.map)), score: mean(each.map((e) => e.score)) };
       });
-      out.scores.set(await r.score.data() as Float32Array, s);
+      const codeIndexed = members.filter((mb) => mb.codeIndex);
+      if (codeIndexed.length) {
+        // the members' code scores, averaged (meanOfResults in Node)
+        const each = codeIndexed.map((mb) => codeScoresOf(mb.model, this.manifest.config, mb.codeIndex!, samples.subarray(s * per, (s + m) * per), m, { first: s }));
+        out.scores.set(each[0].map((_, i) => each.reduce((acc, e) => acc + e[i], 0) / each.length), s);
+      } else out.scores.set(await r.score.data() as Float32Array, s);
       out.errorMaps.set(await r.map.data() as Float32Array, s * perMap);
       out.reconstructions.set(await r.rec.data() as Float32Array, s * per);
       tf.dispose([r.rec, r.map, r.score]);
@@ -114,6 +122,8 @@ export class BrowserDetector {
     if (this.others.length) throw new UserError(`an ensemble of ${this.others.length + 1} networks cannot be stored in IndexedDB (one network per entry): load it from its URL`);
     this.model.setUserDefinedMetadata({ memaeManifest: this.manifest });
     await this.model.save(`indexeddb://${name}`);
+    // the code index in a store of its own under the same name (tfjs' entry holds JSON metadata only)
+    if (this.codeIndex) await storeCodes(name, this.codeIndex.codes);
   }
 
   dispose(): void {

@@ -252,7 +252,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     return (await this.scoreDetailed(data)).scores;
   }
 
-  /** Anomaly score per sample (reconstruction error; higher = more anomalous); the same as decisionFunction. */
+  /** Anomaly score per sample (higher = more anomalous): images the code distance (or reconstruction error), tables the standardised residual, video the clip score; the same as decisionFunction. */
   async score(x: DetectorInput, opts: { batchSize?: number } = {}): Promise<Float32Array> {
     return (await this.scoreDetailed(x, opts)).scores;
   }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import type { CodeIndex } from '../score/code-index.js';
+import { checkCodeIndexShape, codeIndexFromBytes, type CodeIndex } from '../score/code-index.js';
 import { writeFileAtomic } from './atomic.js';
 import { readFileGuarded, resolveInside } from './guarded-read.js';
 import { MANIFEST_FILE, type Manifest } from './manifest.js';
@@ -20,16 +20,13 @@ export function writeCodeIndex(dir: string, index: CodeIndex): CodeScoreEntry {
   return { file: CODES_FILE, k: index.k, rows: index.rows, width: index.width, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The index a manifest lists, checked: inside the folder, its size and checksum, finite values, the model's code width. */
+/** The index a manifest lists, checked: inside the folder, its checksum, size, finite values, the model's code width. */
 export function readCodeIndex(dir: string, e: CodeScoreEntry, width: number): CodeIndex {
   const where = join(dir, MANIFEST_FILE);
-  if (e.width !== width) throw new UserError(`${where}: codeScore has codes of ${e.width} values, the model's code has ${width}`);
-  if (e.bytes !== e.rows * e.width * 4) throw new UserError(`${where}: codeScore's ${e.bytes} bytes are not ${e.rows} x ${e.width} float32 codes`);
+  checkCodeIndexShape(e, width, join(dir, e.file));
   const b = readFileGuarded(resolveInside(dir, e.file, where), { what: 'code index', maxBytes: e.bytes });
-  if (b.length !== e.bytes || createHash('sha256').update(b).digest('hex') !== e.sha256) {
+  if (createHash('sha256').update(b).digest('hex') !== e.sha256) {
     throw new UserError(`${join(dir, e.file)}: ${b.length} bytes that do not match manifest.json (${e.bytes} bytes, sha256 ${e.sha256.slice(0, 12)}...)`);
   }
-  const codes = new Float32Array(new Uint8Array(b).buffer); // aligned copy
-  if (!codes.every(Number.isFinite)) throw new UserError(`${join(dir, e.file)}: holds non-finite values`);
-  return { k: e.k, rows: e.rows, width: e.width, codes };
+  return codeIndexFromBytes(b, e, width, join(dir, e.file));
 }

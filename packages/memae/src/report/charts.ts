@@ -88,7 +88,7 @@ export function scoreHistogramChart(s: Scores, bins = 40): ChartSpec | undefined
     config: {
       type: 'bar',
       data: { labels: centers, datasets },
-      options: { animation: false, scales: { x: { title: { display: true, text: 'anomaly score (reconstruction error)' } }, y: { title: { display: true, text: 'fraction of group' } } } },
+      options: { animation: false, scales: { x: { title: { display: true, text: 'anomaly score' } }, y: { title: { display: true, text: 'fraction of group' } } } },
     },
   };
 }

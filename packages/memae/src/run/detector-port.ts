@@ -100,7 +100,7 @@ export interface DetectorPort {
   /** one error map's shape: [H, W] images, [T, H, W] clips, [F] rows */
   readonly errorMapShape: number[];
   fit(ds: Dataset, o: FitOptions): Promise<EpochRecord[]>;
-  /** per-sample anomaly scores (reconstruction error) */
+  /** per-sample anomaly scores (the model's score: reconstruction, code distance or clip score) */
   score(ds: Dataset, batchSize?: number): Promise<Float32Array>;
   /** scores of `n` samples concatenated in `x`, with error maps when asked (one forward pass) */
   /** `keepNonFinite`: non-finite scores returned as they are (the service checks each request's own) */

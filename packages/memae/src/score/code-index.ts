@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import { permutation } from '../data/random.js';
 import type { ModelConfig } from '../models/config.js';
+import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
 import { neighbourDistances } from './neighbours.js';
 
@@ -23,6 +24,9 @@ export interface CodeIndex {
   codes: Float32Array;
 }
 
+/** What the functions here read of a model's config (a manifest's config in the browser). */
+type CodeConfig = Pick<ModelConfig, 'kind' | 'inputShape' | 'encoderChannels'>;
+
 /** Neighbour the score measures (the k-NN baseline's default). */
 export const CODE_INDEX_K = 5;
 /** The most bytes of training codes an index keeps (a larger training set keeps a seeded subset of its codes). */
@@ -32,9 +36,9 @@ export const CODE_INDEX_MAX_BYTES = 32 * 2 ** 20;
 const probes = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
 
 /** The encoder's output layer: the memory's query (image and video: after the last block's activation). */
-const codeLayer = (cfg: ModelConfig): string => (cfg.kind === 'tabular' ? `enc${cfg.encoderChannels.length}` : `enc${cfg.encoderChannels.length}_act`);
+const codeLayer = (cfg: CodeConfig): string => (cfg.kind === 'tabular' ? `enc${cfg.encoderChannels.length}` : `enc${cfg.encoderChannels.length}_act`);
 
-function probe(net: tfl.LayersModel, cfg: ModelConfig): tfl.LayersModel {
+function probe(net: tfl.LayersModel, cfg: CodeConfig): tfl.LayersModel {
   let p = probes.get(net);
   if (!p) {
     p = tfl.model({ inputs: net.inputs, outputs: net.getLayer(codeLayer(cfg)).output as tfl.SymbolicTensor });
@@ -44,12 +48,12 @@ function probe(net: tfl.LayersModel, cfg: ModelConfig): tfl.LayersModel {
 }
 
 /** Values in one code of the network. */
-export function codeWidth(net: tfl.LayersModel, cfg: ModelConfig): number {
+export function codeWidth(net: tfl.LayersModel, cfg: CodeConfig): number {
   return (probe(net, cfg).outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
 }
 
 /** The codes of `n` samples (row-major values of the model's input shape), in batches. */
-function codesOf(net: tfl.LayersModel, cfg: ModelConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
+function codesOf(net: tfl.LayersModel, cfg: CodeConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
   const p = probe(net, cfg), per = cfg.inputShape.reduce((a, b) => a * b, 1), width = codeWidth(net, cfg);
   const out = new Float32Array(n * width);
   for (let s = 0; s < n; s += batchSize) {
@@ -73,7 +77,7 @@ export function indexedRows(size: number, width: number, seed: number): Uint8Arr
 }
 
 /** The index of a trained network's training codes (`seed` picks the subset when the set is over the cap). */
-export function fitCodeIndex(net: tfl.LayersModel, cfg: ModelConfig, data: Dataset, seed: number, batchSize = 256): CodeIndex {
+export function fitCodeIndex(net: tfl.LayersModel, cfg: CodeConfig, data: Dataset, seed: number, batchSize = 256): CodeIndex {
   const width = codeWidth(net, cfg), mask = indexedRows(data.size, width, seed);
   const rows = mask.reduce((a, v) => a + v, 0);
   const codes = new Float32Array(rows * width);
@@ -96,17 +100,41 @@ export interface CodeScoreOptions {
 }
 
 /** Each sample's distance from its code to the index's k-th nearest training code. */
-export function codeScores(net: tfl.LayersModel, cfg: ModelConfig, index: CodeIndex, data: Dataset, opts: CodeScoreOptions = {}): Float32Array {
-  const per = cfg.inputShape.reduce((a, b) => a * b, 1), batch = opts.batchSize ?? 256, chunk = Math.max(batch, 1024);
+export function codeScores(net: tfl.LayersModel, cfg: CodeConfig, index: CodeIndex, data: Dataset, opts: CodeScoreOptions = {}): Float32Array {
+  const chunk = Math.max(opts.batchSize ?? 256, 1024);
   const scores = new Float32Array(data.size);
   for (let s = 0; s < data.size; s += chunk) {
     const n = Math.min(chunk, data.size - s);
-    const values = data.gather(indices(s, n));
-    checkInputsFinite(values, per, s);
-    const codes = codesOf(net, cfg, values, n, batch);
-    const d = neighbourDistances(index.codes, index.rows, index.width, codes, n, { k: index.k, method: 'largest', skipSelf: opts.self?.subarray(s, s + n) });
-    if (!opts.keepNonFinite) checkScoresFinite(d, s);
-    scores.set(d, s);
+    scores.set(codeScoresOf(net, cfg, index, data.gather(indices(s, n)), n, { ...opts, self: opts.self?.subarray(s, s + n), first: s }), s);
   }
   return scores;
+}
+
+/** The same for `n` samples given as one flat array (the browser's input); `first`: their position, for messages. */
+export function codeScoresOf(net: tfl.LayersModel, cfg: CodeConfig, index: CodeIndex, values: Float32Array, n: number, opts: CodeScoreOptions & { first?: number } = {}): Float32Array {
+  const per = cfg.inputShape.reduce((a, b) => a * b, 1), first = opts.first ?? 0;
+  checkInputsFinite(values, per, first);
+  const codes = codesOf(net, cfg, values, n, opts.batchSize ?? 256);
+  const d = neighbourDistances(index.codes, index.rows, index.width, codes, n, { k: index.k, method: 'largest', skipSelf: opts.self });
+  if (!opts.keepNonFinite) checkScoresFinite(d, first);
+  return d;
+}
+
+/** The shape a manifest gives a saved index (io/manifest.ts `codeScore`). */
+export interface CodeIndexShape { k: number; rows: number; width: number; bytes: number }
+
+/** The shape a manifest gives an index, against the network's code width (before anything is read). */
+export function checkCodeIndexShape(e: CodeIndexShape, width: number, where: string): void {
+  if (e.width !== width) throw new UserError(`${where}: the code index has codes of ${e.width} values, the model's code has ${width}`);
+  if (e.bytes !== e.rows * e.width * 4) throw new UserError(`${where}: manifest.json's codeScore promises ${e.bytes} bytes for ${e.rows} x ${e.width} float32 codes (${e.rows * e.width * 4})`);
+}
+
+/** A saved index's bytes as an index, checked against the shape its manifest gives and the network's code width
+ *  (the caller checks the sha256: node:crypto in Node, SubtleCrypto in the browser). */
+export function codeIndexFromBytes(bytes: Uint8Array, e: CodeIndexShape, width: number, where: string): CodeIndex {
+  checkCodeIndexShape(e, width, where);
+  if (bytes.byteLength !== e.bytes) throw new UserError(`${where}: ${bytes.byteLength} bytes, not the ${e.rows} x ${e.width} float32 codes manifest.json lists`);
+  const codes = new Float32Array(new Uint8Array(bytes).buffer); // an aligned copy of exactly these bytes (a Node Buffer may be a view into a pool)
+  if (!codes.every(Number.isFinite)) throw new UserError(`${where}: the code index holds non-finite values`);
+  return { k: e.k, rows: e.rows, width: e.width, codes };
 }

@@ -109,6 +109,14 @@ export function writeWeightsSealed(dir: string, bytes: Buffer): void {
   writeManifest(dir, m);
 }
 
+/** Replaces codes.bin (the image score's training codes) and fixes its size and sha256 in the manifest. */
+export function writeCodesSealed(dir: string, bytes: Buffer): void {
+  writeFileSync(join(dir, 'codes.bin'), bytes);
+  const m = readJson(join(dir, 'manifest.json'));
+  m.codeScore = { ...(m.codeScore as object), bytes: bytes.length, sha256: sha(bytes) };
+  writeManifest(dir, m);
+}
+
 export const mkfifo = (p: string) => execFileSync('mkfifo', [p]);
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -1,6 +1,7 @@
 // Hostile model folders: every manifest field x every mutation (checksums fixed up, and not), weights paths
 // leaving the folder, model.json weight specs and topology sizes, weight values, and file kinds (FIFO,
-// directory, device, dangling or foreign symlink, empty, missing) for each of the three files. Each case
+// directory, device, dangling or foreign symlink, empty, missing) for each of the four files (codes.bin: the image
+// score's training codes). Each case
 // loads through the library (MemAE.load) and must be refused with its one-line UserError, or load and
 // score exactly as the pristine model does.
 import { test } from 'node:test';
@@ -9,7 +10,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { MemAE } from '../../src/detector/memae.js';
 import { assertClean, cross, HostileCase, runCases } from './harness.js';
-import { copyModel, DELETE, IMAGE, mkfifo, noise, pristine, Raw, readJson, setPath, stringify, writeManifest, writeModelJsonSealed, writeWeightsSealed } from './fixtures.js';
+import { copyModel, DELETE, IMAGE, mkfifo, noise, pristine, Raw, readJson, setPath, stringify, writeCodesSealed, writeManifest, writeModelJsonSealed, writeWeightsSealed } from './fixtures.js';
 
 const probe = noise(3, IMAGE.inputShape, 9);
 let reference: Float32Array;
@@ -44,6 +45,8 @@ const FIELDS: [string, string[]][] = [
   ['threshold', ['null']], ['threshold.value', ['negative', 'zero', 'fraction', 'huge']],
   ['weights', []], ['weights.file', []], ['weights.bytes', []], ['weights.sha256', []],
   ['modelJson', []], ['modelJson.bytes', []], ['modelJson.sha256', []], ['contentSha256', []], ['createdAt', ['string']],
+  // (deleting codeScore as a whole is a valid model that scores the reconstruction error: not a case here)
+  ['codeScore.file', []], ['codeScore.k', []], ['codeScore.rows', []], ['codeScore.width', []], ['codeScore.bytes', []], ['codeScore.sha256', []],
 ];
 
 function manifestCases(): HostileCase[] {
@@ -212,19 +215,42 @@ function weightCases(): HostileCase[] {
   }));
 }
 
-/** What each of the three files may be replaced by. */
+const CODES: [string, (b: Buffer) => Buffer, boolean, RegExp][] = [
+  ['NaN (sealed)', (b) => { b.writeFloatLE(NaN, 4); return b; }, true, /code index holds non-finite values/],
+  ['Infinity (sealed)', (b) => { b.writeFloatLE(Infinity, 0); return b; }, true, /code index holds non-finite values/],
+  ['truncated by 4 bytes (sealed)', (b) => b.subarray(0, b.length - 4), true, /codeScore promises \d+ bytes for/],
+  ['truncated by 4 bytes', (b) => b.subarray(0, b.length - 4), false, /do not match manifest\.json/],
+  ['4 extra bytes', (b) => Buffer.concat([b, Buffer.alloc(4)]), false, /larger than|too large|bytes/],
+  ['one value changed', (b) => { b.writeFloatLE(0.5, 0); return b; }, false, /do not match manifest\.json/],
+];
+
+function codeCases(): HostileCase[] {
+  return CODES.map(([label, edit, sealed, re]) => ({
+    name: `codes ${label}`,
+    expect: { error: re },
+    run: async () => {
+      const d = await copyModel(`c-${label}`);
+      const b = edit(Buffer.from(readFileSync(join(d, 'codes.bin'))));
+      if (sealed) writeCodesSealed(d, b);
+      else writeFileSync(join(d, 'codes.bin'), b);
+      return loadAndScore(d);
+    },
+  }));
+}
+
+/** What each of the four files may be replaced by. */
 const KINDS: [string, (p: string) => void, Record<string, RegExp>][] = [
   ['a FIFO', (p) => mkfifo(p), { all: /is a FIFO, not a regular file/ }],
   ['a directory', (p) => mkdirSync(p), { all: /is a directory, not a regular file/ }],
   ['a symlink to /dev/zero', (p) => symlinkSync('/dev/zero', p), { all: ESCAPE }],
   ['a symlink to /etc/passwd', (p) => symlinkSync('/etc/passwd', p), { all: ESCAPE }],
   ['a dangling symlink', (p) => symlinkSync(p + '.gone', p), { 'manifest.json': /no manifest\.json/, all: /is missing|no such/ }],
-  ['empty', (p) => writeFileSync(p, ''), { 'manifest.json': /manifest is empty/, 'model.json': /model file is empty/, all: /weight specs need|holds 0 bytes|is empty/ }],
+  ['empty', (p) => writeFileSync(p, ''), { 'manifest.json': /manifest is empty/, 'model.json': /model file is empty/, 'codes.bin': /code index is empty|do not match/, all: /weight specs need|holds 0 bytes|is empty/ }],
   ['missing', () => undefined, { 'manifest.json': /no manifest\.json/, all: /is missing|no such/ }],
 ];
 
 function fileKindCases(): HostileCase[] {
-  return cross(['manifest.json', 'model.json', 'weights.bin'], KINDS).map(([file, [label, make, res]]) => ({
+  return cross(['manifest.json', 'model.json', 'weights.bin', 'codes.bin'], KINDS).map(([file, [label, make, res]]) => ({
     name: `${file} is ${label}`,
     expect: { error: res[file] ?? res.all },
     run: async () => {
@@ -239,7 +265,7 @@ function fileKindCases(): HostileCase[] {
 test('hostile model folders: every case refused with its one-line error, or loaded unchanged', { timeout: 600_000 }, async () => {
   const { model } = await pristine();
   reference = await loadAndScore(model);
-  const cases = [...manifestCases(), ...(await pathCases()), ...modelJsonCases(), ...weightCases(), ...fileKindCases()];
+  const cases = [...manifestCases(), ...(await pathCases()), ...modelJsonCases(), ...weightCases(), ...codeCases(), ...fileKindCases()];
   const s = await runCases('model folders', cases, { concurrency: 4, timeoutMs: 20_000 });
   assertClean(s, 550);
 });
