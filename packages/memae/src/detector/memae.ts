@@ -18,7 +18,8 @@ import { TRAIN_DEFAULTS } from '../train/defaults.js';
 import { trainWithRefit } from './refit.js';
 import { fitResidualScale } from '../score/residual-fit.js';
 import type { ResidualScale } from '../score/residual-scale.js';
-import { codeScores, codeWidth, fitCodeIndex, indexedRows, type CodeIndex } from '../score/code-index.js';
+import { codeWidth, fitCodeIndex, indexedRows, type CodeIndex } from '../score/code-index.js';
+import { codeScores, releaseCodeScore } from '../score/code-score.js';
 import type { Manifest, TrainingScoreStats } from '../io/manifest.js';
 import type { Preprocessing } from '../preprocess/index.js';
 import { videoPreprocessingFor } from '../preprocess/video.js';
@@ -189,12 +190,14 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const progress = (e: number): FitOptions['onProgress'] => (report && k > 1 ? (p) => report({ ...p, epoch: p.epoch + e * p.epochs, epochs: p.epochs * k, network: e + 1, networks: k }) : report);
     const res = await this.fitDataset(data, { ...opts, onProgress: progress(0) });
     this.residualScale = residual ? await fitResidualScale(this.net, this.config, data) : null;
+    releaseCodeScore(this.net, this.codeIndex);
     this.codeIndex = code ? fitCodeIndex(this.net, this.config, data, this.config.seed) : null;
     for (const [i, m] of this.others.entries()) {
       // the same rows and budget, each member's own seed (weights and, unless opts.seed is given, batch order)
       const seed = opts.seed === undefined ? undefined : memberSeed(opts.seed, i + 1);
       await trainWithRefit(m.net, m.config, data, { ...opts, seed, onProgress: progress(i + 1) }, this.trainingSummary?.robust?.refitFraction ?? 0, residual);
       m.residualScale = residual ? await fitResidualScale(m.net, m.config, data) : null;
+      releaseCodeScore(m.net, m.codeIndex);
       m.codeIndex = code ? fitCodeIndex(m.net, m.config, data, this.config.seed) : null;
     }
     if (this.trainingSummary && this.others.length) this.trainingSummary.seconds = (performance.now() - t0) / 1000;
@@ -266,7 +269,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     const one = async (m: Member): Promise<ScoreResult> => {
       if (!m.codeIndex) return scoreModel(m.net, m.config, data, m.residualScale ? { ...opts, residualScale: m.residualScale } : opts);
       // the code score; reconstructions and error maps, when asked for, still come from the decoder
-      const scores = codeScores(m.net, m.config, m.codeIndex, data, { batchSize: opts.batchSize, keepNonFinite: opts.keepNonFinite, self: opts.self });
+      const scores = await codeScores(m.net, m.config, m.codeIndex, data, { batchSize: opts.batchSize, keepNonFinite: opts.keepNonFinite, self: opts.self });
       return opts.reconstructions || opts.errorMaps ? { ...await scoreModel(m.net, m.config, data, { ...opts, keepNonFinite: true }), scores } : { scores };
     };
     const first = await one({ config: this.config, net: this.net, residualScale: this.residualScale, codeIndex: this.codeIndex });
@@ -278,6 +281,22 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
 
   /** tables: the residual statistics the scores are standardised by (null: plain mean squared error) */
   get tabularScore(): ResidualScale | null { return this.residualScale; }
+
+  /** images: the size of the code index the score measures distances to (null: the reconstruction error) */
+  get codeScore(): { k: number; rows: number; width: number } | null {
+    const c = this.codeIndex;
+    return c ? { k: c.k, rows: c.rows, width: c.width } : null;
+  }
+
+  /** What the score is, in words (memae info, the service's /info). */
+  get scoreDescription(): string {
+    const c = this.codeScore;
+    if (c) return `distance from the code to the ${c.k}th nearest of ${c.rows} training codes (${c.width} values each)`;
+    if (this.residualScale) return 'mean of capped squared residuals standardised per feature (median / MAD of the training rows)';
+    const p = this.preprocessing;
+    if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return 'clip score: standardised reconstruction, motion and still channels';
+    return this.config.kind === 'video' ? 'mean reconstruction error map (official)' : 'mean squared reconstruction error';
+  }
 
   /** Saves model.json, weights.bin and manifest.json into `dir` (Node). */
   async save(dir: string): Promise<Manifest> {
@@ -313,8 +332,12 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    releaseCodeScore(this.net, this.codeIndex);
     this.net.dispose();
-    for (const m of this.others) m.net.dispose();
+    for (const m of this.others) {
+      releaseCodeScore(m.net, m.codeIndex);
+      m.net.dispose();
+    }
   }
 
   private alive(): void {

@@ -214,7 +214,7 @@ class MemAEPort implements DetectorPort {
     return {
       kind: c.kind, variant: c.variant, inputShape: c.inputShape, slots: this.slots, encoderChannels: c.encoderChannels,
       shrinkThreshold: c.shrinkThreshold, entropyWeight: c.entropyWeight, similarity: c.similarity, memoryQuery: c.memoryQuery,
-      attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, ensemble: this.members, threshold: this.threshold,
+      attention: c.attention, hashMemory: c.hashMemory, wassersteinWeight: c.wassersteinWeight, ensemble: this.members, score: this.det.scoreDescription, threshold: this.threshold,
       training: this.det.training, backend: tf.getBackend(),
     };
   }

@@ -38,7 +38,8 @@ const probes = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
 /** The encoder's output layer: the memory's query (image and video: after the last block's activation). */
 const codeLayer = (cfg: CodeConfig): string => (cfg.kind === 'tabular' ? `enc${cfg.encoderChannels.length}` : `enc${cfg.encoderChannels.length}_act`);
 
-function probe(net: tfl.LayersModel, cfg: CodeConfig): tfl.LayersModel {
+/** The network's encoder as a model of its own (its code the output; the layers are the network's). */
+export function codeModel(net: tfl.LayersModel, cfg: CodeConfig): tfl.LayersModel {
   let p = probes.get(net);
   if (!p) {
     p = tfl.model({ inputs: net.inputs, outputs: net.getLayer(codeLayer(cfg)).output as tfl.SymbolicTensor });
@@ -47,14 +48,17 @@ function probe(net: tfl.LayersModel, cfg: CodeConfig): tfl.LayersModel {
   return p;
 }
 
+/** The encoder model codeModel built for `net` (undefined when none was). */
+export const builtCodeModel = (net: tfl.LayersModel): tfl.LayersModel | undefined => probes.get(net);
+
 /** Values in one code of the network. */
 export function codeWidth(net: tfl.LayersModel, cfg: CodeConfig): number {
-  return (probe(net, cfg).outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  return (codeModel(net, cfg).outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
 }
 
 /** The codes of `n` samples (row-major values of the model's input shape), in batches. */
 function codesOf(net: tfl.LayersModel, cfg: CodeConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
-  const p = probe(net, cfg), per = cfg.inputShape.reduce((a, b) => a * b, 1), width = codeWidth(net, cfg);
+  const p = codeModel(net, cfg), per = cfg.inputShape.reduce((a, b) => a * b, 1), width = codeWidth(net, cfg);
   const out = new Float32Array(n * width);
   for (let s = 0; s < n; s += batchSize) {
     const m = Math.min(batchSize, n - s);

@@ -61,6 +61,10 @@ test('images score by the distance to the 5th nearest training code, training sc
     assert.deepEqual(detailed.scores, got);
     assert.equal(detailed.reconstructions!.length, test_.values.length);
     assert.equal(detailed.errorMapShape!.join(','), '28,28');
+    // scoring again holds no more tensors (the index's codes are kept once, the recordings are native)
+    const held = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) await det.decisionFunction(flat(test_));
+    assert.equal(tf.memory().numTensors, held, 'tensor count flat over repeated scoring');
     // one image alone scores as inside the batch
     const one = await det.decisionFunction({ values: test_.values.subarray(0, 784), shape: [1, 28, 28, 1] });
     assert.ok(Math.abs(one[0] - got[0]) <= 1e-4 * Math.max(1, got[0]), `${one[0]} vs ${got[0]}`);

@@ -1,0 +1,74 @@
+// The code score in Node (score/code-index.ts has the index and the browser's path): the encoder's forward and the
+// distance to the k-th nearest training code recorded into one native inference plan (models/inference-plan.ts: batch
+// norm folded into the convolutions; the index's codes a constant of the recording), so a batch-1 request is one
+// native call as the reconstruction score is. Training scores (each image's own code left out) take the plain path.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset.js';
+import type { ModelConfig } from '../models/config.js';
+import { cachedInferencePlan, inferenceOutputs, inferenceValues, releaseInferencePlan, type PlanTail } from '../models/inference-plan.js';
+import { builtCodeModel, codeScores as plainCodeScores, codeModel, type CodeIndex, type CodeScoreOptions } from './code-index.js';
+import { checkInputsFinite, checkScoresFinite } from './finite.js';
+
+/** The index's codes as tensors, kept (outside any tidy) for the recordings that use them, and their tail. */
+interface Held { codes: tf.Tensor2D; sq: tf.Tensor2D; tail: PlanTail }
+const held = new WeakMap<CodeIndex, Held>();
+let ids = 0;
+
+function heldOf(index: CodeIndex): Held {
+  let h = held.get(index);
+  if (!h) {
+    const codes = tf.keep(tf.tensor2d(index.codes, [index.rows, index.width]));
+    const sq = tf.keep(tf.tidy(() => tf.reshape(tf.sum(tf.square(codes), 1), [1, index.rows]) as tf.Tensor2D));
+    const k = Math.min(index.k, index.rows), n = index.width;
+    const tail: PlanTail = {
+      // one key per index: a recording freezes these codes
+      key: `code-knn:${++ids}`,
+      fn: (_x, [code]) => {
+        const q = tf.reshape(code, [-1, n]) as tf.Tensor2D;
+        // |q|^2 + |c|^2 - 2 q.c, clamped at 0 against rounding; the k smallest, the largest of them
+        const d2 = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, codes, false, true), 2)), sq));
+        const nearest = tf.topk(tf.neg(d2), k, true).values;
+        return [tf.sqrt(tf.neg(tf.reshape(tf.slice(nearest, [0, k - 1], [-1, 1]), [-1])))];
+      },
+    };
+    h = { codes, sq, tail };
+    held.set(index, h);
+  }
+  return h;
+}
+
+/** Frees what scoring with `index` kept (its tensors and the encoder's plan); call when the network is disposed. */
+export function releaseCodeScore(net: tfl.LayersModel, index: CodeIndex | null): void {
+  const probe = builtCodeModel(net);
+  if (probe) releaseInferencePlan(probe);
+  const h = index ? held.get(index) : undefined;
+  if (h) {
+    tf.dispose([h.codes, h.sq]);
+    held.delete(index!);
+  }
+}
+
+/** Each sample's distance from its code to the index's k-th nearest training code (score/code-index.ts). */
+export async function codeScores(net: tfl.LayersModel, cfg: ModelConfig, index: CodeIndex, data: Dataset, opts: CodeScoreOptions = {}): Promise<Float32Array> {
+  if (opts.self) return plainCodeScores(net, cfg, index, data, opts);
+  const probe = codeModel(net, cfg), { tail } = heldOf(index);
+  const per = cfg.inputShape.reduce((a, b) => a * b, 1), batch = opts.batchSize ?? 256;
+  const scores = new Float32Array(data.size);
+  for (let s = 0; s < data.size; s += batch) {
+    const n = Math.min(batch, data.size - s);
+    const values = data.gather(Array.from({ length: n }, (_, i) => s + i));
+    checkInputsFinite(values, per, s);
+    const plan = cachedInferencePlan(probe);
+    const shape = [n, ...cfg.inputShape];
+    let d = inferenceValues(plan, values, shape, tail)?.[0];
+    if (!d) {
+      const out = tf.tidy(() => inferenceOutputs(probe, plan, tf.tensor(values, shape), tail)[0]);
+      d = await out.data() as Float32Array;
+      out.dispose();
+    }
+    if (!opts.keepNonFinite) checkScoresFinite(d, s);
+    scores.set(d, s);
+  }
+  return scores;
+}
