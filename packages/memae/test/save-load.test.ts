@@ -28,7 +28,7 @@ test('save, load, score: same scores, manifest, threshold; cpu-only child agrees
   const dir = mkdtempSync(join(tmpdir(), 'memae-save-'));
   try {
     const m = await det.save(dir);
-    assert.deepEqual(readdirSync(dir).sort(), ['manifest.json', 'model.json', 'weights.bin']);
+    assert.deepEqual(readdirSync(dir).sort(), ['codes.bin', 'manifest.json', 'model.json', 'weights.bin']); // codes.bin: the image score's training codes
     assert.equal(m.library.version, VERSION);
     assert.equal(m.training?.samples, 32);
     assert.deepEqual(m.training?.classes, [7]);
