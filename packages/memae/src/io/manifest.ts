@@ -1,6 +1,8 @@
 // manifest.json beside model.json: what the model is, how it was trained, its training-score statistics
 // and checksums. Validated with zod when loading, with bounds on every size (a manifest is untrusted input).
-// Format 2 adds checksums of model.json and of the manifest's own content; format 1 folders still load.
+// Format 2 adds checksums of model.json and of the manifest's own content; format 1 folders still load. Format 3 is
+// format 2 with an image code score (codeScore): a version that cannot score by it refuses the folder instead of
+// silently scoring the reconstruction error against thresholds made of code distances.
 import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { preprocessingSchema } from '../preprocess/index.js';
@@ -47,7 +49,7 @@ const config = z.object({
 
 export const manifestSchema = z.object({
   format: z.literal('memae-model'),
-  formatVersion: z.union([z.literal(1), z.literal(2)]),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   library: z.object({ name: z.literal('memae'), version: z.string() }),
   kind: z.enum(DATA_KINDS),
   variant: z.enum(VARIANTS),
@@ -88,7 +90,9 @@ export const manifestSchema = z.object({
   contentSha256: sha.optional(),
   createdAt: z.string(),
 }).superRefine((m, ctx) => {
-  if (m.formatVersion === 2 && (!m.modelJson || !m.contentSha256)) ctx.addIssue({ code: 'custom', path: [m.modelJson ? 'contentSha256' : 'modelJson'], message: 'required in format 2' });
+  if (m.formatVersion >= 2 && (!m.modelJson || !m.contentSha256)) ctx.addIssue({ code: 'custom', path: [m.modelJson ? 'contentSha256' : 'modelJson'], message: `required in format ${m.formatVersion}` });
+  if (m.formatVersion === 3 && !m.codeScore) ctx.addIssue({ code: 'custom', path: ['codeScore'], message: 'required in format 3' });
+  if (m.codeScore && m.formatVersion !== 3) ctx.addIssue({ code: 'custom', path: ['formatVersion'], message: 'a model with a codeScore is format 3' });
   if (m.ensemble && m.ensemble.memberSha256.length !== m.ensemble.members - 1) ctx.addIssue({ code: 'custom', path: ['ensemble', 'memberSha256'], message: `needs ${m.ensemble.members - 1} checksums` });
 });
 

@@ -30,7 +30,7 @@ export async function saveModelDir(dir: string, model: tfl.LayersModel, draft: M
   const bytes = readFileGuarded(join(dir, WEIGHTS_FILE), { what: 'weights file', nonEmpty: false });
   const mj = readFileGuarded(join(dir, MODEL_FILE), { what: 'model file', maxBytes: MAX_JSON_BYTES });
   const body = {
-    format: 'memae-model' as const, formatVersion: 2 as const, ...draft,
+    format: 'memae-model' as const, formatVersion: draft.codeScore ? 3 as const : 2 as const, ...draft,
     weights: { file: WEIGHTS_FILE, bytes: bytes.length, sha256: sha256(bytes) },
     modelJson: { bytes: mj.length, sha256: sha256(mj) },
     createdAt: new Date().toISOString(),
@@ -53,6 +53,8 @@ export function readManifest(dir: string): Manifest {
   } catch {
     throw new UserError(`${p} is not valid JSON`);
   }
+  const fv = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof fv === 'number' && Number.isInteger(fv) && fv > 3 && fv < 1000) throw new UserError(`${p}: format version ${fv} is newer than this memae reads (3): update memae`);
   const r = manifestSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];

@@ -73,6 +73,7 @@ test('images score by the distance to the 5th nearest training code, training sc
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     assert.equal(m.codeScore.rows, 60);
     assert.equal(m.codeScore.k, CODE_INDEX_K);
+    assert.equal(m.formatVersion, 3, 'format 3: a version without the code score refuses the folder');
     const back = await MemAE.load(dir);
     try {
       assert.deepEqual(await back.decisionFunction(flat(test_)), got);
