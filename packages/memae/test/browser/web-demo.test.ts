@@ -38,6 +38,16 @@ test('the demo page scores a dropped image like the library does, with no consol
     assert.ok(heat[1] > 100);
     assert.match((await s.page.textContent('#verdict')) ?? '', /anomaly|normal/);
     await s.page.screenshot({ path: join(tmpdir(), 'memae-web-demo.png'), fullPage: true });
+    // kept in IndexedDB (weights, manifest and the code index), loaded back from there: the same score
+    await s.page.click('#keep');
+    await s.page.waitForSelector('body[data-kept]', { timeout: 30_000 });
+    await s.page.goto(`${site.url}?model=indexeddb://memae-demo`);
+    await s.page.waitForSelector('body[data-ready], body[data-error]', { timeout: 60_000 });
+    assert.equal(await s.page.getAttribute('body', 'data-error'), null);
+    await s.page.setInputFiles('#file', tiny.pngs.anomaly);
+    await s.page.waitForSelector('body[data-score]', { timeout: 30_000 });
+    const again = Number(await s.page.getAttribute('body', 'data-score'));
+    assert.ok(Math.abs(again - want) < 1e-4 * Math.max(1, want), `from IndexedDB ${again}, library score ${want}`);
     assert.deepEqual(s.errors, []);
   } finally {
     await s.close();

@@ -21,6 +21,15 @@ async function main(): Promise<void> {
     ['model', `${model.variant} (${slots} memory slots)`], ['input', model.inputShape.join(' x ')], ['backend', backend],
   ].map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('');
   status(model.kind === 'tabular' ? 'ready: drop a CSV file' : 'ready: drop an image');
+  // keep the model for offline use: reload the page with ?model=indexeddb://memae-demo
+  const keep = $<HTMLButtonElement>('keep');
+  keep.hidden = modelUrl.startsWith('indexeddb://');
+  keep.addEventListener('click', () => {
+    model.saveToIndexedDB('memae-demo').then(() => {
+      status('kept: open this page with ?model=indexeddb://memae-demo to use it offline');
+      document.body.dataset.kept = '1';
+    }, (e: Error) => status(`cannot keep the model: ${e.message}`));
+  });
   document.body.dataset.ready = '1';
 
   const handle = async (file: File) => {
