@@ -10,13 +10,13 @@
 // Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
 import { benchArgs } from './lib/args.js';
 import { loadFashionMnist, loadMnist } from '../packages/memae/src/data/mnist.js';
-import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
-import { permutation } from '../packages/memae/src/data/random.js';
-import { ArrayDataset, sampleSize, type Dataset } from '../packages/memae/src/data/dataset.js';
+import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
+import { sampleSize, type Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc } from '../packages/memae/src/metrics/index.js';
 import { MemAE } from '../packages/memae/src/index.js';
 import { residualScaleOf } from '../packages/memae/src/score/residual-scale.js';
-import { markdownTable, parseList, writeResults } from './lib/results.js';
+import { parseList, writeResults } from './lib/results.js';
+import { oneClassValidationSet, seedMeansTable, type ScoreRow } from './lib/one-class-sets.js';
 import { makeBaseline } from './lib/detector.js';
 
 const { values: a } = benchArgs(import.meta.url, {
@@ -37,24 +37,15 @@ const testAll = await load({ split: 'test' });
 const SCORES = ['mse', 'scaled', 'clip25', 'clip9', 'abs'] as const;
 const BASELINES = ['knn', 'iforest'] as const;
 type Score = typeof SCORES[number] | typeof BASELINES[number];
-interface Row { cls: number; seed: number; val: Record<Score, number>; test: Record<Score, number> }
+type Row = ScoreRow<Score>;
 const rows: Row[] = [];
 
-function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
-  const others = indicesOfClasses(trainAll, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((c) => c !== cls));
-  const pick = permutation(others.length, seed + 2000).subarray(0, Math.min(others.length, 4 * val.size));
-  const n = val.size, m = pick.length, per = sampleSize(val);
-  const x = new Float32Array((n + m) * per);
-  x.set(val.gather(Array.from({ length: n }, (_, i) => i)));
-  x.set(trainAll.gather(Array.from(pick, (k) => others[k])), n * per);
-  return new ArrayDataset(x, val.sampleShape, new Uint8Array(n + m).fill(1, n));
-}
 const all = (d: Dataset) => d.gather(Array.from({ length: d.size }, (_, i) => i));
 
 for (const cls of classes) for (const seed of seeds) {
   const split = oneClassSplit(trainAll, testAll, cls);
   const { train, val } = trainValSplit(split.train, 0.1, seed);
-  const valSet = validationSet(val, cls, seed);
+  const valSet = oneClassValidationSet(trainAll, val, cls, seed);
   const det = await MemAE.create({ kind: 'image', inputShape: train.sampleShape, variant: 'memae', seed });
   await det.fit(train, { seed, validation: val, earlyStopping: { patience: 5 }, progressBar: false, scoreTraining: false });
   const residuals = async (d: Dataset) => {
@@ -94,11 +85,5 @@ for (const cls of classes) for (const seed of seeds) {
 }
 
 function report(): void {
-  const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
-  const table = markdownTable(['score', ...seeds.map((s) => `seed ${s}: validation / test (mean over classes)`)],
-    [...SCORES, ...BASELINES].map((k) => [k, ...seeds.map((s) => {
-      const r = rows.filter((x) => x.seed === s);
-      return r.length ? `${mean(r.map((x) => x.val[k])).toFixed(4)} / ${mean(r.map((x) => x.test[k])).toFixed(4)} (${r.length} classes)` : '-';
-    })]));
-  writeResults(name, { args: a, rows }, `# ${name}\n\n${a.data}, classes ${classes.join(',')}, MemAE with the library's image defaults\n\n${table}`);
+  writeResults(name, { args: a, rows }, `# ${name}\n\n${a.data}, classes ${classes.join(',')}, MemAE with the library's image defaults\n\n${seedMeansTable(rows, [...SCORES, ...BASELINES], seeds)}`);
 }

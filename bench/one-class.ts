@@ -16,13 +16,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchArgs } from './lib/args.js';
 import { loadFashionMnist, loadMnist, FASHION_MNIST_CLASSES, MNIST_CLASSES } from '../packages/memae/src/data/mnist.js';
-import { indicesOfClasses, oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
-import { permutation } from '../packages/memae/src/data/random.js';
-import { ArrayDataset, sampleSize } from '../packages/memae/src/data/dataset.js';
+import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.js';
 import { auroc, averagePrecision } from '../packages/memae/src/metrics/index.js';
 import type { Dataset } from '../packages/memae/src/data/dataset.js';
 import { fmt, mean } from './lib/stats.js';
 import { markdownTable, parseList, resultsDir, writeResults } from './lib/results.js';
+import { oneClassValidationSet } from './lib/one-class-sets.js';
 import { fitBest, meanScores, VARIANT_NAMES, type BenchVariant } from './lib/detector.js';
 import { optionalNumber, readSelection, selectionOptions } from './lib/options.js';
 
@@ -79,7 +78,7 @@ for (const cls of classes) {
     let normal: Dataset = split.train;
     if (trainLimit && normal.size > trainLimit) normal = trainValSplit(normal, 1 - trainLimit / normal.size, seed + 1000).train;
     const { train, val } = trainValSplit(normal, valFraction, seed);
-    const valSet = validationSet(val, cls, seed);
+    const valSet = oneClassValidationSet(trainAll, val, cls, seed, classNames.length);
     for (const variant of variants) {
       const done = prior.runs.find((r) => r.variant === variant && r.cls === cls && r.seed === seed);
       if (done) {
@@ -109,18 +108,6 @@ for (const cls of classes) {
   }
 }
 
-/** The validation set of a class (training split only, never the test set): its held-out normal images and 4x as
- *  many seeded training images of the other classes, labelled 1. */
-function validationSet(val: Dataset, cls: number, seed: number): ArrayDataset {
-  const others = indicesOfClasses(trainAll, classNames.map((_, i) => i).filter((c) => c !== cls));
-  const pick = permutation(others.length, seed + 2000).subarray(0, Math.min(others.length, 4 * val.size));
-  const n = val.size, m = pick.length, per = sampleSize(val);
-  const x = new Float32Array((n + m) * per);
-  x.set(val.gather(Array.from({ length: n }, (_, i) => i)));
-  x.set(trainAll.gather(Array.from(pick, (k) => others[k])), n * per);
-  const labels = new Uint8Array(n + m).fill(1, n);
-  return new ArrayDataset(x, val.sampleShape, labels);
-}
 
 /** The training budget in words: the library's default or the options given. */
 function budgetText(): string {
