@@ -15,7 +15,8 @@ import { buildModel, resolveConfig, type ModelOptions } from '../packages/memae/
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { videoSteps } from '../packages/memae/src/train/defaults.js';
 import { DEFAULT_VIDEO_SCORE_WEIGHTS } from '../packages/memae/src/score/video-score.js';
-import { combineChannels, multiScaleClipScores, videoChannelScores, videoChannelStats, type ChannelScores } from '../packages/memae/src/score/video-channels.js';
+import { channelStats, combineChannels, multiScaleClipScores, videoChannelScores, videoChannelStats, type ChannelScores } from '../packages/memae/src/score/video-channels.js';
+import { codeScores, fitCodeIndex } from '../packages/memae/src/score/code-index.js';
 import { ClipDataset, evaluateClipScores } from '../packages/memae/src/video/index.js';
 import { memberSeed } from '../packages/memae/src/detector/ensemble.js';
 import { auroc } from '../packages/memae/src/metrics/roc.js';
@@ -78,10 +79,16 @@ const WEIGHTS: Record<string, Record<string, number>> = {
   'recon+still': { recon: 1, still: 1 }, 'recon+0.5motion+0.5still': { recon: 1, motion: 0.5, still: 0.5 },
   'recon+0.5motion+2still': { recon: 1, motion: 0.5, still: 2 }, 'recon+0.25motion+still': { recon: 1, motion: 0.25, still: 1 },
   'recon+0.5motion+0.5fd+still': { recon: 1, motion: 0.5, fd: 0.5, still: 1 },
+  // `code`: the distance from a clip's code to the 5th nearest training clip's code (the image models' default score,
+  // score/code-index.ts), standardised by the held-out normal clips' (training clips overlap their neighbours)
+  'code': { code: 1 }, 'code+0.5motion+2still': { code: 1, motion: 0.5, still: 2 },
+  'recon+0.5motion+2still+0.5code': { recon: 1, motion: 0.5, still: 2, code: 0.5 }, 'recon+0.5motion+2still+code': { recon: 1, motion: 0.5, still: 2, code: 1 },
+  'recon+0.5motion+2still+2code': { recon: 1, motion: 0.5, still: 2, code: 2 },
 };
 const SCALES: Record<string, number[]> = { 's1': [1], 's1-5': [1, 5], 's1-5-15': [1, 5, 15] };
-const CANDIDATES = Object.keys(WEIGHTS).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
+const CANDIDATES = Object.keys(WEIGHTS).filter((w) => !(a.from && 'code' in WEIGHTS[w])).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
 const MODEL_ONLY = CANDIDATES.filter((c) => !c.includes('fd') && !c.includes('still'));
+// (the clip dumps for --rescore keep the library's channels only: runs with the code channel re-score without it)
 /** the library's default video score (score/video-score.ts) as a candidate name */
 const DEFAULT_CANDIDATE = `${Object.entries(DEFAULT_VIDEO_SCORE_WEIGHTS).map(([c, w], i) => `${i > 0 ? '+' : ''}${w === 1 ? '' : w}${c}`).join('')}/s1`;
 if (!CANDIDATES.includes(DEFAULT_CANDIDATE)) throw new Error(`the library default ${DEFAULT_CANDIDATE} is not among the candidates`);
@@ -101,7 +108,8 @@ interface Run {
   events: { video: string; kind: string; first: number; last: number; detail: string }[];
 }
 const runs: Run[] = [];
-type Channels = ChannelScores;
+/** the library's channels plus the experimental code distance (absent in runs made before it) */
+type Channels = ChannelScores & { code?: Float32Array };
 /** per-clip channel scores of one run and variant, kept so that candidates can be re-scored without training */
 interface ClipDump { source: string; seed: number; variant: string; normal: Channels; val: Channels; test: Channels; train?: Channels }
 const dumps: ClipDump[] = [];
@@ -212,10 +220,12 @@ for (const seed of a.from ? [] : seeds) {
         const onTrain = await videoChannelScores(model, cfg, trainClips);
         const onVal = await videoChannelScores(model, cfg, valClips);
         const onTest = await videoChannelScores(model, cfg, testClips);
+        const index = fitCodeIndex(model, cfg, trainClips, netSeed);
+        for (const [ch, clips] of [[normal, normalClips], [onVal, valClips], [onTest, testClips]] as const) (ch as Channels).code = codeScores(model, cfg, index, clips);
         scoreSeconds += (performance.now() - t) / 1000;
         model.dispose();
         if (e === 0) dumps.push({ source: source.name, seed, variant, normal, val: onVal, test: onTest, train: onTrain });
-        nets.push({ stats: a['stats-from'] === 'train' ? onTrain : normal, val: onVal, test: onTest });
+        nets.push({ stats: a['stats-from'] === 'train' ? { ...onTrain, code: (normal as Channels).code } : normal, val: onVal, test: onTest });
       }
       const { val, test, perKind } = candidates(valClips, testClips, nets);
       const last = res!.history[res!.history.length - 1];
@@ -232,7 +242,7 @@ report();
 /** Validation and test AUC (and per-video test AUC) of every candidate from one run's channel scores: each network's
  *  channels standardised by its own statistics (`stats`: the clips they come from), then the networks' scores averaged. */
 function candidates(valClips: ClipDataset, testClips: ClipDataset, nets: { stats: Channels; val: Channels; test: Channels }[]) {
-  const netStats = nets.map((n) => videoChannelStats(n.stats, 16));
+  const netStats = nets.map((n) => ({ ...videoChannelStats(n.stats, 16), ...(n.stats.code ? { code: channelStats(n.stats.code) } : {}) }));
   const score = (clips: ClipDataset, part: 'val' | 'test', cand: string): Float32Array => {
     const [w, s] = cand.split('/');
     const out = new Float32Array(clips.size);
