@@ -9,6 +9,7 @@
 //                the k-NN's training scores leave each image itself out)
 //   knn, iforest the baselines on pixels (library defaults), fitted and scored on the same images in the same run
 //   mse+knn      z(log mse) + z(log pixel k-NN): a hybrid with the baseline, reported to size what the model adds
+//   code-k1 / code-k3 / code-k10 / code-mean5   the code distance to the 1st / 3rd / 10th nearest, the mean of the 5
 // Validation set as bench/one-class.ts: held-out normal training images against 4x as many training images of the
 // other classes (training split only); test AUROC beside it, not used to choose.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-code-knn.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-code-knn-fashion
@@ -42,7 +43,7 @@ const name = a.name ?? `one-class-code-knn-${a.data}`;
 const load = a.data === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
 const testAll = await load({ split: 'test' });
-const SCORES = ['mse', 'code-knn', 'mse+code-knn', 'knn', 'iforest', 'mse+knn'] as const;
+const SCORES = ['mse', 'code-knn', 'mse+code-knn', 'knn', 'iforest', 'mse+knn', 'code-k1', 'code-k3', 'code-k10', 'code-mean5'] as const;
 type Score = typeof SCORES[number];
 type Row = ScoreRow<Score>;
 const rows: Row[] = [];
@@ -85,19 +86,25 @@ for (const cls of classes) for (const seed of seeds) {
   const layers = det.config.encoderChannels.length;
   const sets = { val: valSet, test: split.test };
   const mseTrain = await det.score(train, { batchSize: 1024 });
+  const trainCodes = codes(net, layers, train);
   const codeKnn = new KnnDetector();
-  await codeKnn.fit(codes(net, layers, train));
+  await codeKnn.fit(trainCodes);
+  const others = { 'code-k1': new KnnDetector({ nNeighbors: 1 }), 'code-k3': new KnnDetector({ nNeighbors: 3 }), 'code-k10': new KnnDetector({ nNeighbors: 10 }), 'code-mean5': new KnnDetector({ method: 'mean' }) };
+  for (const o of Object.values(others)) await o.fit(trainCodes);
   const pixKnn = makeBaseline('knn', seed), forest = makeBaseline('iforest', seed);
   await pixKnn.fit(train);
   await forest.fit(train);
   const row: Row = { cls, seed, val: {} as Row['val'], test: {} as Row['test'] };
   for (const [k, d] of Object.entries(sets) as ['val' | 'test', Dataset][]) {
     const mse = await det.score(d, { batchSize: 1024 });
-    const ck = await codeKnn.decisionFunction(codes(net, layers, d));
+    const dc = codes(net, layers, d);
+    const ck = await codeKnn.decisionFunction(dc);
     const pk = await pixKnn.decisionFunction(d);
     const s: Record<Score, Float32Array> = {
       mse, 'code-knn': ck, 'mse+code-knn': plus(zLog(mse, mseTrain), zLog(ck, codeKnn.decisionScores!)),
       knn: pk, iforest: await forest.decisionFunction(d), 'mse+knn': plus(zLog(mse, mseTrain), zLog(pk, pixKnn.decisionScores!)),
+      'code-k1': await others['code-k1'].decisionFunction(dc), 'code-k3': await others['code-k3'].decisionFunction(dc),
+      'code-k10': await others['code-k10'].decisionFunction(dc), 'code-mean5': await others['code-mean5'].decisionFunction(dc),
     };
     for (const sc of SCORES) row[k][sc] = auroc(d.labels!, s[sc]);
   }
