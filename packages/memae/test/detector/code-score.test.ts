@@ -119,6 +119,32 @@ test('codeScore: false scores the mean squared reconstruction error, and codeSco
   }
 });
 
+test('an image ensemble scores with the mean of its members\' code distances, each member saving its own codes', async () => {
+  await useTestBackend();
+  const train = await mnistSlice({ split: 'train', digits: [1], limit: 40 });
+  const test_ = await mnistSlice({ split: 'test', digits: [1, 7], limit: 10, normal: [1] });
+  const before = tf.memory().numTensors;
+  const det = await MemAE.create({ kind: 'image', inputShape: [28, 28, 1], seed: 3, ensemble: 2 });
+  const dir = mkdtempSync(join(tmpdir(), 'memae-code-ens-'));
+  try {
+    await det.fit(flat(train), fitOpts);
+    const got = await det.decisionFunction(flat(test_));
+    await det.save(dir);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'members/1/manifest.json'), 'utf8')).codeScore.rows, 40);
+    const back = await MemAE.load(dir);
+    try {
+      assert.deepEqual(await back.decisionFunction(flat(test_)), got);
+      assert.equal(back.members, 2);
+    } finally {
+      back.dispose();
+    }
+  } finally {
+    det.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensors left');
+});
+
 test('a training set whose codes exceed the cap keeps a seeded subset', () => {
   const width = CODE_INDEX_MAX_BYTES / 4 / 100; // 100 codes fit
   const a = indexedRows(1000, width, 7), b = indexedRows(1000, width, 7), c = indexedRows(1000, width, 8);
