@@ -86,9 +86,8 @@ const WEIGHTS: Record<string, Record<string, number>> = {
   'recon+0.5motion+2still+2code': { recon: 1, motion: 0.5, still: 2, code: 2 },
 };
 const SCALES: Record<string, number[]> = { 's1': [1], 's1-5': [1, 5], 's1-5-15': [1, 5, 15] };
-const CANDIDATES = Object.keys(WEIGHTS).filter((w) => !(a.from && 'code' in WEIGHTS[w])).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
+const CANDIDATES = Object.keys(WEIGHTS).flatMap((w) => Object.keys(SCALES).map((s) => `${w}/${s}`));
 const MODEL_ONLY = CANDIDATES.filter((c) => !c.includes('fd') && !c.includes('still'));
-// (the clip dumps for --rescore keep the library's channels only: runs with the code channel re-score without it)
 /** the library's default video score (score/video-score.ts) as a candidate name */
 const DEFAULT_CANDIDATE = `${Object.entries(DEFAULT_VIDEO_SCORE_WEIGHTS).map(([c, w], i) => `${i > 0 ? '+' : ''}${w === 1 ? '' : w}${c}`).join('')}/s1`;
 if (!CANDIDATES.includes(DEFAULT_CANDIDATE)) throw new Error(`the library default ${DEFAULT_CANDIDATE} is not among the candidates`);
@@ -141,6 +140,9 @@ if (a.from) {
     for (const s of j.sources) if (!sourceInfo.some((x) => x.name === s.name)) sourceInfo.push(s);
   }
   sources.splice(0, sources.length, ...VIDEO_SOURCES.filter((s) => runs.some((r) => r.source === s.name)));
+  // runs made before the code channel existed have no code candidates (nor code scores to re-score them from)
+  const missing = (c: string) => runs.some((r) => Object.values(r.models).some((m) => m.val[c] === undefined));
+  if (!a.rescore) for (const list of [CANDIDATES, MODEL_ONLY, PER_CLIP]) list.splice(0, list.length, ...list.filter((c) => !missing(c)));
   seeds.splice(0, seeds.length, ...new Set(runs.map((r) => r.seed)));
 } else {
   for (const source of sources) {
@@ -166,6 +168,10 @@ function clipSets(split: SourceSplit, seed: number, si: number) {
 
 if (a.from && a.rescore) {
   const fromDumps = String(a.from).split(',').flatMap((f) => (JSON.parse(readFileSync(f.replace(/\.json$/, '-clips.json'), 'utf8')) as { dumps: ClipDump[] }).dumps);
+  if (fromDumps.some((d) => !(d.val as Channels).code)) {
+    const withCode = (c: string) => 'code' in WEIGHTS[c.split('/')[0]];
+    for (const list of [CANDIDATES, MODEL_ONLY, PER_CLIP]) list.splice(0, list.length, ...list.filter((c) => !withCode(c)));
+  }
   const f32 = (c: Record<string, number[]>): Channels => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Float32Array.from(v)])) as unknown as Channels;
   for (const run of runs) {
     const source = VIDEO_SOURCES.find((x) => x.name === run.source)!;
