@@ -9,9 +9,10 @@ import type { ModelConfig } from '../models/config.js';
 import { cachedInferencePlan, inferenceOutputs, inferenceValues, releaseInferencePlan, type PlanTail } from '../models/inference-plan.js';
 import { builtCodeModel, codeScores as plainCodeScores, codeModel, type CodeIndex, type CodeScoreOptions } from './code-index.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
+import { ascendingDistances } from './neighbours.js';
 
 /** The index's codes as tensors, kept (outside any tidy) for the recordings that use them, and their tail. */
-interface Held { codes: tf.Tensor2D; sq: tf.Tensor2D; tail: PlanTail }
+interface Held { codes: tf.Tensor2D; sq: tf.Tensor; tail: PlanTail }
 const held = new WeakMap<CodeIndex, Held>();
 let ids = 0;
 
@@ -19,18 +20,13 @@ function heldOf(index: CodeIndex): Held {
   let h = held.get(index);
   if (!h) {
     const codes = tf.keep(tf.tensor2d(index.codes, [index.rows, index.width]));
-    const sq = tf.keep(tf.tidy(() => tf.reshape(tf.sum(tf.square(codes), 1), [1, index.rows]) as tf.Tensor2D));
+    const sq = tf.keep(tf.tidy(() => tf.sum(tf.square(codes), 1)));
     const k = Math.min(index.k, index.rows), n = index.width;
     const tail: PlanTail = {
       // one key per index: a recording freezes these codes
       key: `code-knn:${++ids}`,
-      fn: (_x, [code]) => {
-        const q = tf.reshape(code, [-1, n]) as tf.Tensor2D;
-        // |q|^2 + |c|^2 - 2 q.c, clamped at 0 against rounding; the k smallest, the largest of them
-        const d2 = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, codes, false, true), 2)), sq));
-        const nearest = tf.topk(tf.neg(d2), k, true).values;
-        return [tf.sqrt(tf.neg(tf.reshape(tf.slice(nearest, [0, k - 1], [-1, 1]), [-1])))];
-      },
+      // the k nearest codes' distances (score/neighbours.ts, as the k-NN baseline's), the largest of them
+      fn: (_x, [code]) => [tf.reshape(tf.slice(ascendingDistances(tf.reshape(code, [-1, n]) as tf.Tensor2D, codes, sq, k), [0, k - 1], [-1, 1]), [-1])],
     };
     h = { codes, sq, tail };
     held.set(index, h);

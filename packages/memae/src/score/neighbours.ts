@@ -13,6 +13,14 @@ export interface NeighbourOptions {
   skipSelf?: boolean | Uint8Array;
 }
 
+/** The distances from each query row of `q` to its `k` nearest rows of `ref`, ascending ([queries, k]; `refSq`: the
+ *  squared norms of `ref`'s rows). tfjs ops: call inside tf.tidy (or a recorded inference plan's tail). */
+export function ascendingDistances(q: tf.Tensor2D, ref: tf.Tensor2D, refSq: tf.Tensor, k: number): tf.Tensor2D {
+  // |q|^2 + |t|^2 - 2 q.t, clamped at 0 against rounding
+  const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, ref, false, true), 2)), refSq));
+  return tf.sqrt(tf.neg(tf.topk(tf.neg(sq), k, true).values)) as tf.Tensor2D;
+}
+
 /** `rows` reference vectors of `features` values (row-major) against `n` queries: one distance per query. */
 export function neighbourDistances(reference: Float32Array, rows: number, features: number, queries: Float32Array, n: number, o: NeighbourOptions): Float32Array {
   const anySelf = o.skipSelf === true || (o.skipSelf instanceof Uint8Array && o.skipSelf.some((v) => v !== 0));
@@ -24,12 +32,7 @@ export function neighbourDistances(reference: Float32Array, rows: number, featur
   try {
     for (let s = 0; s < n; s += chunk) {
       const m = Math.min(chunk, n - s);
-      const sorted = tf.tidy(() => {
-        const q = tf.tensor2d(queries.subarray(s * features, (s + m) * features), [m, features]);
-        // |q|^2 + |t|^2 - 2 q.t, clamped at 0 against rounding
-        const sq = tf.relu(tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, ref, false, true), 2)), refSq));
-        return tf.sqrt(tf.neg(tf.topk(tf.neg(sq), k, true).values)); // ascending distances
-      });
+      const sorted = tf.tidy(() => ascendingDistances(tf.tensor2d(queries.subarray(s * features, (s + m) * features), [m, features]), ref, refSq, k));
       const d = sorted.dataSync() as Float32Array;
       sorted.dispose();
       for (let i = 0; i < m; i++) {
