@@ -287,6 +287,21 @@ export function inferenceValues(p: InferencePlan | null, values: Float32Array, s
   return hit === undefined || typeof hit === 'string' ? null : (hit.runValues(values) as Float32Array[]);
 }
 
+/** The tail's outputs for a float32 batch given as values: the native replay when this shape was recorded, else
+ *  through tfjs (recording it), read back and freed. What every scoring loop runs per batch. */
+export async function planOutputValues(model: tfl.LayersModel, values: Float32Array, shape: readonly number[], tail: PlanTail): Promise<Float32Array[]> {
+  // looked up per batch: weights changed by a concurrent task between batches are seen, as model.apply would
+  const plan = cachedInferencePlan(model);
+  const outs = inferenceValues(plan, values, shape, tail);
+  if (outs) return outs;
+  const ts = tf.tidy(() => inferenceOutputs(model, plan, tf.tensor(values, [...shape]), tail));
+  try {
+    return await Promise.all(ts.map(async (t) => await t.data() as Float32Array));
+  } finally {
+    tf.dispose(ts);
+  }
+}
+
 /** The plan's forward, one tfjs op (or layer) at a time. */
 function opByOp(p: InferencePlan, x: tf.Tensor): tf.Tensor[] {
   const values = new Map<number, tf.Tensor>([[p.input, x]]);

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset.js';
 import type { ModelConfig } from '../models/config.js';
-import { cachedInferencePlan, inferenceOutputs, inferenceValues, releaseInferencePlan, type PlanTail } from '../models/inference-plan.js';
+import { planOutputValues, releaseInferencePlan, type PlanTail } from '../models/inference-plan.js';
+import { batchValues } from './score.js';
 import { builtCodeModel, codeScores as plainCodeScores, codeModel, type CodeIndex, type CodeScoreOptions } from './code-index.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
 import { ascendingDistances } from './neighbours.js';
@@ -53,16 +54,9 @@ export async function codeScores(net: tfl.LayersModel, cfg: ModelConfig, index: 
   const scores = new Float32Array(data.size);
   for (let s = 0; s < data.size; s += batch) {
     const n = Math.min(batch, data.size - s);
-    const values = data.gather(Array.from({ length: n }, (_, i) => s + i));
+    const values = batchValues(data, s, n);
     checkInputsFinite(values, per, s);
-    const plan = cachedInferencePlan(probe);
-    const shape = [n, ...cfg.inputShape];
-    let d = inferenceValues(plan, values, shape, tail)?.[0];
-    if (!d) {
-      const out = tf.tidy(() => inferenceOutputs(probe, plan, tf.tensor(values, shape), tail)[0]);
-      d = await out.data() as Float32Array;
-      out.dispose();
-    }
+    const [d] = await planOutputValues(probe, values, [n, ...cfg.inputShape], tail);
     if (!opts.keepNonFinite) checkScoresFinite(d, s);
     scores.set(d, s);
   }

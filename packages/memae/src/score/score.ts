@@ -1,11 +1,10 @@
 // Anomaly scores = reconstruction errors. Images: mean squared error over the sample. Tabular rows: the same, or
 // (the default for models fitted by this version) the mean squared standardised residual (score/residual-scale.ts).
 // Video (official code): error map = sqrt(sum over channels of r^2) per voxel, clip score = its mean.
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ArrayDataset, type Dataset } from '../data/dataset.js';
 import type { DataKind, ModelConfig } from '../models/config.js';
-import { cachedInferencePlan, inferenceOutputs, inferenceValues, type PlanTail } from '../models/inference-plan.js';
+import { planOutputValues, type PlanTail } from '../models/inference-plan.js';
 import { checkDataset } from '../train/trainer.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
@@ -41,7 +40,7 @@ export interface ScoreResult {
 export const errorMapShape = (cfg: ModelConfig): number[] => mapShapeOf(cfg.kind, cfg.inputShape);
 
 /** The samples s .. s + n - 1 of a dataset, concatenated (an in-memory dataset's own values, without a copy). */
-function batchValues(data: Dataset, s: number, n: number): Float32Array {
+export function batchValues(data: Dataset, s: number, n: number): Float32Array {
   if (data instanceof ArrayDataset) {
     const per = data.values.length / data.size;
     return data.values.subarray(s * per, (s + n) * per);
@@ -107,27 +106,11 @@ export async function scoreModel(model: tfl.LayersModel, cfg: ModelConfig, data:
     const n = Math.min(batchSize, data.size - s);
     const values = batchValues(data, s, n);
     checkInputsFinite(values, per, s);
-    // batch norm folded into the convolutions, built once per set of weights (docs/engine.md "Inference plan");
-    // looked up per batch: weights changed by a concurrent task between batches are seen, as model.apply would
-    const plan = cachedInferencePlan(model);
-    const shape = [n, ...cfg.inputShape];
-    // a batch shape recorded already: the native plan on the values, no tfjs tensors (docs/engine.md "Batch-1 scoring")
-    const outs = inferenceValues(plan, values, shape, tail);
-    let batchScores: Float32Array;
-    if (outs) {
-      batchScores = outs[0];
-      if (recs) recs.set(outs[1], s * per);
-      if (maps) maps.set(outs[recs ? 2 : 1], s * perMap);
-    } else {
-      const out = tf.tidy(() => {
-        const [score, ...rest] = inferenceOutputs(model, plan, tf.tensor(values, shape), tail);
-        return { score, rec: recs ? rest[0] : undefined, map: maps ? rest[recs ? 1 : 0] : undefined };
-      });
-      batchScores = await out.score.data() as Float32Array;
-      if (recs && out.rec) recs.set(await out.rec.data() as Float32Array, s * per);
-      if (maps && out.map) maps.set(await out.map.data() as Float32Array, s * perMap);
-      tf.dispose([out.score, out.rec, out.map].filter((t): t is tf.Tensor => t !== undefined));
-    }
+    // batch norm folded into the convolutions, built once per set of weights (docs/engine.md "Inference plan"); a
+    // batch shape recorded already: the native plan on the values, no tfjs tensors (docs/engine.md "Batch-1 scoring")
+    const [batchScores, ...rest] = await planOutputValues(model, values, [n, ...cfg.inputShape], tail);
+    if (recs) recs.set(rest[0], s * per);
+    if (maps) maps.set(rest[recs ? 1 : 0], s * perMap);
     scores.set(batchScores, s);
     if (!opts.keepNonFinite) checkScoresFinite(batchScores, s);
   }
