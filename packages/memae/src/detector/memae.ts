@@ -210,7 +210,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
     if (opts.scoreTraining !== false) {
       // a code score leaves each training image's own code out of its score (as the k-NN baseline's training scores)
       const self = this.codeIndex ? indexedRows(data.size, this.codeIndex.width, this.config.seed) : undefined;
-      const scores = (await this.scoreDetailed(data, { batchSize: opts.batchSize, self })).scores;
+      const scores = (await this.scoreData(data, { batchSize: opts.batchSize }, self)).scores;
       this.trainingScoreStats = { ...scoreStats(scores), quantiles: quantileTable(scores) };
       this.setTrainingScores(scores);
     }
@@ -261,15 +261,20 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   }
 
   /** Scores plus, on request, reconstructions and per-pixel error maps. */
-  async scoreDetailed(x: DetectorInput, opts: ScoreOptions & { self?: Uint8Array } = {}): Promise<ScoreResult> {
+  async scoreDetailed(x: DetectorInput, opts: ScoreOptions = {}): Promise<ScoreResult> {
     this.alive();
-    const data = toDataset(x, this.config.inputShape, 'scoring data');
+    return this.scoreData(toDataset(x, this.config.inputShape, 'scoring data'), opts);
+  }
+
+  /** scoreDetailed on a dataset; `self` (fit's training scores): 1 for the samples whose codes are in the code index,
+   *  each left out of its own score */
+  private async scoreData(data: Dataset, opts: ScoreOptions, self?: Uint8Array): Promise<ScoreResult> {
     const p = this.preprocessing;
     if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return scoreVideoClips(this.net, this.config, data, p.score, opts);
     const one = async (m: Member): Promise<ScoreResult> => {
       if (!m.codeIndex) return scoreModel(m.net, m.config, data, m.residualScale ? { ...opts, residualScale: m.residualScale } : opts);
       // the code score; reconstructions and error maps, when asked for, still come from the decoder
-      const scores = await codeScores(m.net, m.config, m.codeIndex, data, { batchSize: opts.batchSize, keepNonFinite: opts.keepNonFinite, self: opts.self });
+      const scores = await codeScores(m.net, m.config, m.codeIndex, data, { batchSize: opts.batchSize, keepNonFinite: opts.keepNonFinite, self });
       return opts.reconstructions || opts.errorMaps ? { ...await scoreModel(m.net, m.config, data, { ...opts, keepNonFinite: true }), scores } : { scores };
     };
     const first = await one({ config: this.config, net: this.net, residualScale: this.residualScale, codeIndex: this.codeIndex });
