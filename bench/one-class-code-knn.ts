@@ -14,7 +14,6 @@
 // other classes (training split only); test AUROC beside it, not used to choose.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-code-knn.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-code-knn-fashion
 // Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { benchArgs } from './lib/args.js';
 import { loadFashionMnist, loadMnist } from '../packages/memae/src/data/mnist.js';
@@ -22,6 +21,8 @@ import { oneClassSplit, trainValSplit } from '../packages/memae/src/data/split.j
 import { ArrayDataset, type Dataset } from '../packages/memae/src/data/dataset.js';
 import { auroc } from '../packages/memae/src/metrics/index.js';
 import { KnnDetector, MemAE } from '../packages/memae/src/index.js';
+import { codesOf, codeWidth } from '../packages/memae/src/score/code-index.js';
+import type { ModelConfig } from '../packages/memae/src/models/config.js';
 import { parseList, writeResults } from './lib/results.js';
 import { oneClassValidationSet, seedMeansTable, type ScoreRow } from './lib/one-class-sets.js';
 import { makeBaseline } from './lib/detector.js';
@@ -49,22 +50,9 @@ type Row = ScoreRow<Score>;
 const rows: Row[] = [];
 
 
-/** the encoder's code of every image of `d`, flattened, as a dataset of vectors */
-function codes(net: tfl.LayersModel, layers: number, d: Dataset): ArrayDataset {
-  const probe = tfl.model({ inputs: net.inputs, outputs: net.getLayer(`enc${layers}_act`).output as tfl.SymbolicTensor });
-  const parts: Float32Array[] = [];
-  let width = 0;
-  for (let s = 0; s < d.size; s += 1024) {
-    const idx = Array.from({ length: Math.min(1024, d.size - s) }, (_, i) => s + i);
-    const out = tf.tidy(() => tf.reshape(probe.apply(tf.tensor(d.gather(idx), [idx.length, ...d.sampleShape]), { training: false }) as tf.Tensor, [idx.length, -1]));
-    width = out.shape[1]!;
-    parts.push(out.dataSync() as Float32Array);
-    out.dispose();
-  }
-  const x = new Float32Array(d.size * width);
-  let o = 0;
-  for (const p of parts) { x.set(p, o); o += p.length; }
-  return new ArrayDataset(x, [width], d.labels);
+/** the encoder's code of every image of `d`, flattened, as a dataset of vectors (the library's, score/code-index.ts) */
+function codes(net: tfl.LayersModel, cfg: ModelConfig, d: Dataset): ArrayDataset {
+  return new ArrayDataset(codesOf(net, cfg, d.gather(Array.from({ length: d.size }, (_, i) => i)), d.size, 1024), [codeWidth(net, cfg)], d.labels);
 }
 
 /** z(log s) with the mean and sd of log(training scores) */
@@ -83,10 +71,9 @@ for (const cls of classes) for (const seed of seeds) {
   const det = await MemAE.create({ kind: 'image', inputShape: train.sampleShape, variant: a.variant as 'memae' | 'ae', seed });
   await det.fit(train, { seed, validation: val, earlyStopping: { patience: 5 }, progressBar: false, scoreTraining: false, codeScore: false });
   const net = (det as unknown as { net: tfl.LayersModel }).net;
-  const layers = det.config.encoderChannels.length;
   const sets = { val: valSet, test: split.test };
   const mseTrain = await det.score(train, { batchSize: 1024 });
-  const trainCodes = codes(net, layers, train);
+  const trainCodes = codes(net, det.config, train);
   const codeKnn = new KnnDetector();
   await codeKnn.fit(trainCodes);
   const others = { 'code-k1': new KnnDetector({ nNeighbors: 1 }), 'code-k3': new KnnDetector({ nNeighbors: 3 }), 'code-k10': new KnnDetector({ nNeighbors: 10 }), 'code-mean5': new KnnDetector({ method: 'mean' }) };
@@ -97,7 +84,7 @@ for (const cls of classes) for (const seed of seeds) {
   const row: Row = { cls, seed, val: {} as Row['val'], test: {} as Row['test'] };
   for (const [k, d] of Object.entries(sets) as ['val' | 'test', Dataset][]) {
     const mse = await det.score(d, { batchSize: 1024 });
-    const dc = codes(net, layers, d);
+    const dc = codes(net, det.config, d);
     const ck = await codeKnn.decisionFunction(dc);
     const pk = await pixKnn.decisionFunction(d);
     const s: Record<Score, Float32Array> = {

@@ -57,7 +57,7 @@ export function codeWidth(net: tfl.LayersModel, cfg: CodeConfig): number {
 }
 
 /** The codes of `n` samples (row-major values of the model's input shape), in batches. */
-function codesOf(net: tfl.LayersModel, cfg: CodeConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
+export function codesOf(net: tfl.LayersModel, cfg: CodeConfig, values: Float32Array, n: number, batchSize: number): Float32Array {
   const p = codeModel(net, cfg), per = cfg.inputShape.reduce((a, b) => a * b, 1), width = codeWidth(net, cfg);
   const out = new Float32Array(n * width);
   for (let s = 0; s < n; s += batchSize) {
