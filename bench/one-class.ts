@@ -33,8 +33,8 @@ const { values: a } = benchArgs(import.meta.url, {
     'test-limit': { type: 'string' },
     // networks per model (bench-level seed ensemble, scores averaged); the first network's figures are kept too
     members: { type: 'string', default: '1' },
-    // images' score: 'code' (the library's default: distance to the 5th nearest training code) or 'mse' (the
-    // reconstruction error, the default of versions before it; the README's older tables)
+    // images' score: 'code' (the library's default: mean distance to the 5 nearest training codes; runs made before
+    // 2026-12-03 used the distance to the 5th) or 'mse' (the reconstruction error; the README's older tables)
     score: { type: 'string', default: 'code' },
     backend: { type: 'string' },
     name: { type: 'string' },

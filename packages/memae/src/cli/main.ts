@@ -85,7 +85,7 @@ ${EXIT_CODES_HELP}`,
     .option('--refit-fraction <x>', 'train a second time without this fraction [0, 0.5) of the training samples the first model scored highest (default 0)', numArg('--refit-fraction'))
     .option('--residual-score', 'tables: score each feature\'s residual standardised by the training rows\' median and MAD (the default for tables)')
     .option('--no-residual-score', 'tables: score the plain mean squared reconstruction error')
-    .option('--code-score', 'images: score by the distance from an image\'s code to the 5th nearest training image\'s code (the default for images)')
+    .option('--code-score', 'images: score by the mean distance from an image\'s code to the 5 nearest training images\' codes (the default for images)')
     .option('--no-code-score', 'images: score the mean squared reconstruction error')
     .option('--memory-size <n>', 'memory slots N', intArg('--memory-size', 1))
     .option('--shrink <x>', 'hard-shrinkage threshold lambda', numArg('--shrink'))

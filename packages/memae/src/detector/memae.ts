@@ -55,7 +55,7 @@ export interface FitOptions extends TrainOptions {
   /** tables: score each feature's residual standardised by the training rows' median and MAD (default: the kind's,
    *  train/defaults.ts; see score/residual-scale.ts); false: the plain mean squared error */
   residualScore?: boolean;
-  /** images: score by the distance from an image's code to the 5th nearest training image's code (default for
+  /** images: score by the mean distance from an image's code to the 5 nearest training images' codes (default for
    *  images, train/defaults.ts; see score/code-index.ts); false: the mean squared reconstruction error */
   codeScore?: boolean;
 }
@@ -288,15 +288,15 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   get tabularScore(): ResidualScale | null { return this.residualScale; }
 
   /** images: the size of the code index the score measures distances to (null: the reconstruction error) */
-  get codeScore(): { k: number; rows: number; width: number } | null {
+  get codeScore(): { k: number; method: 'largest' | 'mean'; rows: number; width: number } | null {
     const c = this.codeIndex;
-    return c ? { k: c.k, rows: c.rows, width: c.width } : null;
+    return c ? { k: c.k, method: c.method, rows: c.rows, width: c.width } : null;
   }
 
   /** What the score is, in words (memae info, the service's /info). */
   get scoreDescription(): string {
     const c = this.codeScore;
-    if (c) return `distance from the code to the ${c.k}th nearest of ${c.rows} training codes (${c.width} values each)`;
+    if (c) return `${c.method === 'mean' ? `mean distance from the code to its ${c.k} nearest` : `distance from the code to the ${c.k}th nearest`} of ${c.rows} training codes (${c.width} values each)`;
     if (this.residualScale) return 'mean of capped squared residuals standardised per feature (median / MAD of the training rows)';
     const p = this.preprocessing;
     if (this.config.kind === 'video' && p?.kind === 'video' && p.score) return 'clip score: standardised reconstruction, motion and still channels';

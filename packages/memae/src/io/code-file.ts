@@ -17,7 +17,7 @@ export function writeCodeIndex(dir: string, index: CodeIndex): CodeScoreEntry {
   const bytes = new Uint8Array(index.codes.buffer, index.codes.byteOffset, index.codes.byteLength);
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, CODES_FILE), [bytes]);
-  return { file: CODES_FILE, k: index.k, rows: index.rows, width: index.width, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { file: CODES_FILE, k: index.k, method: index.method, rows: index.rows, width: index.width, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The index a manifest lists, checked: inside the folder, its checksum, size, finite values, the model's code width. */

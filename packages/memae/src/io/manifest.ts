@@ -2,7 +2,9 @@
 // and checksums. Validated with zod when loading, with bounds on every size (a manifest is untrusted input).
 // Format 2 adds checksums of model.json and of the manifest's own content; format 1 folders still load. Format 3 is
 // format 2 with an image code score (codeScore): a version that cannot score by it refuses the folder instead of
-// silently scoring the reconstruction error against thresholds made of code distances.
+// silently scoring the reconstruction error against thresholds made of code distances. Format 4 is format 3 with the
+// code score as the mean distance to the k nearest codes (codeScore.method 'mean'; format 3: the k-th nearest), so
+// a version that only knows the k-th refuses it.
 import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { preprocessingSchema } from '../preprocess/index.js';
@@ -49,7 +51,7 @@ const config = z.object({
 
 export const manifestSchema = z.object({
   format: z.literal('memae-model'),
-  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   library: z.object({ name: z.literal('memae'), version: z.string() }),
   kind: z.enum(DATA_KINDS),
   variant: z.enum(VARIANTS),
@@ -63,7 +65,10 @@ export const manifestSchema = z.object({
   /** images: the training codes the score measures distances to (score/code-index.ts, io/code-file.ts); absent:
    *  the reconstruction error */
   codeScore: z.object({
-    file: z.string().min(1).max(1024), k: z.number().int().positive().max(1000), rows: z.number().int().positive().max(1 << 24),
+    file: z.string().min(1).max(1024), k: z.number().int().positive().max(1000),
+    /** format 4: 'mean' (the mean distance to the k nearest); absent or 'largest': the distance to the k-th */
+    method: z.enum(['largest', 'mean']).optional(),
+    rows: z.number().int().positive().max(1 << 24),
     width: dim, bytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), sha256: sha,
   }).optional(),
   /** a seed ensemble (detector/ensemble.ts): members 2..k in members/1 .. members/k-1, their manifests' checksums */
@@ -91,10 +96,15 @@ export const manifestSchema = z.object({
   createdAt: z.string(),
 }).superRefine((m, ctx) => {
   if (m.formatVersion >= 2 && (!m.modelJson || !m.contentSha256)) ctx.addIssue({ code: 'custom', path: [m.modelJson ? 'contentSha256' : 'modelJson'], message: `required in format ${m.formatVersion}` });
-  if (m.formatVersion === 3 && !m.codeScore) ctx.addIssue({ code: 'custom', path: ['codeScore'], message: 'required in format 3' });
-  if (m.codeScore && m.formatVersion !== 3) ctx.addIssue({ code: 'custom', path: ['formatVersion'], message: 'a model with a codeScore is format 3' });
+  if (m.formatVersion >= 3 && !m.codeScore) ctx.addIssue({ code: 'custom', path: ['codeScore'], message: `required in format ${m.formatVersion}` });
+  if (m.codeScore && m.formatVersion !== codeScoreFormat(m.codeScore.method)) ctx.addIssue({ code: 'custom', path: ['formatVersion'], message: `a model whose codeScore has method ${m.codeScore.method ?? 'largest'} is format ${codeScoreFormat(m.codeScore.method)}` });
   if (m.ensemble && m.ensemble.memberSha256.length !== m.ensemble.members - 1) ctx.addIssue({ code: 'custom', path: ['ensemble', 'memberSha256'], message: `needs ${m.ensemble.members - 1} checksums` });
 });
+
+/** The manifest format of a model with a code score: 4 for the mean of the k nearest, 3 for the k-th. */
+export const codeScoreFormat = (method: 'largest' | 'mean' | undefined): 3 | 4 => (method === 'mean' ? 4 : 3);
+/** The newest manifest format this memae reads. */
+export const MANIFEST_FORMAT = 4;
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type TrainingScoreStats = z.infer<typeof stats>;

@@ -11,7 +11,7 @@ import type { ModelConfig } from '../models/config.js';
 import { writeFileAtomic } from './atomic.js';
 import { directoryLoadHandler, directorySaveHandler, MODEL_FILE, WEIGHTS_FILE } from './fs-handler.js';
 import { MAX_JSON_BYTES, readFileGuarded, resolveInside } from './guarded-read.js';
-import { Manifest, MANIFEST_FILE, manifestSchema } from './manifest.js';
+import { codeScoreFormat, Manifest, MANIFEST_FILE, MANIFEST_FORMAT, manifestSchema } from './manifest.js';
 
 export type ManifestDraft = Omit<Manifest, 'weights' | 'format' | 'formatVersion' | 'createdAt' | 'modelJson' | 'contentSha256'>;
 
@@ -30,7 +30,7 @@ export async function saveModelDir(dir: string, model: tfl.LayersModel, draft: M
   const bytes = readFileGuarded(join(dir, WEIGHTS_FILE), { what: 'weights file', nonEmpty: false });
   const mj = readFileGuarded(join(dir, MODEL_FILE), { what: 'model file', maxBytes: MAX_JSON_BYTES });
   const body = {
-    format: 'memae-model' as const, formatVersion: draft.codeScore ? 3 as const : 2 as const, ...draft,
+    format: 'memae-model' as const, formatVersion: draft.codeScore ? codeScoreFormat(draft.codeScore.method) : 2 as const, ...draft,
     weights: { file: WEIGHTS_FILE, bytes: bytes.length, sha256: sha256(bytes) },
     modelJson: { bytes: mj.length, sha256: sha256(mj) },
     createdAt: new Date().toISOString(),
@@ -54,7 +54,7 @@ export function readManifest(dir: string): Manifest {
     throw new UserError(`${p} is not valid JSON`);
   }
   const fv = (raw as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof fv === 'number' && Number.isInteger(fv) && fv > 3 && fv < 1000) throw new UserError(`${p}: format version ${fv} is newer than this memae reads (3): update memae`);
+  if (typeof fv === 'number' && Number.isInteger(fv) && fv > MANIFEST_FORMAT && fv < 1000) throw new UserError(`${p}: format version ${fv} is newer than this memae reads (${MANIFEST_FORMAT}): update memae`);
   const r = manifestSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];

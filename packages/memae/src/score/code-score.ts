@@ -1,5 +1,5 @@
 // The code score in Node (score/code-index.ts has the index and the browser's path): the encoder's forward and the
-// distance to the k-th nearest training code recorded into one native inference plan (models/inference-plan.ts: batch
+// distances to the k nearest training codes recorded into one native inference plan (models/inference-plan.ts: batch
 // norm folded into the convolutions; the index's codes a constant of the recording), so a batch-1 request is one
 // native call as the reconstruction score is. Training scores (each image's own code left out) take the plain path.
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,8 +26,11 @@ function heldOf(index: CodeIndex): Held {
     const tail: PlanTail = {
       // one key per index: a recording freezes these codes
       key: `code-knn:${++ids}`,
-      // the k nearest codes' distances (score/neighbours.ts, as the k-NN baseline's), the largest of them
-      fn: (_x, [code]) => [tf.reshape(tf.slice(ascendingDistances(tf.reshape(code, [-1, n]) as tf.Tensor2D, codes, sq, k), [0, k - 1], [-1, 1]), [-1])],
+      // the k nearest codes' distances (score/neighbours.ts, as the k-NN baseline's), their mean or the largest
+      fn: (_x, [code]) => {
+        const d = ascendingDistances(tf.reshape(code, [-1, n]) as tf.Tensor2D, codes, sq, k);
+        return [index.method === 'mean' ? tf.mean(d, 1) : tf.reshape(tf.slice(d, [0, k - 1], [-1, 1]), [-1])];
+      },
     };
     h = { codes, sq, tail };
     held.set(index, h);
@@ -46,7 +49,7 @@ export function releaseCodeScore(net: tfl.LayersModel, index: CodeIndex | null):
   }
 }
 
-/** Each sample's distance from its code to the index's k-th nearest training code (score/code-index.ts). */
+/** Each sample's distance from its code to the index's k nearest training codes (score/code-index.ts). */
 export async function codeScores(net: tfl.LayersModel, cfg: ModelConfig, index: CodeIndex, data: Dataset, opts: CodeScoreOptions = {}): Promise<Float32Array> {
   if (opts.self) return plainCodeScores(net, cfg, index, data, opts);
   const probe = codeModel(net, cfg), { tail } = heldOf(index);

@@ -1,5 +1,5 @@
-// The image models' default score (score/code-index.ts): the distance from an image's code to the 5th nearest
-// training code. Checked against a float64 brute force over the codes read from the network's encoder layer, for
+// The image models' default score (score/code-index.ts): the mean distance from an image's code to its 5 nearest
+// training codes (format-3 folders: the distance to the 5th nearest, still read so). Checked against a float64 brute force over the codes read from the network's encoder layer, for
 // scores and for the training scores (each training image's own code left out); saved and reloaded (same scores, the
 // index checked against its checksum); `codeScore: false` is the reconstruction error. Real MNIST slices.
 import { test } from 'node:test';
@@ -13,6 +13,7 @@ import { MemAE } from '../../src/detector/memae.js';
 import { TRAIN_DEFAULTS } from '../../src/train/defaults.js';
 import { CODE_INDEX_K, CODE_INDEX_MAX_BYTES, indexedRows } from '../../src/score/code-index.js';
 import { UserError } from '../../src/errors/user-error.js';
+import { manifestContentSha256 } from '../../src/io/model-dir.js';
 import { useTestBackend } from '../helpers/backend.js';
 import { mnistSlice } from '../helpers/mnist.js';
 
@@ -29,11 +30,11 @@ function codes(det: MemAE, x: Float32Array, n: number): Float64Array[] {
   return Array.from({ length: n }, (_, i) => Float64Array.from(v.subarray(i * w, (i + 1) * w)));
 }
 
-/** distance to the k-th nearest of `ref`, leaving reference `self[i]` out for query i */
-function bruteForce(queries: Float64Array[], ref: Float64Array[], k: number, self?: number[]): number[] {
+/** mean distance to the k nearest of `ref` ('largest': to the k-th), leaving reference `self[i]` out for query i */
+function bruteForce(queries: Float64Array[], ref: Float64Array[], k: number, self?: number[], method: 'mean' | 'largest' = 'mean'): number[] {
   return queries.map((q, i) => {
     const d = ref.filter((_, j) => j !== self?.[i]).map((r) => Math.sqrt(r.reduce((acc, v, t) => acc + (v - q[t]) ** 2, 0))).sort((a, b) => a - b);
-    return d[k - 1];
+    return method === 'largest' ? d[k - 1] : d.slice(0, k).reduce((a, v) => a + v, 0) / k;
   });
 }
 
@@ -42,7 +43,7 @@ function assertNear(got: ArrayLike<number>, want: number[], what: string): void 
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-3 * Math.max(1, want[i]), `${what} ${i}: ${got[i]} vs ${want[i]}`);
 }
 
-test('images score by the distance to the 5th nearest training code, training scores leave the image out', async () => {
+test('images score by the mean distance to the 5 nearest training codes, training scores leave the image out', async () => {
   await useTestBackend();
   assert.equal(TRAIN_DEFAULTS.image.codeScore, true, 'the image default (docs/accuracy.md "The code score")');
   const train = await mnistSlice({ split: 'train', digits: [1], limit: 60 });
@@ -73,13 +74,31 @@ test('images score by the distance to the 5th nearest training code, training sc
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     assert.equal(m.codeScore.rows, 60);
     assert.equal(m.codeScore.k, CODE_INDEX_K);
-    assert.equal(m.formatVersion, 3, 'format 3: a version without the code score refuses the folder');
+    assert.equal(m.codeScore.method, 'mean');
+    assert.equal(m.formatVersion, 4, 'format 4: a version without this code score refuses the folder');
     const back = await MemAE.load(dir);
     try {
       assert.deepEqual(await back.decisionFunction(flat(test_)), got);
     } finally {
       back.dispose();
     }
+    // a format-3 folder (saved before the mean: no method) still scores by the distance to the 5th nearest code
+    const mp = join(dir, 'manifest.json'), old = JSON.parse(readFileSync(mp, 'utf8'));
+    delete old.codeScore.method;
+    delete old.contentSha256;
+    old.formatVersion = 3;
+    writeFileSync(mp, JSON.stringify({ ...old, contentSha256: manifestContentSha256(old) }));
+    const three = await MemAE.load(dir);
+    try {
+      assert.match(three.scoreDescription, /5th nearest/);
+      assertNear(await three.decisionFunction(flat(test_)), bruteForce(codes(det, test_.values, test_.size), ref, CODE_INDEX_K, undefined, 'largest'), 'format-3 scores');
+    } finally {
+      three.dispose();
+    }
+    // format 3 with the mean is refused: a version that reads format 3 would score the 5th nearest
+    writeFileSync(mp, JSON.stringify({ ...old, codeScore: { ...old.codeScore, method: 'mean' }, contentSha256: manifestContentSha256({ ...old, codeScore: { ...old.codeScore, method: 'mean' } }) }));
+    await assert.rejects(MemAE.load(dir), (e: Error) => e instanceof UserError && /formatVersion/.test(e.message) && !e.message.includes('\n'));
+    writeFileSync(mp, JSON.stringify(m));
     // a changed index is refused with one line
     const codesFile = join(dir, m.codeScore.file);
     const bytes = readFileSync(codesFile);

@@ -46,7 +46,7 @@ const FIELDS: [string, string[]][] = [
   ['weights', []], ['weights.file', []], ['weights.bytes', []], ['weights.sha256', []],
   ['modelJson', []], ['modelJson.bytes', []], ['modelJson.sha256', []], ['contentSha256', []], ['createdAt', ['string']],
   // (deleting codeScore as a whole is a valid model that scores the reconstruction error: not a case here)
-  ['codeScore.file', []], ['codeScore.k', []], ['codeScore.rows', []], ['codeScore.width', []], ['codeScore.bytes', []], ['codeScore.sha256', []],
+  ['codeScore.file', []], ['codeScore.k', []], ['codeScore.method', []], ['codeScore.rows', []], ['codeScore.width', []], ['codeScore.bytes', []], ['codeScore.sha256', []],
 ];
 
 function manifestCases(): HostileCase[] {
