@@ -10,10 +10,16 @@
 //   knn, iforest the baselines on pixels (library defaults), fitted and scored on the same images in the same run
 //   mse+knn      z(log mse) + z(log pixel k-NN): a hybrid with the baseline, reported to size what the model adds
 //   code-k1 / code-k3 / code-k10 / code-mean5   the code distance to the 1st / 3rd / 10th nearest, the mean of the 5
+//   (code-mean5 is the library's default since 2026-12-03; the scores below are all means of the 5 nearest)
+//   cos-mean5    the codes scaled to unit length (cosine distance)
+//   std-mean5    each code value standardised by the training codes' mean and sd (a diagonal Mahalanobis distance)
+//   multi-mean5  the previous block's output (enc{L-1}_act) beside the code, each block divided by its training
+//                codes' mean length so both weigh alike (features of two scales, as PatchCore-style detectors use)
 // Validation set as bench/one-class.ts: held-out normal training images against 4x as many training images of the
 // other classes (training split only); test AUROC beside it, not used to choose.
 //   LIBTORCH_NUM_THREADS=1 npx tsx bench/one-class-code-knn.ts --data fashion-mnist --seeds 0,1 --classes 0-9 --name one-class-code-knn-fashion
 // Writes bench/results/<name>.json (one row per class and seed) and .md (means per seed) after every model.
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { benchArgs } from './lib/args.js';
 import { loadFashionMnist, loadMnist } from '../packages/memae/src/data/mnist.js';
@@ -44,7 +50,7 @@ const name = a.name ?? `one-class-code-knn-${a.data}`;
 const load = a.data === 'mnist' ? loadMnist : loadFashionMnist;
 const trainAll = await load({ split: 'train' });
 const testAll = await load({ split: 'test' });
-const SCORES = ['mse', 'code-knn', 'mse+code-knn', 'knn', 'iforest', 'mse+knn', 'code-k1', 'code-k3', 'code-k10', 'code-mean5'] as const;
+const SCORES = ['mse', 'code-knn', 'mse+code-knn', 'knn', 'iforest', 'mse+knn', 'code-k1', 'code-k3', 'code-k10', 'code-mean5', 'cos-mean5', 'std-mean5', 'multi-mean5'] as const;
 type Score = typeof SCORES[number];
 type Row = ScoreRow<Score>;
 const rows: Row[] = [];
@@ -53,6 +59,69 @@ const rows: Row[] = [];
 /** the encoder's code of every image of `d`, flattened, as a dataset of vectors (the library's, score/code-index.ts) */
 function codes(net: tfl.LayersModel, cfg: ModelConfig, d: Dataset): ArrayDataset {
   return new ArrayDataset(codesOf(net, cfg, d.gather(Array.from({ length: d.size }, (_, i) => i)), d.size, 1024), [codeWidth(net, cfg)], d.labels);
+}
+
+/** the output of layer `layer` for every image of `d`, flattened */
+function layerValues(net: tfl.LayersModel, layer: string, d: Dataset): { x: Float32Array; width: number } {
+  const p = tfl.model({ inputs: net.inputs, outputs: net.getLayer(layer).output as tfl.SymbolicTensor });
+  const width = (p.outputs[0].shape.slice(1) as number[]).reduce((q, v) => q * v, 1);
+  const x = new Float32Array(d.size * width);
+  for (let s = 0; s < d.size; s += 1024) {
+    const m = Math.min(1024, d.size - s);
+    const out = tf.tidy(() => p.apply(tf.tensor(d.gather(Array.from({ length: m }, (_, i) => s + i)), [m, ...d.sampleShape]), { training: false }) as tf.Tensor);
+    x.set(out.dataSync() as Float32Array, s * width);
+    out.dispose();
+  }
+  return { x, width };
+}
+
+/** rows of `x` scaled to unit length */
+function unitRows(x: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < x.length / width; r++) {
+    let n = 0;
+    for (let j = 0; j < width; j++) n += x[r * width + j] ** 2;
+    const f = 1 / (Math.sqrt(n) || 1);
+    for (let j = 0; j < width; j++) out[r * width + j] = x[r * width + j] * f;
+  }
+  return out;
+}
+
+/** a transform fitted on the training rows: per-column standardisation */
+function columnScaler(train: Float32Array, width: number): (x: Float32Array) => Float32Array {
+  const rows = train.length / width, mu = new Float64Array(width), sd = new Float64Array(width);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) mu[j] += train[r * width + j] / rows;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) sd[j] += (train[r * width + j] - mu[j]) ** 2 / rows;
+  for (let j = 0; j < width; j++) sd[j] = Math.sqrt(sd[j]) || 1;
+  return (x) => Float32Array.from(x, (v, i) => (v - mu[i % width]) / sd[i % width]);
+}
+
+/** the mean row length of `x` */
+function meanLength(x: Float32Array, width: number): number {
+  let acc = 0;
+  for (let r = 0; r < x.length / width; r++) {
+    let n = 0;
+    for (let j = 0; j < width; j++) n += x[r * width + j] ** 2;
+    acc += Math.sqrt(n);
+  }
+  return acc / (x.length / width) || 1;
+}
+
+/** rows of two blocks side by side, each divided by its factor */
+function joinBlocks(a: Float32Array, wa: number, fa: number, b: Float32Array, wb: number, fb: number): Float32Array {
+  const rows = a.length / wa, out = new Float32Array(rows * (wa + wb));
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < wa; j++) out[r * (wa + wb) + j] = a[r * wa + j] / fa;
+    for (let j = 0; j < wb; j++) out[r * (wa + wb) + wa + j] = b[r * wb + j] / fb;
+  }
+  return out;
+}
+
+/** a mean-of-5 k-NN fitted on `train` rows of `width` values */
+async function meanKnn(train: Float32Array, width: number, labels?: Uint8Array): Promise<KnnDetector> {
+  const k = new KnnDetector({ method: 'mean' });
+  await k.fit(new ArrayDataset(train, [width], labels));
+  return k;
 }
 
 /** z(log s) with the mean and sd of log(training scores) */
@@ -78,6 +147,16 @@ for (const cls of classes) for (const seed of seeds) {
   await codeKnn.fit(trainCodes);
   const others = { 'code-k1': new KnnDetector({ nNeighbors: 1 }), 'code-k3': new KnnDetector({ nNeighbors: 3 }), 'code-k10': new KnnDetector({ nNeighbors: 10 }), 'code-mean5': new KnnDetector({ method: 'mean' }) };
   for (const o of Object.values(others)) await o.fit(trainCodes);
+  // the transformed codes' detectors (cos / std / multi), fitted on the training images' codes
+  const L = det.config.encoderChannels.length, width = codeWidth(net, det.config);
+  const prevLayer = `enc${L - 1}_act`;
+  const prevTrain = layerValues(net, prevLayer, train);
+  const scale = columnScaler(trainCodes.values, width);
+  const fPrev = meanLength(prevTrain.x, prevTrain.width), fCode = meanLength(trainCodes.values, width);
+  const multi = (prev: Float32Array, code: Float32Array) => joinBlocks(prev, prevTrain.width, fPrev, code, width, fCode);
+  const cosKnn = await meanKnn(unitRows(trainCodes.values, width), width);
+  const stdKnn = await meanKnn(scale(trainCodes.values), width);
+  const multiKnn = await meanKnn(multi(prevTrain.x, trainCodes.values), prevTrain.width + width);
   const pixKnn = makeBaseline('knn', seed), forest = makeBaseline('iforest', seed);
   await pixKnn.fit(train);
   await forest.fit(train);
@@ -92,6 +171,9 @@ for (const cls of classes) for (const seed of seeds) {
       knn: pk, iforest: await forest.decisionFunction(d), 'mse+knn': plus(zLog(mse, mseTrain), zLog(pk, pixKnn.decisionScores!)),
       'code-k1': await others['code-k1'].decisionFunction(dc), 'code-k3': await others['code-k3'].decisionFunction(dc),
       'code-k10': await others['code-k10'].decisionFunction(dc), 'code-mean5': await others['code-mean5'].decisionFunction(dc),
+      'cos-mean5': await cosKnn.decisionFunction(new ArrayDataset(unitRows(dc.values, width), [width])),
+      'std-mean5': await stdKnn.decisionFunction(new ArrayDataset(scale(dc.values), [width])),
+      'multi-mean5': await multiKnn.decisionFunction(new ArrayDataset(multi(layerValues(net, prevLayer, d).x, dc.values), [prevTrain.width + width])),
     };
     for (const sc of SCORES) row[k][sc] = auroc(d.labels!, s[sc]);
   }

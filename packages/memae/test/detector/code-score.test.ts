@@ -1,6 +1,6 @@
 // The image models' default score (score/code-index.ts): the mean distance from an image's code to its 5 nearest
-// training codes (format-3 folders: the distance to the 5th nearest, still read so). Checked against a float64 brute force over the codes read from the network's encoder layer, for
-// scores and for the training scores (each training image's own code left out); saved and reloaded (same scores, the
+// training codes (format-3 folders: the distance to the 5th nearest, still read so). Checked against a float64 brute
+// force over the codes read from the network's encoder layer, for scores and for the training scores (each training image's own code left out); saved and reloaded (same scores, the
 // index checked against its checksum); `codeScore: false` is the reconstruction error. Real MNIST slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
