@@ -6,20 +6,20 @@ import { initBackend } from '../backend/select.js';
 import { Baseline, type StateArrays } from './baseline.js';
 import type { Dataset } from '../data/dataset.js';
 import { allRows } from './baseline.js';
-import { neighbourDistances } from '../score/neighbours.js';
+import { NEIGHBOUR_METHODS, neighbourDistances, type NeighbourMethod } from '../score/neighbours.js';
 
 export interface KnnOptions {
   /** neighbours (default 5) */
   nNeighbors?: number;
   /** 'largest': distance to the k-th neighbour (default); 'mean': mean distance to the k nearest */
-  method?: 'largest' | 'mean';
+  method?: NeighbourMethod;
   contamination?: number;
 }
 
 export class KnnDetector extends Baseline {
   readonly name = 'knn';
   readonly nNeighbors: number;
-  readonly method: 'largest' | 'mean';
+  readonly method: NeighbourMethod;
   private train: Float32Array = new Float32Array(0);
   private rows = 0;
 
@@ -28,7 +28,7 @@ export class KnnDetector extends Baseline {
     this.nNeighbors = o.nNeighbors ?? 5;
     this.method = o.method ?? 'largest';
     if (!Number.isInteger(this.nNeighbors) || this.nNeighbors < 1) throw new UserError(`nNeighbors must be a positive integer, got ${this.nNeighbors}`);
-    if (this.method !== 'largest' && this.method !== 'mean') throw new UserError(`method must be "largest" or "mean", got "${String(this.method)}"`);
+    if (!NEIGHBOUR_METHODS.includes(this.method)) throw new UserError(`method must be "largest" or "mean", got "${String(this.method)}"`);
   }
 
   params() { return { nNeighbors: this.nNeighbors, method: this.method }; }

@@ -288,7 +288,7 @@ export class MemAE extends BaseDetector<FitOptions, TrainResult> {
   get tabularScore(): ResidualScale | null { return this.residualScale; }
 
   /** images: the size of the code index the score measures distances to (null: the reconstruction error) */
-  get codeScore(): { k: number; method: 'largest' | 'mean'; rows: number; width: number } | null {
+  get codeScore(): Omit<CodeIndex, 'codes'> | null {
     const c = this.codeIndex;
     return c ? { k: c.k, method: c.method, rows: c.rows, width: c.width } : null;
   }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DATA_KINDS, MEMORY_QUERIES, VARIANTS } from '../models/config.js';
 import { preprocessingSchema } from '../preprocess/index.js';
 import { residualScaleSchema } from '../score/residual-scale.js';
+import { NEIGHBOUR_METHODS, type NeighbourMethod } from '../score/neighbours.js';
 
 /** Bounds of sizes in a manifest (refused before anything is allocated). */
 export const MANIFEST_LIMITS = { slots: 1_000_000, dim: 1 << 20, channels: 65_536, epochs: 10_000_000, members: 16 } as const;
@@ -67,7 +68,7 @@ export const manifestSchema = z.object({
   codeScore: z.object({
     file: z.string().min(1).max(1024), k: z.number().int().positive().max(1000),
     /** format 4: 'mean' (the mean distance to the k nearest); absent or 'largest': the distance to the k-th */
-    method: z.enum(['largest', 'mean']).optional(),
+    method: z.enum(NEIGHBOUR_METHODS).optional(),
     rows: z.number().int().positive().max(1 << 24),
     width: dim, bytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), sha256: sha,
   }).optional(),
@@ -102,7 +103,7 @@ export const manifestSchema = z.object({
 });
 
 /** The manifest format of a model with a code score: 4 for the mean of the k nearest, 3 for the k-th. */
-export const codeScoreFormat = (method: 'largest' | 'mean' | undefined): 3 | 4 => (method === 'mean' ? 4 : 3);
+export const codeScoreFormat = (method: NeighbourMethod | undefined): 3 | 4 => (method === 'mean' ? 4 : 3);
 /** The newest manifest format this memae reads. */
 export const MANIFEST_FORMAT = 4;
 

@@ -13,15 +13,13 @@ import { permutation } from '../data/random.js';
 import type { ModelConfig } from '../models/config.js';
 import { UserError } from '../errors/user-error.js';
 import { checkInputsFinite, checkScoresFinite } from './finite.js';
-import { neighbourDistances } from './neighbours.js';
-
-/** 'mean': the mean distance to the k nearest training codes; 'largest': the distance to the k-th (format 3) */
-export type CodeIndexMethod = 'largest' | 'mean';
+import { neighbourDistances, type NeighbourMethod } from './neighbours.js';
 
 export interface CodeIndex {
   /** how many nearest training codes the score measures */
   k: number;
-  method: CodeIndexMethod;
+  /** 'mean' (the default) or 'largest' (the k-th: manifest format 3) */
+  method: NeighbourMethod;
   rows: number;
   /** values per code */
   width: number;
@@ -35,7 +33,7 @@ type CodeConfig = Pick<ModelConfig, 'kind' | 'inputShape' | 'encoderChannels'>;
 /** Neighbours the score measures (the k-NN baseline's default), and how: the mean of the 5 nearest beat the 5th
  *  alone on the validation splits of both datasets and both seeds (docs/accuracy.md "Which neighbours"). */
 export const CODE_INDEX_K = 5;
-export const CODE_INDEX_METHOD: CodeIndexMethod = 'mean';
+export const CODE_INDEX_METHOD: NeighbourMethod = 'mean';
 /** The most bytes of training codes an index keeps (a larger training set keeps a seeded subset of its codes). */
 export const CODE_INDEX_MAX_BYTES = 32 * 2 ** 20;
 
@@ -132,7 +130,7 @@ export function codeScoresOf(net: tfl.LayersModel, cfg: CodeConfig, index: CodeI
 }
 
 /** The shape a manifest gives a saved index (io/manifest.ts `codeScore`). */
-export interface CodeIndexShape { k: number; method?: CodeIndexMethod; rows: number; width: number; bytes: number }
+export interface CodeIndexShape { k: number; method?: NeighbourMethod; rows: number; width: number; bytes: number }
 
 /** The shape a manifest gives an index, against the network's code width (before anything is read). */
 export function checkCodeIndexShape(e: CodeIndexShape, width: number, where: string): void {

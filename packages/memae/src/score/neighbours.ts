@@ -3,11 +3,14 @@
 // (score/code-index.ts) on encoder codes. Node-free (the browser scores codes too).
 import * as tf from '@tensorflow/tfjs-core';
 
+/** 'largest': the distance to the k-th nearest; 'mean': the mean distance to the k nearest */
+export const NEIGHBOUR_METHODS = ['largest', 'mean'] as const;
+export type NeighbourMethod = typeof NEIGHBOUR_METHODS[number];
+
 export interface NeighbourOptions {
   /** which neighbour (1 = the nearest) */
   k: number;
-  /** 'largest': distance to the k-th; 'mean': mean distance to the k nearest */
-  method: 'largest' | 'mean';
+  method: NeighbourMethod;
   /** queries that are reference rows themselves: 1 drops that query's nearest match (itself, distance 0), as
    *  PyOD's training scores do; `true`: every query is a reference row */
   skipSelf?: boolean | Uint8Array;

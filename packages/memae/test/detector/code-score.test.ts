@@ -1,7 +1,8 @@
 // The image models' default score (score/code-index.ts): the mean distance from an image's code to its 5 nearest
 // training codes (format-3 folders: the distance to the 5th nearest, still read so). Checked against a float64 brute
-// force over the codes read from the network's encoder layer, for scores and for the training scores (each training image's own code left out); saved and reloaded (same scores, the
-// index checked against its checksum); `codeScore: false` is the reconstruction error. Real MNIST slices.
+// force over the codes read from the network's encoder layer, for scores and for the training scores (each training
+// image's own code left out); saved and reloaded (same scores, the index checked against its checksum);
+// `codeScore: false` is the reconstruction error. Real MNIST slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,7 +97,8 @@ test('images score by the mean distance to the 5 nearest training codes, trainin
       three.dispose();
     }
     // format 3 with the mean is refused: a version that reads format 3 would score the 5th nearest
-    writeFileSync(mp, JSON.stringify({ ...old, codeScore: { ...old.codeScore, method: 'mean' }, contentSha256: manifestContentSha256({ ...old, codeScore: { ...old.codeScore, method: 'mean' } }) }));
+    const threeMean = { ...old, codeScore: { ...old.codeScore, method: 'mean' } };
+    writeFileSync(mp, JSON.stringify({ ...threeMean, contentSha256: manifestContentSha256(threeMean) }));
     await assert.rejects(MemAE.load(dir), (e: Error) => e instanceof UserError && /formatVersion/.test(e.message) && !e.message.includes('\n'));
     writeFileSync(mp, JSON.stringify(m));
     // a changed index is refused with one line
