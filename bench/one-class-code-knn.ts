@@ -79,16 +79,21 @@ function layerValues(net: tfl.LayersModel, layer: string, d: Dataset): { x: Floa
   return { x, width };
 }
 
-/** rows of `x` scaled to unit length */
-function unitRows(x: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < x.length / width; r++) {
+/** the length of each row of `x` */
+function rowLengths(x: Float32Array, width: number): Float64Array {
+  const len = new Float64Array(x.length / width);
+  for (let r = 0; r < len.length; r++) {
     let n = 0;
     for (let j = 0; j < width; j++) n += x[r * width + j] ** 2;
-    const f = 1 / (Math.sqrt(n) || 1);
-    for (let j = 0; j < width; j++) out[r * width + j] = x[r * width + j] * f;
+    len[r] = Math.sqrt(n);
   }
-  return out;
+  return len;
+}
+
+/** rows of `x` scaled to unit length */
+function unitRows(x: Float32Array, width: number): Float32Array {
+  const len = rowLengths(x, width);
+  return Float32Array.from(x, (v, i) => v * (1 / (len[Math.floor(i / width)] || 1)));
 }
 
 /** a transform fitted on the training rows: per-column standardisation */
@@ -102,13 +107,8 @@ function columnScaler(train: Float32Array, width: number): (x: Float32Array) => 
 
 /** the mean row length of `x` */
 function meanLength(x: Float32Array, width: number): number {
-  let acc = 0;
-  for (let r = 0; r < x.length / width; r++) {
-    let n = 0;
-    for (let j = 0; j < width; j++) n += x[r * width + j] ** 2;
-    acc += Math.sqrt(n);
-  }
-  return acc / (x.length / width) || 1;
+  const len = rowLengths(x, width);
+  return len.reduce((a, v) => a + v, 0) / len.length || 1;
 }
 
 /** rows of two blocks side by side, each divided by its factor */
@@ -122,9 +122,9 @@ function joinBlocks(a: Float32Array, wa: number, fa: number, b: Float32Array, wb
 }
 
 /** a mean-of-5 k-NN fitted on `train` rows of `width` values */
-async function meanKnn(train: Float32Array, width: number, labels?: Uint8Array): Promise<KnnDetector> {
+async function meanKnn(train: Float32Array, width: number): Promise<KnnDetector> {
   const k = new KnnDetector({ method: 'mean' });
-  await k.fit(new ArrayDataset(train, [width], labels));
+  await k.fit(new ArrayDataset(train, [width]));
   return k;
 }
 
