@@ -1,18 +1,18 @@
-// One worker of bench/distributed.ts (memae side): trains the image reference model (bench/reference-model.ts),
-// the image MemAE (memae-image: memae's own batch norm, so --sync-bn applies) or the official 3D MemAE
-// (video) on a fixed random batch for a few steps, data-parallel when RANK and
-// WORLD_SIZE are set (the global batch split across ranks), and prints one JSON line: samples/s of the
-// whole group, the allreduce time and payload per step. LIBTORCH_NUM_THREADS sets the threads per process.
+// One worker of bench/distributed.ts (memae side): trains the image reference model (bench/reference-model.ts,
+// with memae's training step), the image MemAE (memae-image: memae's own batch norm, so --sync-bn applies) or the
+// official 3D MemAE (video) on a fixed random batch for a few steps, data-parallel when RANK and WORLD_SIZE are set
+// (the global batch split across ranks), and prints one JSON line: samples/s of the whole group, the allreduce time
+// and payload per step. LIBTORCH_NUM_THREADS sets the threads per process.
 import * as tf from '@tensorflow/tfjs-core';
 import { benchArgs } from './lib/args.js';
 import { initBackend } from '../packages/memae/src/backend/select.js';
 import { ArrayDataset } from '../packages/memae/src/data/dataset.js';
 import { DataParallel, distEnv, joinGroup, shardOf } from '../packages/memae/src/distributed/index.js';
 import { buildModel, resolveConfig } from '../packages/memae/src/models/index.js';
-import { adam } from '../packages/memae/src/train/adam.js';
+import { stepReduce } from '../packages/memae/src/train/parallel.js';
 import { trainModel } from '../packages/memae/src/train/index.js';
 import { StageTimer, threadCpu, threadDelta } from './lib/stage-timer.js';
-import { referenceModel } from './reference-model.js';
+import { referenceModel, trainer } from './reference-model.js';
 
 const { values: a } = benchArgs(import.meta.url, {
   options: {
@@ -41,30 +41,21 @@ let params: number;
 const ZERO = { steps: 0, reduceMs: 0, bytes: 0, collectives: 0, syncBnCollectives: 0, syncBnMs: 0, replayedSteps: 0 };
 
 if (a.model === 'image') {
+  // memae's training step (train/step.ts): recorded from the third step and replayed natively, the gradient
+  // allreduce inside the plan (MEMAE_REPLAY=0: op by op); one stage, as a replayed step cannot be split
   const model = referenceModel(1);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const buffers = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
-  params = vars.reduce((s, v) => s + v.size, 0);
-  const opt = adam(1e-3);
+  params = model.trainableWeights.reduce((s, w) => s + w.read().size, 0);
   dp?.start(model.weights.map((w) => w.read() as tf.Variable), []);
+  const step = trainer(model, 1e-3, 'memae', dp && stepReduce(dp, local, B));
   const x = tf.randomUniform([local, 28, 28, 1], 0, 1, 'float32', 1 + rank);
   for (let s = 0; s < warmup + steps; s++) {
     if (s === warmup && dp) Object.assign(dp.stats, ZERO);
-    const on = s >= warmup;
     if (s === warmup) threads0 = threadCpu();
-    tf.tidy(() => {
-      let t = stage.start();
-      const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
-      t = stage.add('forwardBackward', t, on);
-      let g = vars.map((v) => grads[v.name]);
-      if (dp) g = dp.reduce(g, local, B);
-      t = stage.add('allreduce', t, on);
-      opt.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: g[i] })));
-      stage.add('optimizer', t, on);
-    });
     const t = stage.start();
+    step(x);
     dp?.afterStep(buffers);
-    stage.add('buffers', t, on);
+    stage.add('step', t, s >= warmup);
     stamps.push(performance.now());
   }
   stamps = stamps.slice(warmup - 1);

@@ -6,10 +6,13 @@
 // rank keeps the one-process batch (DDP's usual throughput figure).
 // Models: the engine reference model (bench/reference-model.ts, 28x28 images; tfjs-layers' batch norm), the image
 // MemAE (memae-image: memae's batch norm, 28x28) and the official 3D MemAE (video).
+// The ceiling: the same 2 processes' work run at once without a group (each on its per-rank batch, no exchange):
+// what the machine's 2 cores give 2 independent jobs, so no data-parallel run can beat it (where the 2 vCPUs share
+// one core's vector units it is far below 2x). --skip-ceiling leaves it out.
 // --sync-bn: memae's 2 processes also run with synchronised batch norm (memae-image, video), interleaved with the
 // local-batch-norm run (the order alternates by round), for the ratio of the two.
 // Usage: npx tsx bench/distributed.ts [--models image,memae-image,video] [--scaling strong,weak] [--image-steps 30]
-//        [--video-steps 3] [--video-size 64] [--rounds 1] [--engines memae,pytorch] [--pin] [--sync-bn]
+//        [--video-steps 3] [--video-size 64] [--rounds 1] [--engines memae,pytorch] [--pin] [--sync-bn] [--skip-ceiling]
 //        [--netns] (ranks in two network namespaces: sudo bash bench/distributed-netns.sh up first)
 //        [--name distributed]   (writes bench/results/<name>.json and .md after every row)
 import { spawn } from 'node:child_process';
@@ -34,6 +37,7 @@ const { values: a } = benchArgs(import.meta.url, {
     rounds: { type: 'string', default: '1' },
     pin: { type: 'boolean', default: false },
     'sync-bn': { type: 'boolean', default: false },
+    'skip-ceiling': { type: 'boolean', default: false },
     netns: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     name: { type: 'string', default: 'distributed' },
@@ -74,6 +78,12 @@ async function run(engine: Engine, n: number, args: string[]): Promise<WorkerOut
   }, r)));
 }
 
+/** 2 processes of one engine at once, each alone (no group): their summed samples/s. */
+async function independent(engine: Engine, args: string[]): Promise<number> {
+  const ws = await Promise.all([0, 1].map((r) => runOne(engine, args, {}, r)));
+  return ws.reduce((s, w) => s + w.samplesPerSec, 0);
+}
+
 const list = (s: unknown) => String(s).split(',').filter(Boolean);
 const engines = list(a.engines) as Engine[];
 const rows: Record<string, unknown>[] = [];
@@ -84,8 +94,8 @@ const stageText = (s?: Record<string, Stage>) => (s ? Object.entries(s).filter((
 
 function save(): void {
   const md = `# Data-parallel training: 2 processes x 1 thread vs 1 process x 1 thread\n\nCommand: \`${command}\`\n\n` + markdownTable(
-    ['model', 'scaling', 'batch 1p / per rank', 'memae 1p', 'memae 2p', 'speedup', 'speedup from CPU time', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'memae/DDP (2p)', 'collectives/step', 'payload MB/step', 'load avg'],
-    rows.map((r) => [String(r.model), String(r.scaling), `${r.batch1} / ${r.perRank}`, f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.memaeCpuSpeedup), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.memaeVsDdp), f(r.collectivesPerStep, 0), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
+    ['model', 'scaling', 'round', 'batch 1p / per rank', 'memae 1p', 'memae 2p', 'speedup', 'speedup from CPU time', 'ceiling: 2 alone / 1p', 'DDP 1p', 'DDP 2p', 'DDP speedup', 'DDP ceiling', 'memae/DDP (2p)', 'collectives/step', 'payload MB/step', 'load avg'],
+    rows.map((r) => [String(r.model), String(r.scaling), String(r.round), `${r.batch1} / ${r.perRank}`, f(r.memae1), f(r.memae2), f(r.memaeSpeedup), f(r.memaeCpuSpeedup), f(r.memaeCeiling), f(r.torch1), f(r.torch2), f(r.torchSpeedup), f(r.torchCeiling), f(r.memaeVsDdp), f(r.collectivesPerStep, 0), f((r.payloadBytesPerStep as number) / 1e6, 2), (r.loadAvg as number[]).map((v) => v.toFixed(1)).join(' -> ')]),
   ) + '\nmemae per-step stages, ms wall/CPU (CPU time is the work; wall minus CPU is waiting for the core or the peer):\n\n' + markdownTable(
     ['model', 'scaling', '1 process', 'rank 0 of 2', 'rank 1 of 2', 'allreduce alone ms', '1-float allreduce ms'],
     rows.map((r) => [String(r.model), String(r.scaling), stageText(r.stages1 as Record<string, Stage>), stageText((r.stages2 as Record<string, Stage>[])?.[0]), stageText((r.stages2 as Record<string, Stage>[])?.[1]), f(r.memaeReduceOnlyMs, 1), f(r.memaeLatencyMs, 3)]),
@@ -125,11 +135,19 @@ for (const model of list(a.models)) {
       const m2s = m2sFirst ?? (syncBn ? await run('memae', 2, [...args2, '--sync-bn']) : undefined);
       const t2 = torch ? (await run('pytorch', 2, args2))[0] : undefined;
       // the fixed + per-sample split of a step, from 1-process CPU time at B and the ranks' at b2 / 2
+      // the ceiling: the ranks' work as 2 independent processes at once (per-rank batch, no group)
+      const perRankArgs = [...common, '--batch', String(b2 / 2)];
+      const ceiling = !a['skip-ceiling'];
+      const m2alone = ceiling && m1 ? await independent('memae', perRankArgs) : undefined;
+      const t2alone = ceiling && t1 ? await independent('pytorch', perRankArgs) : undefined;
       const m1h = scaling === 'strong' && image && m1 ? (await run('memae', 1, [...common, '--batch', String(B / 2)]))[0] : undefined;
       const row = {
         model, scaling, round, batch1: B, perRank: b2 / 2, params: m1?.params ?? t1?.params,
         memae1: m1?.samplesPerSec, memae2: m2?.[0].samplesPerSec, memaeSpeedup: m1 && m2 ? m2[0].samplesPerSec / m1.samplesPerSec : undefined,
         torch1: t1?.samplesPerSec, torch2: t2?.samplesPerSec, torchSpeedup: t1 && t2 ? t2.samplesPerSec / t1.samplesPerSec : undefined,
+        memae2Alone: m2alone, torch2Alone: t2alone,
+        memaeCeiling: m1 && m2alone ? m2alone / m1.samplesPerSec : undefined, torchCeiling: t1 && t2alone ? t2alone / t1.samplesPerSec : undefined,
+        memaeOfCeiling: m2 && m2alone ? m2[0].samplesPerSec / m2alone : undefined, torchOfCeiling: t2 && t2alone ? t2.samplesPerSec / t2alone : undefined,
         memaeVsDdp: m2 && t2 ? m2[0].samplesPerSec / t2.samplesPerSec : undefined,
         memaeCpuSpeedup: m1 && m2 ? cpuSpeedup(m1, m2, b2 / B) : undefined,
         collectivesPerStep: m2?.[0].collectivesPerStep, payloadBytesPerStep: m2?.[0].payloadBytesPerStep, memaeReduceMsPerStep: m2?.[0].reduceMsPerStep,
@@ -144,7 +162,7 @@ for (const model of list(a.models)) {
       };
       rows.push(row);
       if (m1 && m2 && round === 0 && scaling === 'strong') fits.push(fitOf(model, scaling, B, m1, m1h, m2[0]));
-      console.error(JSON.stringify({ model, scaling, round, memaeSpeedup: row.memaeSpeedup, torchSpeedup: row.torchSpeedup, memaeVsDdp: row.memaeVsDdp, syncBnRatio: row.syncBnRatio, syncBnCpuRatio: row.syncBnCpuRatio }));
+      console.error(JSON.stringify({ model, scaling, round, memaeSpeedup: row.memaeSpeedup, memaeCeiling: row.memaeCeiling, torchSpeedup: row.torchSpeedup, torchCeiling: row.torchCeiling, memaeVsDdp: row.memaeVsDdp, syncBnRatio: row.syncBnRatio, syncBnCpuRatio: row.syncBnCpuRatio }));
       save(); // after every row: an interrupted run keeps what it measured
     }
   }

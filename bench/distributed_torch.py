@@ -78,12 +78,15 @@ def main() -> None:
         for _ in range(10):
             td.all_reduce(flat)
         reduce_ms = (time.perf_counter() - t) / 10 * 1000
-        td.destroy_process_group()
     print(json.dumps({
         "engine": "pytorch", "torch": torch.__version__, "model": a.model, "rank": rank, "world": world, "globalBatch": a.batch,
         "localBatch": local, "steps": a.steps, "seconds": sec, "samplesPerSec": a.batch * a.steps / sec, "params": params,
         "reduceOnlyMs": reduce_ms,
     }), flush=True)
+    if dist:
+        # PyTorch 1.13 can deadlock tearing DDP down (~ProcessGroupGloo joins a Gloo thread that waits for the GIL
+        # held by the thread destroying the Reducer; seen under gdb): leave without teardown once the line is out
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adam } from '../packages/memae/src/train/adam.js';
-import { TrainStep } from '../packages/memae/src/train/step.js';
+import { TrainStep, type StepReduce } from '../packages/memae/src/train/step.js';
 
 export const IMAGE = 28;
 
@@ -36,9 +36,9 @@ export function referenceModel(seed = 1): tfl.LayersModel {
  * One training step closure: MSE reconstruction loss, Adam(1e-3). Returns nothing (no read back).
  * 'memae': memae's training step (train/step.ts: tfjs' Adam with one fused native update on libtorch, and each batch
  * shape's step recorded and replayed natively from its third step; MEMAE_REPLAY=0 runs it op by op);
- * 'tfjs': tf.train.adam's minimize, op by op.
+ * 'tfjs': tf.train.adam's minimize, op by op. `par` (memae only): the gradients averaged over data-parallel ranks.
  */
-export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 'tfjs' = 'memae'): (x: tf.Tensor) => void {
+export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 'tfjs' = 'memae', par?: StepReduce): (x: tf.Tensor) => void {
   const loss = (x: tf.Tensor) => tf.losses.meanSquaredError(x, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
   if (optimizer === 'tfjs') {
     const opt = tf.train.adam(lr);
@@ -46,7 +46,7 @@ export function trainer(model: tfl.LayersModel, lr = 1e-3, optimizer: 'memae' | 
   }
   const step = new TrainStep(model.trainableWeights.map((w) => w.read() as tf.Variable), model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
     adam(lr), (x) => ({ total: loss(x), parts: [] }), { parts: 0 });
-  return (x) => { tf.dispose(tf.tidy(() => step.run(x, lr))); };
+  return (x) => { tf.dispose(tf.tidy(() => step.run(x, lr, par))); };
 }
 
 /** Inference on a batch (BN uses its moving statistics). */

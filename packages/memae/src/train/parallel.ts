@@ -1,6 +1,7 @@
 // The trainer's one hook point for data-parallel training (the implementation is in ../distributed/).
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BatchNorm } from '../models/batch-norm-layer.js';
+import type { StepReduce } from './step.js';
 
 export interface ParallelStep {
   /** this rank's part of a global batch (ranks' parts are disjoint and cover the batch) */
@@ -26,4 +27,15 @@ export interface ParallelStep {
   syncBatchNorm?(layers: BatchNorm[]): () => void;
   /** whether this rank writes checkpoints */
   readonly writer: boolean;
+}
+
+/** One step's reduction for the training step (train/step.ts): this rank's `count` of the batch's `total` samples. */
+export function stepReduce(par: ParallelStep, count: number, total: number): StepReduce {
+  return {
+    reduce: (ts) => par.reduce(ts, count, total),
+    key: `${count}/${total}`, // the weights of the average
+    get replayable() { return par.replayable ?? false; }, // read at each step: it changes after the first
+    replayed: () => par.replayed?.(),
+    explain: (e) => par.explain?.(e) ?? (e as Error),
+  };
 }

@@ -9,7 +9,7 @@ import { adam } from './adam.js';
 import { learningRateAt, resolveBudget, type LrSchedule } from './defaults.js';
 import { parseCheckpointMeta } from './checkpoint-meta.js';
 import { computeLoss, type LossWeights } from './loss.js';
-import type { ParallelStep } from './parallel.js';
+import { stepReduce, type ParallelStep } from './parallel.js';
 import { syncBatchNormLayers } from '../distributed/sync-batch-norm.js';
 import { ProgressBar, ProgressCallback, terminalProgressBar } from './progress.js';
 import { TrainStep } from './step.js';
@@ -204,13 +204,7 @@ export async function trainModel(model: tfl.LayersModel, cfg: ModelConfig, data:
         const idx = par ? par.shard(batch) : batch; // a rank may get no sample of a tiny last batch
         const values = idx.length > 0 ? data.gather(idx) : undefined;
         // [loss, mse, entropy]; readScalars disposes them
-        const reduce = par && {
-          reduce: (ts: tf.Tensor[]) => par.reduce(ts, idx.length, batch.length),
-          key: `${idx.length}/${batch.length}`, // the weights of the average
-          replayable: par.replayable ?? false,
-          replayed: () => par.replayed?.(),
-          explain: (e: unknown) => par.explain?.(e) ?? (e as Error),
-        };
+        const reduce = par && stepReduce(par, idx.length, batch.length);
         const parts = tf.tidy(() => stepper.run(values && tf.tensor(values, [idx.length, ...cfg.inputShape]), learningRateAt(budget, step, totalSteps), reduce));
         par?.afterStep(nonTrainable);
         const v = await readScalars(parts);
