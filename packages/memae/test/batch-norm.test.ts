@@ -1,6 +1,7 @@
-// memae's BatchNorm layer (src/models/batch-norm-layer.ts) normalises with one FusedBatchNorm kernel;
-// its output and gradients must equal the explicit formula (x - mean) * gamma / sqrt(var + eps) + beta,
-// on tfjs cpu and on the test backend, for tabular, image and video ranks.
+// memae's BatchNorm layer (src/models/batch-norm-layer.ts) normalises with one FusedBatchNorm kernel (on libtorch in
+// training: one training-mode kernel and its gradient through the batch statistics); its output, gradients (x, gamma,
+// beta) and running statistics must equal the explicit formula (x - mean) * gamma / sqrt(var + eps) + beta and
+// PyTorch's running update, on tfjs cpu and on the test backend, for tabular, image and video ranks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,6 +38,23 @@ test('BatchNorm in training matches the explicit formula, values and gradients',
         const what = `${backend} [${shape}]`;
         assert.ok(maxRelDiff(viaLayer(x), explicit(x)) < 1e-5, `${what}: value`);
         assert.ok(maxRelDiff(tf.grad(viaLayer)(x), tf.grad(explicit)(x)) < 1e-4, `${what}: gradient`);
+        // gamma and beta's gradients (the layer's own variables against the formula's)
+        const [g, b] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+        const viaVars = tf.variableGrads(() => viaLayer(x) as tf.Scalar, [g, b]).grads;
+        const [dGamma, dBeta] = tf.grads((gm: tf.Tensor, bt: tf.Tensor) => {
+          const m = tf.moments(x, axes);
+          return tf.sum(tf.mul(tf.add(tf.mul(tf.sub(x, m.mean), tf.div(gm, tf.sqrt(tf.add(m.variance, 1e-5)))), bt), r));
+        })([gamma, beta]);
+        assert.ok(maxRelDiff(viaVars[g.name], dGamma) < 1e-4, `${what}: gamma gradient`);
+        assert.ok(maxRelDiff(viaVars[b.name], dBeta) < 1e-4, `${what}: beta gradient`);
+        // running statistics, PyTorch's update (momentum 0.1, unbiased variance), from a fresh layer after one call
+        const fresh = new BatchNorm({ seed: 3 });
+        fresh.apply(x, { training: true });
+        const m = tf.moments(x, axes), n = x.size / shape[shape.length - 1];
+        const [runMean, runVar] = fresh.getWeights().slice(2);
+        assert.ok(maxRelDiff(runMean, tf.mul(m.mean, 0.1)) < 1e-5, `${what}: running mean`);
+        assert.ok(maxRelDiff(runVar, tf.add(0.9, tf.mul(m.variance, 0.1 * n / (n - 1)))) < 1e-5, `${what}: running variance`);
+        fresh.weights.forEach((w) => w.dispose());
         layer.weights.forEach((w) => w.dispose());
       });
     }

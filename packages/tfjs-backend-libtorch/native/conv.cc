@@ -51,13 +51,21 @@ at::Tensor filterFirst(const at::Tensor& w) {
     int64_t kh = w.size(0), kw = w.size(1), I = w.size(2), O = w.size(3);
     return w.view({kh * kw * I, O}).t().contiguous().view({O, kh, kw, I}).permute({0, 3, 1, 2});
   }
+  if (n == 3 && w.scalar_type() == at::kFloat) {
+    int64_t I = w.size(3), O = w.size(4);
+    return reversedCopy(w, w.size(0) * w.size(1) * w.size(2), I, O).view({O, I, w.size(0), w.size(1), w.size(2)});
+  }
   std::vector<int64_t> p = {n + 1, n};
   for (int64_t d = 0; d < n; ++d) p.push_back(d);
   auto v = w.permute(p);
   return channelsLast && n == 2 ? v.contiguous(cl(n)) : v.contiguous();
 }
-// [O, I, k...] -> [k..., I, O]
+// [O, I, k...] -> [k..., I, O] (3D: a dense copy, as the optimizer and the collectives read it whole; 2D: a view)
 at::Tensor filterLast(const at::Tensor& g) {
+  if (g.dim() == 5 && g.scalar_type() == at::kFloat) {
+    int64_t O = g.size(0), I = g.size(1);
+    return reversedCopy(g, O, I, g.size(2) * g.size(3) * g.size(4)).view({g.size(2), g.size(3), g.size(4), I, O});
+  }
   std::vector<int64_t> p;
   for (int64_t d = 2; d < g.dim(); ++d) p.push_back(d);
   p.push_back(1);

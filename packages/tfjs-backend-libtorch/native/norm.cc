@@ -1,4 +1,5 @@
-// Batch normalization with given statistics (tfjs FusedBatchNorm) and its gradient in one call.
+// Batch normalization with given statistics (tfjs FusedBatchNorm) and its gradient in one call; training-mode batch
+// norm with the batch's statistics and its gradient through them (memae's BatchNorm layer).
 // Parameters (mean, variance, offset, scale) broadcast against x, usually as [C] on NHWC.
 #include <ATen/ExpandUtils.h>
 #include "core.h"
@@ -9,6 +10,19 @@
 using namespace ltb;
 
 namespace {
+
+// [N, s..., C] -> the [N, C, s...] view ATen's batch norm takes, and back (no copies)
+at::Tensor channelsSecond(const at::Tensor& x) {
+  std::vector<int64_t> p = {0, x.dim() - 1};
+  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
+  return x.permute(p);
+}
+at::Tensor channelsLastAgain(const at::Tensor& y) {
+  std::vector<int64_t> p = {0};
+  for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
+  p.push_back(1);
+  return y.permute(p);
+}
 
 int reg() {
   // batchNorm(x, mean, variance, offsetId|0, scaleId|0, eps) -> id: y = (x - mean) * rsqrt(var + eps) * scale + offset
@@ -70,6 +84,34 @@ int reg() {
     if (scale.defined()) r.push_back(at::sum_to(inv * sumDyXm, scale.sizes()));
     r.push_back(at::sum_to(sumDy, mean.sizes()));
     return RN(info, r);
+  });
+
+  // batchNormTrain(x, scale, offset, eps) -> [y, mean, variance]: training-mode batch norm of x [N, ..., C] with the
+  // batch's own statistics over every axis but the last (biased variance), in ATen's training kernel on the
+  // [N, C, ...] view (one pass for the statistics, one to normalise), the layout of x kept.
+  def("batchNormTrain", [](const Napi::CallbackInfo& info) {
+    const auto& x = T(info, 0);
+    const auto& scale = T(info, 1);
+    const auto& offset = T(info, 2);
+    double eps = D(info, 3);
+    auto r = at::native_batch_norm(channelsSecond(x), scale, offset, {}, {}, true, 0.0, eps);
+    auto invstd = std::get<2>(r);
+    // the kernel keeps 1 / sqrt(var + eps): var back from it (relative error ~1e-7 of var + eps)
+    auto var = at::clamp_min(invstd.pow(-2) - eps, 0);
+    return RN(info, {channelsLastAgain(std::get<0>(r)), std::get<1>(r), var});
+  });
+  // batchNormTrainGrad(dy, x, mean, variance, scale, eps) -> [dx, dscale, doffset]: the gradient of batchNormTrain's y,
+  // through the batch statistics too (ATen's training batch-norm backward).
+  def("batchNormTrainGrad", [](const Napi::CallbackInfo& info) {
+    const auto& dy = T(info, 0);
+    const auto& x = T(info, 1);
+    const auto& mean = T(info, 2);
+    const auto& var = T(info, 3);
+    const auto& scale = T(info, 4);
+    double eps = D(info, 5);
+    auto r = at::native_batch_norm_backward(channelsSecond(dy), channelsSecond(x), scale, {}, {}, mean, at::rsqrt(var + eps), true, eps,
+                                            {true, true, true});
+    return RN(info, {channelsLastAgain(std::get<0>(r)), std::get<1>(r), std::get<2>(r)});
   });
   return 0;
 }

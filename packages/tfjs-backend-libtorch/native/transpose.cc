@@ -132,6 +132,15 @@ at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& 
   return out;
 }
 
+at::Tensor reversedCopy(const at::Tensor& t, int64_t A, int64_t B, int64_t C) {
+  auto src = t.contiguous();
+  auto ca = at::empty({C, A * B}, t.options());
+  transpose(src.data_ptr<float>(), ca.data_ptr<float>(), 1, C, A * B);  // [A*B, C] -> [C, A*B]
+  auto out = at::empty({C, B, A}, t.options());
+  transpose(ca.data_ptr<float>(), out.data_ptr<float>(), C, B, A);  // per c: [A, B] -> [B, A]
+  return out;
+}
+
 at::Tensor contiguousFast(const at::Tensor& t) {
   if (t.is_contiguous()) return t;
   auto r = transposedCopy(t);

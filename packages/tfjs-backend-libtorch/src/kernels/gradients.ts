@@ -14,6 +14,11 @@ export const LEAKY_RELU_GRAD = 'LibtorchLeakyReluGrad';
 export const BROADCAST_GRAD = 'LibtorchBroadcastGrad';
 export const SQUARE_GRAD = 'LibtorchSquareGrad';
 export const SOFTMAX_GRAD = 'LibtorchSoftmaxGrad';
+/** Training-mode batch norm over the last axis: inputs {x, scale, offset}, attr varianceEpsilon; outputs [y, batch
+ *  mean, batch variance (biased)]. Its gradient (registered below) flows through the statistics to x; the mean and
+ *  variance outputs take no gradient (they feed running estimates). */
+export const BATCH_NORM_TRAIN = 'LibtorchBatchNormTrain';
+export const BATCH_NORM_TRAIN_GRAD = 'LibtorchBatchNormTrainGrad';
 
 export const gradientKernels = [
   kernel(BATCH_NORM_GRAD, ({ inputs: { dy, x, mean, variance, scale }, attrs, b }) =>
@@ -23,6 +28,10 @@ export const gradientKernels = [
   kernel(BROADCAST_GRAD, ({ inputs: { dy }, attrs, b }) =>
     b.out(b.addon.broadcastGrad(b.id(dy), attrs.keptShape as number[], attrs.shape as number[], attrs.scale as number))),
   kernel(SQUARE_GRAD, ({ inputs: { dy, x }, b }) => b.out(b.addon.squareGrad(b.id(dy), b.id(x)))),
+  kernel(BATCH_NORM_TRAIN, ({ inputs: { x, scale, offset }, attrs, b }) =>
+    b.outs(b.addon.batchNormTrain(b.id(x), b.id(scale), b.id(offset), attrs.varianceEpsilon as number))),
+  kernel(BATCH_NORM_TRAIN_GRAD, ({ inputs: { dy, x, mean, variance, scale }, attrs, b }) =>
+    b.outs(b.addon.batchNormTrainGrad(b.id(dy), b.id(x), b.id(mean), b.id(variance), b.id(scale), attrs.varianceEpsilon as number))),
   kernel(SOFTMAX_GRAD, ({ inputs: { dy, y }, attrs, b }) => b.out(b.addon.softmaxGrad(b.id(dy), b.id(y), attrs.dim as number))),
 ];
 
@@ -86,4 +95,17 @@ ours.set(K.Softmax, (dy, saved, attrs) => {
   const dim = attrs.dim as number;
   const r = engine().runKernel(SOFTMAX_GRAD, { dy: dy as Tensor, y }, { dim: dim < 0 ? y.rank + dim : dim }) as Tensor;
   return { logits: () => r };
+});
+
+// A kernel of this backend alone: its gradient is registered once, as is (no other backend has the kernel).
+registerGradient({
+  kernelName: BATCH_NORM_TRAIN,
+  inputsToSave: ['x', 'scale'],
+  outputsToSave: [false, true, true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, scale, mean, variance] = saved;
+    const [dx, dscale, doffset] = engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: (dy as Tensor[])[0], x, mean, variance, scale },
+      { varianceEpsilon: attrs.varianceEpsilon }) as Tensor[];
+    return { x: () => dx, scale: () => dscale, offset: () => doffset };
+  },
 });
