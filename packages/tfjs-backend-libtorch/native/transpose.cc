@@ -134,10 +134,20 @@ at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& 
 
 at::Tensor reversedCopy(const at::Tensor& t, int64_t A, int64_t B, int64_t C) {
   auto src = t.contiguous();
-  auto ca = at::empty({C, A * B}, t.options());
-  transpose(src.data_ptr<float>(), ca.data_ptr<float>(), 1, C, A * B);  // [A*B, C] -> [C, A*B]
   auto out = at::empty({C, B, A}, t.options());
-  transpose(ca.data_ptr<float>(), out.data_ptr<float>(), C, B, A);  // per c: [A, B] -> [B, A]
+  const float* in = src.data_ptr<float>();
+  float* o = out.data_ptr<float>();
+  // one pass: for each b, the [A, C] slice (rows B*C apart) transposed into the [C, A] slice (rows B*A apart), by tiles
+  int64_t ta = (A + TILE - 1) / TILE, tc = (C + TILE - 1) / TILE;
+  at::parallel_for(0, B * ta * tc, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      int64_t b = t / (ta * tc), r = t % (ta * tc);
+      int64_t a0 = (r / tc) * TILE, c0 = (r % tc) * TILE;
+      int64_t a1 = std::min(A, a0 + TILE), c1 = std::min(C, c0 + TILE);
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t a = a0; a < a1; ++a) o[(c * B + b) * A + a] = in[(a * B + b) * C + c];
+    }
+  });
   return out;
 }
 

@@ -9,8 +9,8 @@ namespace ltb {
 // Contiguous copy of t when t is float and, after merging dimensions that are contiguous with
 // each other, a [N, A, B] view of [N, B, A] memory (a batched 2D transpose); else undefined.
 at::Tensor transposedCopy(const at::Tensor& t);
-// Contiguous [C, B, A] copy of the dense float memory [A, B, C] that t holds (the three dims reversed), by two tiled
-// transposes: tfjs' filter [k..., I, O] <-> libtorch's [O, I, k...] for 3D convolutions, where ATen's copy of the
+// Contiguous [C, B, A] copy of the dense float memory [A, B, C] that t holds (the three dims reversed), in one tiled
+// pass: tfjs' filter [k..., I, O] <-> libtorch's [O, I, k...] for 3D convolutions, where ATen's copy of the
 // permuted view gathers element by element (12 ms for a 3x3x3x256x256 filter at 1 thread).
 at::Tensor reversedCopy(const at::Tensor& t, int64_t A, int64_t B, int64_t C);
 // t.contiguous(), through transposedCopy where it applies.
