@@ -8,20 +8,27 @@ namespace {
 
 constexpr int64_t TILE = 32;
 
-// out[n][a][b] = in[n][b][a] for n < N, a < A, b < B (both dense).
-void transpose(const float* in, float* out, int64_t N, int64_t A, int64_t B) {
-  int64_t ta = (A + TILE - 1) / TILE, tb = (B + TILE - 1) / TILE;
-  at::parallel_for(0, N * ta * tb, 1, [&](int64_t t0, int64_t t1) {
+// dst[n * outBatch + r * outRow + c] = src[n * inBatch + c * inRow + r] for n < N, r < R, c < C: a batched 2D
+// transpose with any row and batch strides, by 32x32 tiles.
+void tiledTranspose(const float* src, float* dst, int64_t N, int64_t R, int64_t C, int64_t inBatch, int64_t inRow, int64_t outBatch,
+                    int64_t outRow) {
+  int64_t tr = (R + TILE - 1) / TILE, tc = (C + TILE - 1) / TILE;
+  at::parallel_for(0, N * tr * tc, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
-      int64_t n = t / (ta * tb), r = t % (ta * tb);
-      int64_t a0 = (r / tb) * TILE, b0 = (r % tb) * TILE;
-      int64_t a1 = std::min(A, a0 + TILE), b1 = std::min(B, b0 + TILE);
-      const float* src = in + n * A * B;
-      float* dst = out + n * A * B;
-      for (int64_t a = a0; a < a1; ++a)
-        for (int64_t b = b0; b < b1; ++b) dst[a * B + b] = src[b * A + a];
+      int64_t n = t / (tr * tc), q = t % (tr * tc);
+      int64_t r0 = (q / tc) * TILE, c0 = (q % tc) * TILE;
+      int64_t r1 = std::min(R, r0 + TILE), c1 = std::min(C, c0 + TILE);
+      const float* in = src + n * inBatch;
+      float* out = dst + n * outBatch;
+      for (int64_t r = r0; r < r1; ++r)
+        for (int64_t c = c0; c < c1; ++c) out[r * outRow + c] = in[c * inRow + r];
     }
   });
+}
+
+// out[n][a][b] = in[n][b][a] for n < N, a < A, b < B (both dense).
+void transpose(const float* in, float* out, int64_t N, int64_t A, int64_t B) {
+  tiledTranspose(in, out, N, A, B, A * B, A, A * B, B);
 }
 
 }  // namespace
@@ -137,17 +144,8 @@ at::Tensor reversedCopy(const at::Tensor& t, int64_t A, int64_t B, int64_t C) {
   auto out = at::empty({C, B, A}, t.options());
   const float* in = src.data_ptr<float>();
   float* o = out.data_ptr<float>();
-  // one pass: for each b, the [A, C] slice (rows B*C apart) transposed into the [C, A] slice (rows B*A apart), by tiles
-  int64_t ta = (A + TILE - 1) / TILE, tc = (C + TILE - 1) / TILE;
-  at::parallel_for(0, B * ta * tc, 1, [&](int64_t t0, int64_t t1) {
-    for (int64_t t = t0; t < t1; ++t) {
-      int64_t b = t / (ta * tc), r = t % (ta * tc);
-      int64_t a0 = (r / tc) * TILE, c0 = (r % tc) * TILE;
-      int64_t a1 = std::min(A, a0 + TILE), c1 = std::min(C, c0 + TILE);
-      for (int64_t c = c0; c < c1; ++c)
-        for (int64_t a = a0; a < a1; ++a) o[(c * B + b) * A + a] = in[(a * B + b) * C + c];
-    }
-  });
+  // one pass: for each b, the [A, C] slice (rows B*C apart) transposed into the [C, A] slice (rows B*A apart)
+  tiledTranspose(in, o, B, C, A, C, B * C, A, B * A);
   return out;
 }
 
