@@ -29,18 +29,9 @@ at::MemoryFormat cl(int64_t spatial) {
 // copy (docs/video.md), so 3D operands are made contiguous here by a tiled transpose (free when
 // the memory is NCDHW already, as for the result of a previous 3D convolution).
 at::Tensor toFirst(const at::Tensor& x) {
-  std::vector<int64_t> p = {0, x.dim() - 1};
-  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
-  auto v = x.permute(p);
+  auto v = channelsFirstView(x);
   if (x.dim() == 5) return contiguousFast(v);
   return channelsLast ? v : v.contiguous();
-}
-// [N, C, s...] -> [N, s..., C] view.
-at::Tensor toLast(const at::Tensor& y) {
-  std::vector<int64_t> p = {0};
-  for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
-  p.push_back(1);
-  return y.permute(p);
 }
 // [k..., I, O] -> [O, I, k...] in the memory format oneDNN pairs with the input.
 at::Tensor filterFirst(const at::Tensor& w) {
@@ -267,20 +258,20 @@ at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias
         } else {
           xc = channelsFirstPadded(x.unsqueeze(1), {0, g.lo[0], g.lo[1]}, {0, g.hi[0], g.hi[1]}).squeeze(2);
         }
-        return toLast(at::convolution(xc, cachedFilter(w, FilterKind::FirstContiguous, groups), bias, g.stride, pad, g.dilation, false, outPad, groups));
+        return channelsLastView(at::convolution(xc, cachedFilter(w, FilterKind::FirstContiguous, groups), bias, g.stride, pad, g.dilation, false, outPad, groups));
       }
       // oneDNN directly (the kernel ATen runs at batch >= 2) on channels_last operands
       auto xf = firstPadded(x, g, pad);
       auto wf = cachedFilter(w, FilterKind::First, groups);
       c10::optional<at::Tensor> b = bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt;
-      return toLast(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
+      return channelsLastView(at::mkldnn_convolution(xf.contiguous(cl(2)), wf.contiguous(cl(2)), b, pad, g.stride, g.dilation, groups));
     }
   }
   std::vector<int64_t> pad;
   auto xf = firstPadded(x, g, pad);
   auto wf = cachedFilter(w, FilterKind::First, groups);
   std::vector<int64_t> outPad(n, 0);
-  return toLast(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
+  return channelsLastView(at::convolution(xf, wf, bias, g.stride, pad, g.dilation, false, outPad, groups));
 }
 
 // How convInputGrad computes (setConvInputGradMode, for measurements and tests): 0 always a
@@ -319,7 +310,7 @@ at::Tensor convInputGradBackward(const at::Tensor& dy, const at::Tensor& w, cons
   for (int64_t k = 0; k < n; ++k) {
     if (r.size(2 + k) != size[k]) r = r.narrow(2 + k, 0, size[k]);
   }
-  return toLast(r);
+  return channelsLastView(r);
 }
 
 // The input gradient (a transposed convolution) as ONE regular convolution plus a pixel shuffle
@@ -410,7 +401,7 @@ at::Tensor convInputGrad(const at::Tensor& dy, const at::Tensor& w, const std::v
   for (int64_t k = 0; k < n; ++k) {
     if (crop[k] >= 0) r = r.narrow(2 + k, crop[k], size[k]);
   }
-  return toLast(r);
+  return channelsLastView(r);
 }
 
 // Gradient of a convolution with respect to its filter of shape [k..., I, O].

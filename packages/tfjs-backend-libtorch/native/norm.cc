@@ -20,23 +20,12 @@ struct BnLayout {
   bool second;  // the [N, C, s...] view; else [M, C]
   std::vector<int64_t> shape;  // x's tfjs shape
   at::Tensor in(const at::Tensor& t) const {
-    if (!second) return t.contiguous().view({-1, t.size(-1)});
-    std::vector<int64_t> p = {0, t.dim() - 1};
-    for (int64_t d = 1; d < t.dim() - 1; ++d) p.push_back(d);
-    return contiguousFast(t.permute(p));
+    return second ? contiguousFast(channelsFirstView(t)) : t.contiguous().view({-1, t.size(-1)});
   }
-  at::Tensor out(const at::Tensor& y) const {
-    if (!second) return y.view(shape);
-    std::vector<int64_t> p = {0};
-    for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
-    p.push_back(1);
-    return y.permute(p);
-  }
+  at::Tensor out(const at::Tensor& y) const { return second ? channelsLastView(y) : y.view(shape); }
 };
 BnLayout bnLayout(const at::Tensor& x) {
-  std::vector<int64_t> p = {0, x.dim() - 1};
-  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
-  return {x.dim() > 2 && x.permute(p).is_contiguous(), x.sizes().vec()};
+  return {x.dim() > 2 && channelsFirstView(x).is_contiguous(), x.sizes().vec()};
 }
 
 int reg() {

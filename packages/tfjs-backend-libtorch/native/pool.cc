@@ -4,22 +4,11 @@
 // averages divide by a pooled count of real positions.
 #include <limits>
 #include "core.h"
+#include "transpose.h"
 
 using namespace ltb;
 
 namespace {
-
-at::Tensor toFirst(const at::Tensor& x) {
-  std::vector<int64_t> p = {0, x.dim() - 1};
-  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
-  return x.permute(p);
-}
-at::Tensor toLast(const at::Tensor& y) {
-  std::vector<int64_t> p = {0};
-  for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
-  p.push_back(1);
-  return y.permute(p);
-}
 
 struct Pool {
   std::vector<int64_t> size, stride, lo, hi;
@@ -89,43 +78,43 @@ int reg() {
   // maxPool(x, filterSize, strides, pads) -> id
   def("maxPool", [](const Napi::CallbackInfo& info) {
     auto p = pool(info, 1);
-    auto xp = padMax(toFirst(T(info, 0)), p);
+    auto xp = padMax(channelsFirstView(T(info, 0)), p);
     std::vector<int64_t> zero(p.size.size(), 0), one(p.size.size(), 1);
     auto y = p.size.size() == 2 ? at::max_pool2d(xp, p.size, p.stride, zero, one, false)
                                 : at::max_pool3d(xp, p.size, p.stride, zero, one, false);
-    return R(info, toLast(y));
+    return R(info, channelsLastView(y));
   });
   // avgPool(x, filterSize, strides, pads) -> id
   def("avgPool", [](const Napi::CallbackInfo& info) {
     auto p = pool(info, 1);
-    auto xf = toFirst(T(info, 0));
+    auto xf = channelsFirstView(T(info, 0));
     auto s = sumPool(padZero(xf, p), p);
-    return R(info, toLast(p.padded() ? s / windowCount(xf, p) : s / windowSize(p)));
+    return R(info, channelsLastView(p.padded() ? s / windowCount(xf, p) : s / windowSize(p)));
   });
   // maxPoolGrad(dy, x, filterSize, strides, pads) -> id (gradient flows to the first maximum)
   def("maxPoolGrad", [](const Napi::CallbackInfo& info) {
     auto p = pool(info, 2);
-    auto dyf = toFirst(T(info, 0));
-    auto xf = toFirst(T(info, 1));
+    auto dyf = channelsFirstView(T(info, 0));
+    auto xf = channelsFirstView(T(info, 1));
     auto xp = padMax(xf, p);
     auto idx = std::get<1>(maxWithIndices(xp, p));
     std::vector<int64_t> zero(p.size.size(), 0), one(p.size.size(), 1);
     auto g = p.size.size() == 2 ? at::max_pool2d_with_indices_backward(dyf, xp, p.size, p.stride, zero, one, false, idx)
                                 : at::max_pool3d_with_indices_backward(dyf, xp, p.size, p.stride, zero, one, false, idx);
-    return R(info, toLast(p.crop(g, xf)));
+    return R(info, channelsLastView(p.crop(g, xf)));
   });
   // avgPoolGrad(dy, x, filterSize, strides, pads) -> id (tfjs semantics, see below)
   def("avgPoolGrad", [](const Napi::CallbackInfo& info) {
     auto p = pool(info, 2);
-    auto dyf = toFirst(T(info, 0));
-    auto xf = toFirst(T(info, 1));
+    auto dyf = channelsFirstView(T(info, 0));
+    auto xf = channelsFirstView(T(info, 1));
     auto xp = padZero(xf, p);
     // tfjs' AvgPoolGrad divides by the whole window even where the forward pass excluded padding.
     auto scaled = dyf / windowSize(p);
     std::vector<int64_t> zero(p.size.size(), 0);
     auto g = p.size.size() == 2 ? at::avg_pool2d_backward(scaled, xp, p.size, p.stride, zero, false, true, 1)
                                 : at::avg_pool3d_backward(scaled, xp, p.size, p.stride, zero, false, true, 1);
-    return R(info, toLast(p.crop(g, xf)));
+    return R(info, channelsLastView(p.crop(g, xf)));
   });
   return 0;
 }

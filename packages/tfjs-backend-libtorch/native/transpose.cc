@@ -139,6 +139,19 @@ at::Tensor channelsFirstPadded(const at::Tensor& x, const std::vector<int64_t>& 
   return out;
 }
 
+at::Tensor channelsFirstView(const at::Tensor& x) {
+  std::vector<int64_t> p = {0, x.dim() - 1};
+  for (int64_t d = 1; d < x.dim() - 1; ++d) p.push_back(d);
+  return x.permute(p);
+}
+
+at::Tensor channelsLastView(const at::Tensor& y) {
+  std::vector<int64_t> p = {0};
+  for (int64_t d = 2; d < y.dim(); ++d) p.push_back(d);
+  p.push_back(1);
+  return y.permute(p);
+}
+
 at::Tensor reversedCopy(const at::Tensor& t, int64_t A, int64_t B, int64_t C) {
   auto src = t.contiguous();
   auto out = at::empty({C, B, A}, t.options());

@@ -9,6 +9,11 @@ namespace ltb {
 // Contiguous copy of t when t is float and, after merging dimensions that are contiguous with
 // each other, a [N, A, B] view of [N, B, A] memory (a batched 2D transpose); else undefined.
 at::Tensor transposedCopy(const at::Tensor& t);
+// tfjs' channels-last order and libtorch's channels-second order, as views (no copy): [N, s..., C] -> [N, C, s...]
+// and back.
+at::Tensor channelsFirstView(const at::Tensor& x);
+at::Tensor channelsLastView(const at::Tensor& y);
+
 // Contiguous [C, B, A] copy of the dense float memory [A, B, C] that t holds (the three dims reversed), in one tiled
 // pass: tfjs' filter [k..., I, O] <-> libtorch's [O, I, k...] for 3D convolutions, where ATen's copy of the
 // permuted view gathers element by element (12 ms for a 3x3x3x256x256 filter at 1 thread).
