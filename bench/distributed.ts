@@ -134,12 +134,12 @@ for (const model of list(a.models)) {
       const m2 = engines.includes('memae') ? await run('memae', 2, args2) : undefined;
       const m2s = m2sFirst ?? (syncBn ? await run('memae', 2, [...args2, '--sync-bn']) : undefined);
       const t2 = torch ? (await run('pytorch', 2, args2))[0] : undefined;
-      // the fixed + per-sample split of a step, from 1-process CPU time at B and the ranks' at b2 / 2
       // the ceiling: the ranks' work as 2 independent processes at once (per-rank batch, no group)
       const perRankArgs = [...common, '--batch', String(b2 / 2)];
       const ceiling = !a['skip-ceiling'];
       const m2alone = ceiling && m1 ? await independent('memae', perRankArgs) : undefined;
       const t2alone = ceiling && t1 ? await independent('pytorch', perRankArgs) : undefined;
+      // the fixed + per-sample split of a step, from 1-process CPU time at B and the ranks' at b2 / 2
       const m1h = scaling === 'strong' && image && m1 ? (await run('memae', 1, [...common, '--batch', String(B / 2)]))[0] : undefined;
       const row = {
         model, scaling, round, batch1: B, perRank: b2 / 2, params: m1?.params ?? t1?.params,
@@ -147,7 +147,6 @@ for (const model of list(a.models)) {
         torch1: t1?.samplesPerSec, torch2: t2?.samplesPerSec, torchSpeedup: t1 && t2 ? t2.samplesPerSec / t1.samplesPerSec : undefined,
         memae2Alone: m2alone, torch2Alone: t2alone,
         memaeCeiling: m1 && m2alone ? m2alone / m1.samplesPerSec : undefined, torchCeiling: t1 && t2alone ? t2alone / t1.samplesPerSec : undefined,
-        memaeOfCeiling: m2 && m2alone ? m2[0].samplesPerSec / m2alone : undefined, torchOfCeiling: t2 && t2alone ? t2.samplesPerSec / t2alone : undefined,
         memaeVsDdp: m2 && t2 ? m2[0].samplesPerSec / t2.samplesPerSec : undefined,
         memaeCpuSpeedup: m1 && m2 ? cpuSpeedup(m1, m2, b2 / B) : undefined,
         collectivesPerStep: m2?.[0].collectivesPerStep, payloadBytesPerStep: m2?.[0].payloadBytesPerStep, memaeReduceMsPerStep: m2?.[0].reduceMsPerStep,

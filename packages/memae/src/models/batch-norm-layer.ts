@@ -71,27 +71,18 @@ export class BatchNorm extends tfl.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (kwargs.training && this.sync) return this.syncedCall(x, this.sync);
     return tf.tidy(() => {
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
-      if (kwargs.training && tf.getBackend() === 'libtorch') {
-        const [y, m, v] = tf.engine().runKernel(LIBTORCH_BATCH_NORM_TRAIN, { x, scale: this.gamma.read(), offset: this.beta.read() },
+      if (!kwargs.training) return this.normalise(x, this.runningMean.read(), this.runningVar.read());
+      let y: tf.Tensor | undefined, mean: tf.Tensor, variance: tf.Tensor;
+      if (tf.getBackend() === 'libtorch') {
+        // one native kernel for the statistics and the normalisation (its registered gradient goes through both)
+        [y, mean, variance] = tf.engine().runKernel(LIBTORCH_BATCH_NORM_TRAIN, { x, scale: this.gamma.read(), offset: this.beta.read() },
           { varianceEpsilon: this.epsilon }) as tf.Tensor[];
-        const n = x.size / x.shape[x.rank - 1];
-        this.updateRunning(m, v, n > 1 ? n / (n - 1) : 1);
-        return y;
-      }
-      if (kwargs.training) {
-        const axes = x.shape.slice(0, -1).map((_, i) => i);
-        const m = tf.moments(x, axes);
-        mean = m.mean;
-        variance = m.variance;
-        const n = x.size / x.shape[x.rank - 1];
-        this.updateRunning(mean, variance, n > 1 ? n / (n - 1) : 1);
       } else {
-        mean = this.runningMean.read();
-        variance = this.runningVar.read();
+        ({ mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i)));
       }
-      return this.normalise(x, mean, variance);
+      const n = x.size / x.shape[x.rank - 1];
+      this.updateRunning(mean, variance, n > 1 ? n / (n - 1) : 1);
+      return y ?? this.normalise(x, mean, variance);
     });
   }
 
